@@ -1,0 +1,42 @@
+"""Building the :class:`~talentbase.core.actor.Actor` for a signed-in user."""
+
+from talentbase.core.actor import Actor, public_actor
+from talentbase.core.http import client_ip
+
+SESSION_MEMBERSHIP_KEY = "talentbase_membership_id"
+
+
+def current_membership(user, session=None):
+    """The membership the user acts in: the one chosen in this session, else their first active one."""
+    memberships = list(user.active_memberships().order_by("pk"))
+    if not memberships:
+        return None
+    chosen = session.get(SESSION_MEMBERSHIP_KEY) if session is not None else None
+    for membership in memberships:
+        if membership.pk == chosen:
+            return membership
+    return memberships[0]
+
+
+def actor_for_membership(membership, *, ip=None) -> Actor:
+    organisation = membership.organisation
+    return Actor(
+        role=membership.role,
+        user=membership.user,
+        organisation_id=organisation.pk,
+        district_id=organisation.district_id,
+        sector_ids=frozenset(organisation.sectors.values_list("pk", flat=True)),
+        ip=ip,
+    )
+
+
+def actor_for_request(request) -> Actor:
+    ip = client_ip(request)
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return public_actor(ip)
+    membership = current_membership(user, getattr(request, "session", None))
+    if membership is None:
+        # A signed-in user without an active membership may do nothing but sign out.
+        return Actor(role="none", user=user, ip=ip)
+    return actor_for_membership(membership, ip=ip)

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "talentbase.accounts"
+    verbose_name = _("账号")
+
+    def ready(self):
+        from . import scopes, views  # noqa: F401  (registers scope rules and menu entries)

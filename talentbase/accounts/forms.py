@@ -1,0 +1,122 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from talentbase.core.forms import ScopedFilterSet, ScopedForm, style_widgets
+from talentbase.core.roles import Role
+from talentbase.orgs.models import Organisation
+
+from .models import User
+
+
+class LoginForm(forms.Form):
+    username = forms.CharField(
+        label=_("用户名"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
+    )
+    password = forms.CharField(label=_("密码"), strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}))  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self.fields)
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("动态口令"),
+        max_length=10,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "one-time-code",
+                "inputmode": "numeric",
+                "autofocus": True,
+                "pattern": "[0-9 ]*",
+            }
+        ),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self.fields)
+
+
+class PasswordChangeForm(forms.Form):
+    old_password = forms.CharField(label=_("原密码"), strip=False, widget=forms.PasswordInput(
+        attrs={"autocomplete": "current-password"}))  # fmt: skip
+    new_password = forms.CharField(label=_("新密码"), strip=False, widget=forms.PasswordInput(
+        attrs={"autocomplete": "new-password"}))  # fmt: skip
+    new_password2 = forms.CharField(label=_("确认新密码"), strip=False, widget=forms.PasswordInput(
+        attrs={"autocomplete": "new-password"}))  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self.fields)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("new_password") and data.get("new_password") != data.get("new_password2"):
+            self.add_error("new_password2", _("两次输入的新密码不一致"))
+        return data
+
+
+class UserCreateForm(ScopedForm):
+    username = forms.CharField(label=_("用户名"), max_length=150)
+    full_name = forms.CharField(label=_("姓名"), max_length=50)
+    email = forms.EmailField(label=_("电子邮箱"), required=False)
+    organisation = forms.ModelChoiceField(
+        label=_("单位"), queryset=Organisation.objects.filter(is_active=True)
+    )
+    role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
+    password = forms.CharField(label=_("初始密码"), strip=False, widget=forms.PasswordInput(
+        attrs={"autocomplete": "new-password"}))  # fmt: skip
+
+
+class UserEditForm(ScopedForm):
+    full_name = forms.CharField(label=_("姓名"), max_length=50)
+    email = forms.EmailField(label=_("电子邮箱"), required=False)
+
+
+class MembershipForm(ScopedForm):
+    organisation = forms.ModelChoiceField(
+        label=_("单位"), queryset=Organisation.objects.filter(is_active=True)
+    )
+    role = forms.ChoiceField(label=_("角色"), choices=Role.choices)
+
+
+class ResetPasswordForm(ScopedForm):
+    new_password = forms.CharField(label=_("新密码"), strip=False, widget=forms.PasswordInput(
+        attrs={"autocomplete": "new-password"}))  # fmt: skip
+
+
+class ReasonForm(ScopedForm):
+    reason = forms.CharField(label=_("事由"), max_length=200)
+
+
+class UserFilter(ScopedFilterSet):
+    q = django_filters.CharFilter(label=_("用户名或姓名"), method="search")
+    role = django_filters.ChoiceFilter(
+        choices=Role.choices, field_name="memberships__role", label=_("角色"), distinct=True
+    )
+    organisation = django_filters.ModelChoiceFilter(
+        queryset=Organisation.objects.all(),
+        field_name="memberships__organisation",
+        label=_("单位"),
+        distinct=True,
+    )
+    is_active = django_filters.BooleanFilter(label=_("启用"))
+    locked = django_filters.BooleanFilter(label=_("已锁定"), method="filter_locked")
+
+    class Meta:
+        model = User
+        fields = []
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(username__icontains=value) | Q(full_name__icontains=value))
+
+    def filter_locked(self, queryset, name, value):
+        locked = Q(locked_until__gt=timezone.now())
+        return queryset.filter(locked) if value else queryset.exclude(locked)

@@ -1,0 +1,24 @@
+"""Accounts are managed by the system administrator; the security administrator unlocks and resets
+second factors; the audit administrator reads. Each sees every account: they act for the platform."""
+
+from talentbase.core import scoping
+from talentbase.core.roles import Role
+
+from .models import Membership, User
+
+READERS = [Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN]
+
+scoping.register(
+    User,
+    rows=lambda actor: scoping.EVERYTHING,
+    view=READERS,
+    add=[Role.SYSTEM_ADMIN],
+    change=[Role.SYSTEM_ADMIN],
+)
+scoping.register(
+    Membership,
+    rows=lambda actor: scoping.EVERYTHING,
+    view=READERS,
+    add=[Role.SYSTEM_ADMIN],
+    change=[Role.SYSTEM_ADMIN],
+)

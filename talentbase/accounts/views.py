@@ -1,0 +1,298 @@
+"""Sign-in pages and the administrators' account pages."""
+
+import base64
+
+import segno
+from django.contrib import messages
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import TemplateView
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from talentbase.core import scoping
+from talentbase.core.errors import DomainError
+from talentbase.core.navigation import register_menu
+from talentbase.core.roles import ADMIN_ROLES, Role
+from talentbase.core.tables import Column
+from talentbase.core.views import ActorRequiredMixin, ObjectDetailView, ObjectListView, apply_domain_error
+
+from . import actions, forms, login
+from .actors import SESSION_MEMBERSHIP_KEY
+from .models import Membership, User
+
+
+def _next_url(request) -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return reverse("core:home")
+
+
+class LoginView(TemplateView):
+    template_name = "accounts/login.html"
+
+    def get(self, request, *args, **kwargs):
+        if request.user.is_authenticated:
+            return redirect("core:home")
+        return self.render_to_response({"form": forms.LoginForm(), "next": request.GET.get("next", "")})
+
+    def post(self, request, *args, **kwargs):
+        form = forms.LoginForm(request.POST)
+        if form.is_valid():
+            outcome = login.check_password_step(
+                request, form.cleaned_data["username"], form.cleaned_data["password"]
+            )
+            if outcome.ok:
+                user = outcome.user
+                if login.needs_second_factor(user):
+                    login.begin_pending(request, user)
+                    target = "accounts:otp-verify" if login.confirmed_totp(user) else "accounts:otp-setup"
+                    return redirect(f"{reverse(target)}?next={_next_url(request)}")
+                login.finish_login(request, user)
+                return HttpResponseRedirect(_next_url(request))
+            form.add_error(None, outcome.error)
+        return self.render_to_response({"form": form, "next": request.POST.get("next", "")}, status=400)
+
+
+class SecondFactorView(TemplateView):
+    """Both second-factor pages: verification of a known device, or enrolment of a new one."""
+
+    template_name = "accounts/otp.html"
+    enrol = False
+
+    def device(self, user):
+        return login.enrolment_device(user) if self.enrol else login.confirmed_totp(user)
+
+    def dispatch(self, request, *args, **kwargs):
+        self.user = login.pending_user(request)
+        if self.user is None:
+            messages.info(request, _("请重新输入用户名和密码"))
+            return redirect("accounts:login")
+        if self.device(self.user) is None:
+            return redirect("accounts:otp-setup")
+        return super().dispatch(request, *args, **kwargs)
+
+    def context(self, form):
+        context = {"form": form, "enrol": self.enrol, "next": self.request.GET.get("next", "")}
+        if self.enrol:
+            device = self.device(self.user)
+            context["secret"] = device.bin_key and _base32(device.bin_key)
+            context["qr_svg"] = segno.make(device.config_url, error="m").svg_inline(scale=4)
+        return context
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self.context(forms.CodeForm()))
+
+    def post(self, request, *args, **kwargs):
+        form = forms.CodeForm(request.POST)
+        if form.is_valid():
+            device = self.device(self.user)
+            outcome = login.check_code_step(request, self.user, device, form.cleaned_data["code"])
+            if outcome.ok:
+                login.finish_login(request, self.user, device)
+                return HttpResponseRedirect(_next_url(request))
+            form.add_error("code", outcome.error)
+        return self.render_to_response(self.context(form), status=400)
+
+
+def _base32(key: bytes) -> str:
+    return base64.b32encode(key).decode().rstrip("=")
+
+
+class LogoutView(View):
+    def post(self, request):
+        login.sign_out(request)
+        messages.info(request, _("您已安全退出"))
+        return redirect("accounts:login")
+
+
+class ProfileView(ActorRequiredMixin, TemplateView):
+    template_name = "accounts/profile.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        return super().get_context_data(
+            memberships=user.active_memberships(),
+            has_totp=TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+            password_form=forms.PasswordChangeForm(),
+            title=_("我的账号"),
+            **kwargs,
+        )
+
+
+class PasswordChangeView(ActorRequiredMixin, TemplateView):
+    template_name = "accounts/password_change.html"
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response({"form": forms.PasswordChangeForm(), "title": _("修改密码")})
+
+    def post(self, request, *args, **kwargs):
+        form = forms.PasswordChangeForm(request.POST)
+        if form.is_valid():
+            try:
+                actions.change_password(actor=self.actor, request=request,
+                                        old_password=form.cleaned_data["old_password"],
+                                        new_password=form.cleaned_data["new_password"])  # fmt: skip
+            except DomainError as error:
+                apply_domain_error(form, error)
+            else:
+                messages.success(request, _("密码已修改，其他设备上的登录已退出"))
+                return redirect("accounts:profile")
+        return self.render_to_response({"form": form, "title": _("修改密码")}, status=400)
+
+
+class SwitchMembershipView(ActorRequiredMixin, View):
+    def post(self, request):
+        membership = request.user.active_memberships().filter(pk=request.POST.get("membership")).first()
+        if membership is not None:
+            request.session[SESSION_MEMBERSHIP_KEY] = membership.pk
+        return redirect("core:home")
+
+
+# --- Administrators' account pages
+
+
+class UserListView(ObjectListView):
+    model = User
+    filterset_class = forms.UserFilter
+    default_ordering = ("username",)
+    create_url_name = "accounts:user-create"
+    export_name = "users"
+    columns = [
+        Column("username", gettext_lazy("用户名"), order_by="username", link=True),
+        Column("full_name", gettext_lazy("姓名"), order_by="full_name"),
+        Column("memberships_label", gettext_lazy("单位与角色")),
+        Column("is_active", gettext_lazy("启用"), order_by="is_active"),
+        Column("locked_until", gettext_lazy("锁定至"), order_by="locked_until"),
+        Column("last_login", gettext_lazy("最近登录"), order_by="last_login"),
+    ]
+
+    def base_queryset(self):
+        return User.objects.prefetch_related("memberships__organisation")
+
+
+class UserDetailView(ObjectDetailView):
+    model = User
+    template_name = "accounts/user_detail.html"
+    fields = UserListView.columns + [
+        Column("email", gettext_lazy("电子邮箱")),
+        Column("date_joined", gettext_lazy("创建时间")),
+        Column("password_changed_at", gettext_lazy("密码修改时间")),
+    ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user = context["object"]
+        actor = self.actor
+        context.update(
+            {
+                "memberships": user.memberships.select_related("organisation"),
+                "has_totp": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+                "is_sysadmin": actor.role == Role.SYSTEM_ADMIN,
+                "is_secadmin": actor.role == Role.SECURITY_ADMIN,
+                "membership_form": forms.MembershipForm(actor=actor),
+                "password_form": forms.ResetPasswordForm(actor=actor),
+                "reason_form": forms.ReasonForm(actor=actor),
+            }
+        )
+        return context
+
+
+class UserCreateView(ActorRequiredMixin, TemplateView):
+    template_name = "core/object_form.html"
+
+    def get(self, request, *args, **kwargs):
+        scoping.ensure_may(self.actor, User, "add")
+        return self.render_to_response(
+            {"form": forms.UserCreateForm(actor=self.actor), "title": _("新增用户")}
+        )
+
+    def post(self, request, *args, **kwargs):
+        scoping.ensure_may(self.actor, User, "add")
+        form = forms.UserCreateForm(request.POST, actor=self.actor)
+        if form.is_valid():
+            try:
+                user = actions.create_user(actor=self.actor, **form.cleaned_data)
+            except DomainError as error:
+                apply_domain_error(form, error)
+            else:
+                messages.success(request, _("用户已创建"))
+                return redirect("accounts:user-detail", pk=user.pk)
+        return self.render_to_response({"form": form, "title": _("新增用户")}, status=400)
+
+
+class UserEditView(ActorRequiredMixin, TemplateView):
+    template_name = "core/object_form.html"
+
+    def get(self, request, pk):
+        user = scoping.get_for(self.actor, User, pk, "change")
+        form = forms.UserEditForm(
+            initial={"full_name": user.full_name, "email": user.email}, actor=self.actor
+        )
+        return self.render_to_response({"form": form, "title": _("修改用户"), "object": user})
+
+    def post(self, request, pk):
+        user = scoping.get_for(self.actor, User, pk, "change")
+        form = forms.UserEditForm(request.POST, actor=self.actor)
+        if form.is_valid():
+            actions.update_user(actor=self.actor, user=user, **form.cleaned_data)
+            messages.success(request, _("已保存"))
+            return redirect("accounts:user-detail", pk=user.pk)
+        return self.render_to_response({"form": form, "title": _("修改用户"), "object": user}, status=400)
+
+
+class UserCommandView(ActorRequiredMixin, View):
+    """The buttons on a user's page: enable, disable, unlock, reset TOTP, reset password, memberships."""
+
+    def post(self, request, pk, command):
+        user = scoping.get_for(self.actor, User, pk, "view")
+        actor = self.actor
+        try:
+            if command == "disable":
+                actions.set_user_active(
+                    actor=actor, user=user, active=False, reason=request.POST.get("reason", "")
+                )
+            elif command == "enable":
+                actions.set_user_active(actor=actor, user=user, active=True)
+            elif command == "unlock":
+                actions.unlock_user(actor=actor, user=user)
+            elif command == "reset-totp":
+                form = forms.ReasonForm(request.POST, actor=actor)
+                if not form.is_valid():
+                    raise DomainError("reason_required", _("请填写事由"), field="reason")
+                actions.reset_second_factor(actor=actor, user=user, reason=form.cleaned_data["reason"])
+            elif command == "reset-password":
+                actions.set_password_by_admin(
+                    actor=actor, user=user, new_password=request.POST.get("new_password", "")
+                )
+            elif command == "add-membership":
+                form = forms.MembershipForm(request.POST, actor=actor)
+                if not form.is_valid():
+                    raise DomainError("invalid", _("请选择单位和角色"))
+                actions.add_membership(actor=actor, user=user, **form.cleaned_data)
+            elif command == "end-membership":
+                membership = scoping.get_for(actor, Membership, request.POST.get("membership"), "change")
+                if membership.user_id != user.pk:
+                    raise DomainError("invalid", _("任职记录不属于该用户"))
+                actions.end_membership(actor=actor, membership=membership)
+            else:
+                return redirect("accounts:user-detail", pk=user.pk)
+        except DomainError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("操作成功"))
+        return redirect("accounts:user-detail", pk=user.pk)
+
+
+register_menu(
+    section="accounts", label=gettext_lazy("用户管理"), url_name="accounts:user-list", roles=ADMIN_ROLES,
+    order=800, icon="people", description=gettext_lazy("账号、任职、锁定与动态口令"),
+    count=lambda actor: scoping.visible_to(actor, User).count(),
+)  # fmt: skip

@@ -1,0 +1,55 @@
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from talentbase.core.forms import ScopedFilterSet, ScopedModelForm
+
+from .models import District, Level, NationalStandard, Occupation, OrganisationKind, Sector
+
+
+class OccupationForm(ScopedModelForm):
+    class Meta:
+        model = Occupation
+        fields = ["code", "name", "sector", "is_green", "national_standard", "standard_year", "levels",
+                  "needs_review", "is_active"]  # fmt: skip
+
+
+class DistrictForm(ScopedModelForm):
+    class Meta:
+        model = District
+        fields = ["code", "name", "order", "is_active"]
+
+
+class SectorForm(ScopedModelForm):
+    class Meta:
+        model = Sector
+        fields = ["code", "name", "order"]
+
+
+class LevelForm(ScopedModelForm):
+    class Meta:
+        model = Level
+        fields = ["name", "short_name"]
+
+
+class OrganisationKindForm(ScopedModelForm):
+    class Meta:
+        model = OrganisationKind
+        fields = ["code", "name", "order"]
+
+
+class OccupationFilter(ScopedFilterSet):
+    q = django_filters.CharFilter(label=_("名称或编码"), method="search")
+    sector = django_filters.ModelChoiceFilter(queryset=Sector.objects.all(), label=_("行业"))
+    national_standard = django_filters.ChoiceFilter(choices=NationalStandard.choices, label=_("国家标准"))
+    needs_review = django_filters.BooleanFilter(label=_("待市局复核"))
+    level = django_filters.ModelChoiceFilter(
+        queryset=Level.objects.all(), field_name="levels", label=_("等级")
+    )
+
+    class Meta:
+        model = Occupation
+        fields = []
+
+    def search(self, queryset, name, value):
+        return queryset.filter(Q(name__icontains=value) | Q(code__startswith=value))

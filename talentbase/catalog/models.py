@@ -1,0 +1,160 @@
+"""Reference data: districts, sectors, the eight-level ladder, occupations, organisation kinds.
+
+Loaded by data migrations (``reference.py``) and editable by the city bureau.
+"""
+
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from talentbase.core.scoping import ScopedQuerySet
+
+
+class District(models.Model):
+    """A district of Shanghai with its administrative code (GB/T 2260)."""
+
+    code = models.CharField(
+        _("行政区划代码"),
+        max_length=6,
+        unique=True,
+        validators=[RegexValidator(r"^\d{6}$", _("应为 6 位数字"))],
+    )
+    name = models.CharField(_("名称"), max_length=20, unique=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("区")
+        verbose_name_plural = _("区")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:district-detail", args=[self.pk])
+
+
+class Sector(models.Model):
+    """A sector of the industry: greening, forestry, city appearance, sanitation, waste sorting."""
+
+    code = models.SlugField(_("代码"), max_length=30, unique=True)
+    name = models.CharField(_("名称"), max_length=30, unique=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("行业")
+        verbose_name_plural = _("行业")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:sector-detail", args=[self.pk])
+
+
+class Level(models.Model):
+    """A rung of the eight-level ladder (学徒工 … 首席技师). ``rank`` orders them; ``national_number`` is the
+    national level (5 = 五级/初级工 … 1 = 一级/高级技师) for the five levels institutions evaluate."""
+
+    code = models.SlugField(_("代码"), max_length=20, unique=True)
+    name = models.CharField(_("名称"), max_length=20, unique=True)
+    short_name = models.CharField(_("简称"), max_length=10, blank=True)
+    rank = models.PositiveSmallIntegerField(_("次序"), unique=True)
+    national_number = models.PositiveSmallIntegerField(
+        _("国家等级"),
+        null=True,
+        blank=True,
+        unique=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
+    )
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["rank"]
+        verbose_name = _("技能等级")
+        verbose_name_plural = _("技能等级")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:level-detail", args=[self.pk])
+
+    @property
+    def is_high_skill(self) -> bool:
+        """高级工及以上: 三级 and above (the ≈400-a-year target, notice 二)."""
+        return self.rank >= 3
+
+
+class NationalStandard(models.TextChoices):
+    YES = "yes", _("有国家职业技能标准")
+    DRAFT = "draft", _("标准征求意见稿")
+    NO = "no", _("无国家标准（按评价规范）")
+    UNKNOWN = "unknown", _("待确认")
+
+
+class Occupation(models.Model):
+    """An occupation of the industry with its 职业分类大典 (2022) code."""
+
+    code = models.CharField(
+        _("职业编码"),
+        max_length=10,
+        unique=True,
+        validators=[RegexValidator(r"^\d-\d{2}-\d{2}-\d{2}$", _("职业编码格式应为 X-XX-XX-XX"))],
+    )
+    name = models.CharField(_("职业名称"), max_length=50)
+    sector = models.ForeignKey(
+        Sector, verbose_name=_("行业"), on_delete=models.PROTECT, related_name="occupations"
+    )
+    is_green = models.BooleanField(_("绿色职业"), default=False)
+    national_standard = models.CharField(
+        _("国家标准"), max_length=10, choices=NationalStandard.choices, default=NationalStandard.UNKNOWN
+    )
+    standard_year = models.PositiveSmallIntegerField(_("标准年份"), null=True, blank=True)
+    levels = models.ManyToManyField(Level, verbose_name=_("设置等级"), related_name="occupations", blank=True)
+    needs_review = models.BooleanField(
+        _("待市局复核"), default=False, help_text=_("标准或等级尚未确认，默认设五级至一级")
+    )
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("职业")
+        verbose_name_plural = _("职业")
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.code}）"
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:occupation-detail", args=[self.pk])
+
+
+class OrganisationKind(models.Model):
+    """A kind of organisation (city bureau, sector unit, evaluation institution, employer…)."""
+
+    code = models.SlugField(_("代码"), max_length=30, unique=True)
+    name = models.CharField(_("名称"), max_length=30, unique=True)
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("单位类型")
+        verbose_name_plural = _("单位类型")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:kind-detail", args=[self.pk])

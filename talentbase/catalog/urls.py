@@ -1,0 +1,29 @@
+from django.urls import path
+
+from . import views
+
+app_name = "catalog"
+
+urlpatterns = [
+    path("occupations/", views.OccupationListView.as_view(), name="occupation-list"),
+    path("occupations/new/", views.OccupationFormView.as_view(), name="occupation-create"),
+    path("occupations/<int:pk>/", views.OccupationDetailView.as_view(), name="occupation-detail"),
+    path("occupations/<int:pk>/edit/", views.OccupationFormView.as_view(), name="occupation-edit"),
+    path("occupations/<int:pk>/delete/", views.OccupationDeleteView.as_view(), name="occupation-delete"),
+    path("districts/", views.DistrictListView.as_view(), name="district-list"),
+    path("districts/<int:pk>/", views.DistrictDetailView.as_view(), name="district-detail"),
+    path("districts/<int:pk>/edit/", views.DistrictFormView.as_view(), name="district-edit"),
+    path("sectors/", views.SectorListView.as_view(), name="sector-list"),
+    path("sectors/new/", views.SectorFormView.as_view(), name="sector-create"),
+    path("sectors/<int:pk>/", views.SectorDetailView.as_view(), name="sector-detail"),
+    path("sectors/<int:pk>/edit/", views.SectorFormView.as_view(), name="sector-edit"),
+    path("sectors/<int:pk>/delete/", views.SectorDeleteView.as_view(), name="sector-delete"),
+    path("levels/", views.LevelListView.as_view(), name="level-list"),
+    path("levels/<int:pk>/", views.LevelDetailView.as_view(), name="level-detail"),
+    path("levels/<int:pk>/edit/", views.LevelFormView.as_view(), name="level-edit"),
+    path("kinds/", views.KindListView.as_view(), name="kind-list"),
+    path("kinds/new/", views.KindFormView.as_view(), name="kind-create"),
+    path("kinds/<int:pk>/", views.KindDetailView.as_view(), name="kind-detail"),
+    path("kinds/<int:pk>/edit/", views.KindFormView.as_view(), name="kind-edit"),
+    path("kinds/<int:pk>/delete/", views.KindDeleteView.as_view(), name="kind-delete"),
+]

@@ -1,0 +1,176 @@
+"""Pages for reference data: lists for every staff role, edits for the city bureau."""
+
+from django.utils.translation import gettext_lazy as _
+
+from talentbase.core import actions
+from talentbase.core.navigation import register_menu
+from talentbase.core.roles import STAFF_ROLES, Role
+from talentbase.core.tables import Column
+from talentbase.core.views import ObjectDeleteView, ObjectDetailView, ObjectFormView, ObjectListView
+
+from . import forms
+from .models import District, Level, Occupation, OrganisationKind, Sector
+
+
+class SaveThroughActions(ObjectFormView):
+    def perform(self, form, obj):
+        values, m2m = form.model_values()
+        if obj is None:
+            return actions.create_object(actor=self.actor, model=self.model, values=values, m2m=m2m)
+        return actions.update_object(actor=self.actor, obj=obj, values=values, m2m=m2m)
+
+
+class DeleteThroughActions(ObjectDeleteView):
+    def perform(self, obj):
+        actions.delete_object(actor=self.actor, obj=obj)
+
+
+# --- Occupations
+
+
+class OccupationListView(ObjectListView):
+    model = Occupation
+    filterset_class = forms.OccupationFilter
+    default_ordering = ("code",)
+    create_url_name = "catalog:occupation-create"
+    export_name = "occupations"
+    columns = [
+        Column("code", _("职业编码"), order_by="code", link=True),
+        Column("name", _("职业名称"), order_by="name", link=True),
+        Column("sector", _("行业"), order_by="sector__order"),
+        Column("national_standard", _("国家标准")),
+        Column("standard_year", _("标准年份"), order_by="standard_year"),
+        Column("levels", _("设置等级")),
+        Column("is_green", _("绿色职业")),
+        Column("needs_review", _("待市局复核"), order_by="needs_review"),
+    ]
+
+    def base_queryset(self):
+        return Occupation.objects.select_related("sector").prefetch_related("levels")
+
+
+class OccupationDetailView(ObjectDetailView):
+    model = Occupation
+    edit_url_name = "catalog:occupation-edit"
+    delete_url_name = "catalog:occupation-delete"
+    fields = OccupationListView.columns + [Column("is_active", _("启用"))]
+
+
+class OccupationFormView(SaveThroughActions):
+    model = Occupation
+    form_class = forms.OccupationForm
+
+
+class OccupationDeleteView(DeleteThroughActions):
+    model = Occupation
+    success_url_name = "catalog:occupation-list"
+
+
+# --- Districts, sectors, levels, organisation kinds
+
+
+class DistrictListView(ObjectListView):
+    model = District
+    default_ordering = ("order", "code")
+    paginate_by = 100
+    columns = [
+        Column("code", _("行政区划代码"), order_by="code", link=True),
+        Column("name", _("名称"), order_by="name", link=True),
+        Column("is_active", _("启用")),
+    ]
+
+
+class DistrictDetailView(ObjectDetailView):
+    model = District
+    edit_url_name = "catalog:district-edit"
+    fields = DistrictListView.columns
+
+
+class DistrictFormView(SaveThroughActions):
+    model = District
+    form_class = forms.DistrictForm
+
+
+class SectorListView(ObjectListView):
+    model = Sector
+    default_ordering = ("order", "code")
+    create_url_name = "catalog:sector-create"
+    columns = [Column("code", _("代码"), link=True), Column("name", _("名称"), link=True)]
+
+
+class SectorDetailView(ObjectDetailView):
+    model = Sector
+    edit_url_name = "catalog:sector-edit"
+    delete_url_name = "catalog:sector-delete"
+    fields = SectorListView.columns + [Column("order", _("排序"))]
+
+
+class SectorFormView(SaveThroughActions):
+    model = Sector
+    form_class = forms.SectorForm
+
+
+class SectorDeleteView(DeleteThroughActions):
+    model = Sector
+    success_url_name = "catalog:sector-list"
+
+
+class LevelListView(ObjectListView):
+    model = Level
+    default_ordering = ("rank",)
+    columns = [
+        Column("rank", _("次序"), link=True),
+        Column("name", _("名称"), link=True),
+        Column("short_name", _("简称")),
+        Column("national_number", _("国家等级")),
+    ]
+
+
+class LevelDetailView(ObjectDetailView):
+    model = Level
+    edit_url_name = "catalog:level-edit"
+    fields = LevelListView.columns + [Column("code", _("代码"))]
+
+
+class LevelFormView(SaveThroughActions):
+    model = Level
+    form_class = forms.LevelForm
+
+
+class KindListView(ObjectListView):
+    model = OrganisationKind
+    default_ordering = ("order", "code")
+    create_url_name = "catalog:kind-create"
+    columns = [Column("code", _("代码"), link=True), Column("name", _("名称"), link=True)]
+
+
+class KindDetailView(ObjectDetailView):
+    model = OrganisationKind
+    edit_url_name = "catalog:kind-edit"
+    delete_url_name = "catalog:kind-delete"
+    fields = KindListView.columns
+
+
+class KindFormView(SaveThroughActions):
+    model = OrganisationKind
+    form_class = forms.OrganisationKindForm
+
+
+class KindDeleteView(DeleteThroughActions):
+    model = OrganisationKind
+    success_url_name = "catalog:kind-list"
+
+
+CATALOG_READERS = STAFF_ROLES - {Role.WORKER}
+register_menu(
+    section="catalog", label=_("职业目录"), url_name="catalog:occupation-list", roles=CATALOG_READERS, order=500,
+    icon="tools", description=_("行业职业、国家标准与等级设置"), count=lambda actor: Occupation.objects.count(),
+)  # fmt: skip
+register_menu(section="catalog", label=_("区"), url_name="catalog:district-list", roles=[Role.CITY], order=510,
+              icon="geo-alt")  # fmt: skip
+register_menu(section="catalog", label=_("行业"), url_name="catalog:sector-list", roles=[Role.CITY], order=520,
+              icon="diagram-3")  # fmt: skip
+register_menu(section="catalog", label=_("技能等级"), url_name="catalog:level-list", roles=[Role.CITY], order=530,
+              icon="bar-chart-steps")  # fmt: skip
+register_menu(section="catalog", label=_("单位类型"), url_name="catalog:kind-list", roles=[Role.CITY], order=540,
+              icon="tags")  # fmt: skip

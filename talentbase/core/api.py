@@ -1,0 +1,152 @@
+"""The API's base pieces: 401 for anonymous callers, domain errors as 400 with their code, and a
+viewset that fetches through scoping like the pages do."""
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db import transaction
+from rest_framework import exceptions, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from . import actions, scoping, workflow
+from .errors import DomainError
+
+
+def exception_handler(exc, context):
+    if isinstance(exc, DomainError):
+        body = {"code": exc.code, "detail": str(exc.message)}
+        if exc.field:
+            body["field"] = exc.field
+        return Response(body, status=status.HTTP_400_BAD_REQUEST)
+    if isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    return drf_exception_handler(exc, context)
+
+
+ACTION_FOR = {
+    "list": "view",
+    "retrieve": "view",
+    "create": "add",
+    "update": "change",
+    "partial_update": "change",
+    "destroy": "delete",
+}
+
+
+class ScopedViewSet(viewsets.ModelViewSet):
+    """Reads through ``visible_to``/``get_for``; writes through ``core.actions`` (or an app's own action
+    via ``perform_*``), with the same audit and scope re-check as the pages."""
+
+    model = None
+
+    @property
+    def actor(self):
+        return self.request.actor
+
+    def scope_action(self) -> str:
+        return ACTION_FOR.get(self.action, "view")
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # drf-spectacular describing the endpoint
+            return self.model._default_manager.none()
+        action = self.scope_action()
+        if action == "add":
+            action = "view"
+        return scoping.visible_to(self.actor, self.model._default_manager.all(), action)
+
+    def get_object(self):
+        action = self.scope_action()
+        queryset = self.filter_queryset(self.model._default_manager.all())
+        return scoping.get_for(self.actor, queryset, self.kwargs[self.lookup_field], action)
+
+    def get_serializer_context(self):
+        context = super().get_serializer_context()
+        context["actor"] = self.actor
+        return context
+
+    def split_values(self, data: dict) -> tuple[dict, dict]:
+        many = {f.name for f in self.model._meta.many_to_many}
+        values = {k: v for k, v in data.items() if k not in many}
+        m2m = {k: v for k, v in data.items() if k in many}
+        return values, m2m
+
+    def create(self, request, *args, **kwargs):
+        scoping.ensure_may(self.actor, self.model, "add")
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        with transaction.atomic():
+            obj = self.perform_create_values(serializer.validated_data)
+        return Response(self.get_serializer(obj).data, status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, **kwargs):
+        obj = self.get_object()
+        serializer = self.get_serializer(obj, data=request.data, partial=kwargs.get("partial", False))
+        serializer.is_valid(raise_exception=True)
+        obj = self.perform_update_values(obj, serializer.validated_data)
+        return Response(self.get_serializer(obj).data)
+
+    def destroy(self, request, *args, **kwargs):
+        obj = self.get_object()
+        actions.delete_object(actor=self.actor, obj=obj)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    def perform_create_values(self, data):
+        values, m2m = self.split_values(data)
+        return actions.create_object(actor=self.actor, model=self.model, values=values, m2m=m2m)
+
+    def perform_update_values(self, obj, data):
+        values, m2m = self.split_values(data)
+        return actions.update_object(actor=self.actor, obj=obj, values=values, m2m=m2m)
+
+
+class ScopedReadOnlyViewSet(ScopedViewSet):
+    http_method_names = ["get", "head", "options"]
+
+
+class ScopedModelSerializer(serializers.ModelSerializer):
+    """Related-object fields accept only objects the caller may see (no choosing another employer's rows)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        actor = self.context.get("actor")
+        if actor is None:
+            return
+        for field in self.fields.values():
+            target = getattr(field, "child_relation", field)
+            queryset = getattr(target, "queryset", None)
+            if queryset is None:
+                continue
+            try:
+                rule = scoping.rule_for(queryset.model)
+            except LookupError:
+                continue
+            target.queryset = (
+                queryset.filter(rule.q(actor, "view")) if rule.may(actor, "view") else queryset.none()
+            )
+
+
+class TransitionSerializer(serializers.Serializer):
+    transition = serializers.CharField()
+    comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class WorkflowActionsMixin:
+    """``POST …/{id}/transition/`` with ``{"transition": "...", "comment": "..."}``: the same table and
+    checks as the page's buttons; ``GET …/{id}/transitions/`` lists what the caller may do now."""
+
+    @action(detail=True, methods=["post"], serializer_class=TransitionSerializer)
+    def transition(self, request, pk=None):
+        obj = scoping.get_for(self.actor, self.model, pk, "change")
+        serializer = TransitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        decision = workflow.take_transition(
+            obj, serializer.validated_data["transition"], actor=self.actor,
+            comment=serializer.validated_data["comment"],
+        )  # fmt: skip
+        return Response({"id": obj.pk, "from_state": decision.from_state, "to_state": decision.to_state})
+
+    @action(detail=True, methods=["get"])
+    def transitions(self, request, pk=None):
+        obj = scoping.get_for(self.actor, self.model, pk, "view")
+        available = workflow.available_transitions(obj, self.actor)
+        return Response([{"name": t.name, "label": str(t.label), "target": t.target} for t in available])

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class CoreConfig(AppConfig):
+    name = "talentbase.core"
+    verbose_name = _("平台")
+
+    def ready(self):
+        from . import checks, menus, schema, scopes  # noqa: F401  (checks, menu entries, OpenAPI, scope rules)

@@ -1,0 +1,65 @@
+"""Base forms and filter sets: every choice of a scoped model lists only what the actor may see, so a
+dropdown never offers another employer's workers."""
+
+import django_filters
+from django import forms
+
+from . import scoping
+
+
+def scope_choice_fields(fields, actor) -> None:
+    for field in fields.values():
+        queryset = getattr(field, "queryset", None)
+        if queryset is None:
+            continue
+        try:
+            rule = scoping.rule_for(queryset.model)
+        except LookupError:
+            continue
+        field.queryset = (
+            queryset.filter(rule.q(actor, "view")) if rule.may(actor, "view") else queryset.none()
+        )
+
+
+def style_widgets(fields) -> None:
+    """Bootstrap classes, so that templates render fields with one include."""
+    for field in fields.values():
+        widget = field.widget
+        if isinstance(widget, forms.CheckboxInput):
+            widget.attrs.setdefault("class", "form-check-input")
+        elif isinstance(widget, forms.Select | forms.SelectMultiple):
+            widget.attrs.setdefault("class", "form-select")
+        else:
+            widget.attrs.setdefault("class", "form-control")
+
+
+class ScopedModelForm(forms.ModelForm):
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        scope_choice_fields(self.fields, actor)
+        style_widgets(self.fields)
+
+    def model_values(self) -> tuple[dict, dict]:
+        """The cleaned data split into plain fields and many-to-many fields, for core.actions."""
+        values, m2m = {}, {}
+        many = {f.name for f in self._meta.model._meta.many_to_many}
+        for name, value in self.cleaned_data.items():
+            (m2m if name in many else values)[name] = value
+        return values, m2m
+
+
+class ScopedForm(forms.Form):
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        scope_choice_fields(self.fields, actor)
+        style_widgets(self.fields)
+
+
+class ScopedFilterSet(django_filters.FilterSet):
+    def __init__(self, *args, actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        scope_choice_fields(self.form.fields, actor)
+        style_widgets(self.form.fields)

@@ -1,0 +1,123 @@
+"""Core records: the audit trail and workflow decisions."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+GENESIS_HASH = "0" * 64
+
+
+class AppendOnlyError(Exception):
+    pass
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("audit events are append-only")
+
+    def delete(self):
+        raise AppendOnlyError("audit events are append-only; old segments go through purge_audit_events")
+
+
+class AuditEvent(models.Model):
+    """One thing that happened: a login, a change, a decision, an export, a reveal of personal data.
+
+    Append-only and hash-chained: ``hash`` covers this event and the previous event's hash, so an edited,
+    deleted or reordered event breaks the chain (``talentbase audit_verify``). Database triggers refuse
+    UPDATE, and DELETE of any event not covered by a signed checkpoint. No personal data in clear: the
+    changes of personal fields are recorded as changed, without their values.
+    """
+
+    seq = models.BigIntegerField(_("序号"), unique=True)
+    at = models.DateTimeField(_("时间"), db_index=True)
+    verb = models.CharField(_("事件"), max_length=40, db_index=True)
+    actor_id = models.BigIntegerField(_("操作人编号"), null=True, blank=True, db_index=True)
+    actor_label = models.CharField(_("操作人"), max_length=150, blank=True)
+    role = models.CharField(_("角色"), max_length=20, blank=True)
+    organisation_id = models.BigIntegerField(_("单位编号"), null=True, blank=True, db_index=True)
+    ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    object_type = models.CharField(_("对象类型"), max_length=100, blank=True, db_index=True)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    object_label = models.CharField(_("对象"), max_length=200, blank=True)
+    changes = models.JSONField(_("变更"), default=dict, blank=True)
+    reason = models.CharField(_("事由"), max_length=500, blank=True)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-seq"]
+        verbose_name = _("审计事件")
+        verbose_name_plural = _("审计事件")
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"#{self.seq} {self.verb} {self.object_type}:{self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("audit events are append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("audit events are append-only")
+
+
+class AuditHead(models.Model):
+    """The chain's head (a single row): locked while an event is appended, so the chain stays linear."""
+
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default=GENESIS_HASH)
+
+    class Meta:
+        verbose_name = _("审计链头")
+
+    def __str__(self) -> str:
+        return f"head #{self.seq}"
+
+
+class AuditCheckpoint(models.Model):
+    """A signed statement of the chain up to ``upto_seq``, written before old events are purged, so the
+    rest of the chain still verifies from here."""
+
+    created_at = models.DateTimeField(auto_now_add=True)
+    upto_seq = models.BigIntegerField(unique=True)
+    upto_hash = models.CharField(max_length=64)
+    upto_at = models.DateTimeField()
+    purged_count = models.BigIntegerField(default=0)
+    signature = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-upto_seq"]
+        verbose_name = _("审计检查点")
+
+    def __str__(self) -> str:
+        return f"checkpoint #{self.upto_seq}"
+
+
+class Decision(models.Model):
+    """One workflow decision: who took which transition on which object, when, from which state to which,
+    and why."""
+
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+    object_type = models.CharField(max_length=100)
+    object_id = models.CharField(max_length=64)
+    transition = models.CharField(_("操作"), max_length=40)
+    from_state = models.CharField(_("原状态"), max_length=40)
+    to_state = models.CharField(_("新状态"), max_length=40)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    role = models.CharField(_("角色"), max_length=20)
+    organisation_id = models.BigIntegerField(null=True, blank=True)
+    comment = models.TextField(_("意见"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("审批记录")
+        verbose_name_plural = _("审批记录")
+        indexes = [models.Index(fields=["object_type", "object_id", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.object_type}:{self.object_id} {self.from_state}→{self.to_state}"

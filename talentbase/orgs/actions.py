@@ -1,0 +1,86 @@
+"""Writes for organisations and filings: one verb per function, scoped and audited."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from talentbase.core import actions as core_actions
+from talentbase.core import scoping, workflow
+from talentbase.core.actor import Actor
+from talentbase.core.errors import DomainError
+from talentbase.core.roles import Role
+
+from .errors import OrgError
+from .models import EvaluationFiling, Organisation
+from .workflows import EDITABLE_STATES
+
+EVALUATION_KINDS = {"employer_evaluation", "social_evaluation", "association"}
+
+
+def save_organisation(*, actor: Actor, organisation: Organisation | None, values: dict, m2m: dict):
+    """Create or change an organisation. A district bureau's new organisation lands in its own district
+    (re-checked after the write)."""
+    if actor.role == Role.DISTRICT and organisation is None:
+        values = {**values, "district_id": actor.district_id}
+        values.pop("district", None)
+    if organisation is None:
+        return core_actions.create_object(actor=actor, model=Organisation, values=values, m2m=m2m)
+    return core_actions.update_object(actor=actor, obj=organisation, values=values, m2m=m2m)
+
+
+def _check_filing_values(values: dict, m2m: dict) -> None:
+    occupation = values.get("occupation")
+    levels = m2m.get("levels") or []
+    if occupation is not None:
+        offered = set(occupation.levels.values_list("pk", flat=True))
+        missing = [str(level) for level in levels if level.pk not in offered]
+        if missing:
+            raise DomainError(
+                OrgError.LEVEL_NOT_OFFERED,
+                _("{occupation}不设以下等级：{levels}").format(
+                    occupation=occupation.name, levels="、".join(missing)
+                ),
+                field="levels",
+            )
+
+
+@transaction.atomic
+def create_filing(*, actor: Actor, values: dict, m2m: dict) -> EvaluationFiling:
+    """An evaluation institution drafts a filing for itself (notice 三.三.5)."""
+    scoping.ensure_may(actor, EvaluationFiling, "add")
+    organisation = Organisation.objects.get(pk=actor.organisation_id)
+    if not (organisation.kind_codes() & EVALUATION_KINDS):
+        raise DomainError(OrgError.NOT_EVALUATION_INSTITUTION, _("本单位不是评价机构，不能申请备案"))
+    _check_filing_values(values, m2m)
+    values = {**values, "organisation": organisation}
+    return core_actions.create_object(actor=actor, model=EvaluationFiling, values=values, m2m=m2m)
+
+
+@transaction.atomic
+def update_filing(*, actor: Actor, filing: EvaluationFiling, values: dict, m2m: dict) -> EvaluationFiling:
+    """The institution edits its filing while it is a draft or returned; HR records the filing number and
+    validity while it is submitted."""
+    filing = scoping.get_for(actor, EvaluationFiling.objects.select_for_update(), filing.pk, "change")
+    if actor.role == Role.HR:
+        allowed = {"filing_number", "valid_from", "valid_to"}
+        if filing.state != "submitted":
+            raise DomainError(OrgError.FILING_LOCKED, _("只能在审核中填写备案编号和有效期"))
+        values = {k: v for k, v in values.items() if k in allowed}
+        m2m = {}
+    elif filing.state not in EDITABLE_STATES:
+        raise DomainError(OrgError.FILING_LOCKED, _("已提交的备案不能修改"))
+    else:
+        values = {k: v for k, v in values.items() if k not in {"filing_number", "valid_from", "valid_to"}}
+        _check_filing_values({"occupation": values.get("occupation", filing.occupation)}, m2m)
+    return core_actions.update_object(actor=actor, obj=filing, values=values, m2m=m2m)
+
+
+@transaction.atomic
+def delete_filing(*, actor: Actor, filing: EvaluationFiling) -> None:
+    filing = scoping.get_for(actor, EvaluationFiling.objects.select_for_update(), filing.pk, "delete")
+    if filing.state != "draft":
+        raise DomainError(OrgError.FILING_LOCKED, _("只有草稿可以删除"))
+    core_actions.delete_object(actor=actor, obj=filing)
+
+
+def decide_filing(*, actor: Actor, filing: EvaluationFiling, transition: str, comment: str = ""):
+    return workflow.take_transition(filing, transition, actor=actor, comment=comment)

@@ -1,0 +1,96 @@
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from talentbase.catalog.models import District, Occupation, OrganisationKind, Sector
+from talentbase.core.forms import ScopedFilterSet, ScopedModelForm
+from talentbase.core.roles import Role
+
+from .models import EvaluationFiling, FilingState, Organisation
+from .validators import normalise_credit_code
+
+
+class OrganisationForm(ScopedModelForm):
+    class Meta:
+        model = Organisation
+        fields = ["name", "short_name", "credit_code", "kinds", "district", "sectors", "address",
+                  "contact_name", "contact_phone", "is_active"]  # fmt: skip
+        widgets = {"kinds": forms.CheckboxSelectMultiple, "sectors": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        role = self.actor.role
+        if role == Role.DISTRICT:
+            # A district registers employers and training bodies in its own district only.
+            self.fields.pop("district")
+            self.fields["kinds"].queryset = OrganisationKind.objects.filter(
+                code__in=["employer", "training_institution"]
+            )
+        elif role not in (Role.CITY, Role.SYSTEM_ADMIN):
+            # An organisation keeps its own details up to date, but not what it is or where.
+            for name in ("name", "credit_code", "kinds", "district", "sectors", "is_active"):
+                self.fields.pop(name)
+        for name in ("kinds", "sectors"):
+            if name in self.fields:
+                self.fields[name].widget.attrs["class"] = "form-check-input"
+
+    def clean_credit_code(self):
+        return normalise_credit_code(self.cleaned_data.get("credit_code") or "") or None
+
+
+class OrganisationFilter(ScopedFilterSet):
+    q = django_filters.CharFilter(label=_("名称或信用代码"), method="search")
+    kind = django_filters.ModelChoiceFilter(
+        queryset=OrganisationKind.objects.all(), field_name="kinds", label=_("单位类型"), distinct=True
+    )
+    district = django_filters.ModelChoiceFilter(queryset=District.objects.all(), label=_("所在区"))
+    sector = django_filters.ModelChoiceFilter(
+        queryset=Sector.objects.all(), field_name="sectors", label=_("行业"), distinct=True
+    )
+    is_active = django_filters.BooleanFilter(label=_("启用"))
+
+    class Meta:
+        model = Organisation
+        fields = []
+
+    def search(self, queryset, name, value):
+        value = value.strip()
+        return queryset.filter(
+            Q(name__icontains=value)
+            | Q(short_name__icontains=value)
+            | Q(credit_code=normalise_credit_code(value))
+        )
+
+
+class FilingForm(ScopedModelForm):
+    class Meta:
+        model = EvaluationFiling
+        fields = ["occupation", "levels", "filing_number", "valid_from", "valid_to"]
+        widgets = {
+            "levels": forms.CheckboxSelectMultiple,
+            "valid_from": forms.DateInput(attrs={"type": "date"}),
+            "valid_to": forms.DateInput(attrs={"type": "date"}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["occupation"].queryset = Occupation.objects.filter(is_active=True)
+        self.fields["levels"].queryset = self.fields["levels"].queryset.exclude(national_number=None)
+        self.fields["levels"].widget.attrs["class"] = "form-check-input"
+        if self.actor.role == Role.HR:
+            for name in ("occupation", "levels"):
+                self.fields.pop(name)
+        else:
+            for name in ("filing_number", "valid_from", "valid_to"):
+                self.fields.pop(name)
+
+
+class FilingFilter(ScopedFilterSet):
+    state = django_filters.ChoiceFilter(choices=FilingState.choices, label=_("状态"))
+    occupation = django_filters.ModelChoiceFilter(queryset=Occupation.objects.all(), label=_("职业"))
+    organisation = django_filters.ModelChoiceFilter(queryset=Organisation.objects.all(), label=_("评价机构"))
+
+    class Meta:
+        model = EvaluationFiling
+        fields = []

@@ -1,0 +1,180 @@
+"""Every write to the registry: one verb per function, the acting user first, scoped and audited."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from talentbase.core import audit, scoping
+from talentbase.core.actor import Actor
+from talentbase.core.errors import DomainError
+from talentbase.core.roles import Role
+from talentbase.orgs.models import Organisation
+
+from . import protection
+from .errors import RegistryError
+from .identity import IdNumberError, PhoneError, check_birth_and_gender, check_id_number, check_phone
+from .models import Employment, Person
+from .pinyin import name_keys
+
+
+def _checked_identity(id_type: str, id_number: str, birth_date, gender):
+    try:
+        check = check_id_number(id_type, id_number)
+        check_birth_and_gender(check, birth_date=birth_date, gender=gender or None)
+    except IdNumberError as error:
+        raise DomainError(RegistryError.INVALID_ID, error.message, field="id_number") from None
+    return check
+
+
+def _checked_phone(phone: str) -> str:
+    if not (phone or "").strip():
+        return ""
+    try:
+        return check_phone(phone)
+    except PhoneError as error:
+        raise DomainError(RegistryError.INVALID_PHONE, error.message, field="phone") from None
+
+
+def _name_key_text(full_name: str) -> str:
+    return " ".join(sorted(name_keys(full_name)))[:400]
+
+
+def _ensure_employer(organisation: Organisation) -> None:
+    if "employer" not in organisation.kind_codes():
+        raise DomainError(RegistryError.EMPLOYER_KIND, _("只能登记在用人单位"), field="employer")
+
+
+@transaction.atomic
+def register_person(
+    *,
+    actor: Actor,
+    full_name: str,
+    id_type: str,
+    id_number: str,
+    birth_date: datetime.date | None = None,
+    gender: str = "",
+    phone: str = "",
+    education: str = "",
+    employer: Organisation | None = None,
+    start_date: datetime.date | None = None,
+    position: str = "",
+) -> Person:
+    """Register a person under their real name (实名制); one person per ID number. An employer registers
+    its own employee, so the first employment is recorded with them."""
+    scoping.ensure_may(actor, Person, "add")
+    full_name = (full_name or "").strip()
+    if not full_name:
+        raise DomainError("name_required", _("请填写姓名"), field="full_name")
+    check = _checked_identity(id_type, id_number, birth_date, gender)
+    phone = _checked_phone(phone)
+    if actor.role == Role.EMPLOYER:
+        employer = Organisation.objects.get(pk=actor.organisation_id)
+    id_fields = protection.protected_id_fields(id_type, check.number)
+    if Person.objects.filter(id_number_hash=id_fields["id_number_hash"]).exists():
+        raise DomainError(RegistryError.DUPLICATE_ID, _("该证件号码已登记"), field="id_number")
+    person = Person(
+        full_name=full_name,
+        name_keys=_name_key_text(full_name),
+        id_type=id_type,
+        birth_date=check.birth_date or birth_date,
+        gender=check.gender or gender,
+        education=education,
+        **id_fields,
+        **protection.protected_phone_fields(phone),
+    )
+    try:
+        with transaction.atomic():
+            person.save()
+    except IntegrityError:
+        raise DomainError(RegistryError.DUPLICATE_ID, _("该证件号码已登记"), field="id_number") from None
+    audit.audit_change(actor=actor, obj=person, before=None, verb=audit.CREATE)
+    if employer is not None:
+        add_employment(actor=actor, person=person, employer=employer,
+                       start_date=start_date or timezone.localdate(), position=position)  # fmt: skip
+    scoping.ensure_in_scope(actor, person, "view")
+    return person
+
+
+@transaction.atomic
+def update_person(
+    *,
+    actor: Actor,
+    person: Person,
+    full_name: str,
+    phone: str = "",
+    education: str = "",
+    status: str | None = None,
+) -> Person:
+    """Correct a person's name, phone, education or status. The ID number is the person: it is not changed
+    here (a wrong one is fixed by merging records)."""
+    person = scoping.get_for(actor, Person.objects.select_for_update(), person.pk, "change")
+    before = audit.snapshot(person)
+    person.full_name = full_name.strip()
+    person.name_keys = _name_key_text(person.full_name)
+    person.education = education
+    if status:
+        person.status = status
+    for name, value in protection.protected_phone_fields(_checked_phone(phone)).items():
+        setattr(person, name, value)
+    person.save()
+    audit.audit_change(actor=actor, obj=person, before=before)
+    return person
+
+
+@transaction.atomic
+def add_employment(
+    *,
+    actor: Actor,
+    person: Person,
+    employer: Organisation,
+    start_date: datetime.date,
+    end_date: datetime.date | None = None,
+    position: str = "",
+    occupation=None,
+    site: str = "",
+) -> Employment:
+    scoping.ensure_may(actor, Employment, "add")
+    if actor.role == Role.EMPLOYER and employer.pk != actor.organisation_id:
+        raise PermissionDenied
+    _ensure_employer(employer)
+    if end_date and end_date < start_date:
+        raise DomainError("dates", _("截止日期不能早于起始日期"), field="end_date")
+    employment = Employment.objects.create(person=person, employer=employer, start_date=start_date,
+                                           end_date=end_date, position=position, occupation=occupation, site=site)  # fmt: skip
+    scoping.ensure_in_scope(actor, employment, "change")
+    audit.audit_change(actor=actor, obj=employment, before=None, verb=audit.CREATE)
+    return employment
+
+
+@transaction.atomic
+def end_employment(*, actor: Actor, employment: Employment, end_date: datetime.date) -> Employment:
+    employment = scoping.get_for(actor, Employment.objects.select_for_update(), employment.pk, "change")
+    if end_date < employment.start_date:
+        raise DomainError("dates", _("截止日期不能早于起始日期"), field="end_date")
+    before = audit.snapshot(employment)
+    employment.end_date = end_date
+    employment.save(update_fields=["end_date"])
+    audit.audit_change(actor=actor, obj=employment, before=before)
+    return employment
+
+
+REVEALABLE = {"id_number": protection.reveal_id_number, "phone": protection.reveal_phone}
+REVEAL_ROLES = {Role.CITY, Role.HR, Role.EMPLOYER}
+
+
+@transaction.atomic
+def reveal(*, actor: Actor, person: Person, field: str, reason: str) -> str:
+    """Show a person's full ID number or phone: needs a permitted role and a reason, and is audited."""
+    if actor.role not in REVEAL_ROLES or field not in REVEALABLE:
+        raise PermissionDenied
+    person = scoping.get_for(actor, Person, person.pk, "view")
+    reason = (reason or "").strip()
+    if len(reason) < 2:
+        raise DomainError("reason_required", _("请填写查看事由"), field="reason")
+    audit.record_audit(actor=actor, verb=audit.REVEAL, obj=person, changes={"field": field}, reason=reason)
+    return REVEALABLE[field](person)

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RegistryConfig(AppConfig):
+    name = "talentbase.registry"
+    verbose_name = _("人才信息库")
+
+    def ready(self):
+        from . import scopes, views  # noqa: F401  (registers scope rules and menu entries)

@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+
+class RegistryError(StrEnum):
+    DUPLICATE_ID = "duplicate_id"
+    INVALID_ID = "invalid_id"
+    INVALID_PHONE = "invalid_phone"
+    EMPLOYER_KIND = "employer_kind"
+    OVERLAP = "overlap"

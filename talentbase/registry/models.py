@@ -1,0 +1,133 @@
+"""The real-name registry (实名制): persons and their employment.
+
+ID numbers and phones are stored encrypted (AES-GCM) with a keyed hash for exact lookup and a masked
+form for display, never in clear (PIPL; SECURITY.md)."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from talentbase.catalog.models import Occupation
+from talentbase.core.scoping import ScopedQuerySet
+from talentbase.orgs.models import Organisation
+
+from .identity import GENDER_LABELS, IdType
+
+ID_NUMBER_CONTEXT = "registry.person.id_number"
+PHONE_CONTEXT = "registry.person.phone"
+
+
+class Gender(models.TextChoices):
+    MALE = "M", GENDER_LABELS["M"]
+    FEMALE = "F", GENDER_LABELS["F"]
+
+
+class Education(models.TextChoices):
+    PRIMARY = "primary", _("小学及以下")
+    JUNIOR = "junior", _("初中")
+    SENIOR = "senior", _("高中")
+    VOCATIONAL = "vocational", _("中专/技校")
+    HIGHER_VOCATIONAL = "higher_vocational", _("高级技工学校/技师学院")
+    COLLEGE = "college", _("大专")
+    BACHELOR = "bachelor", _("本科")
+    MASTER = "master", _("硕士研究生")
+    DOCTOR = "doctor", _("博士研究生")
+
+
+class PersonStatus(models.TextChoices):
+    ACTIVE = "active", _("正常")
+    LEFT = "left", _("已离开行业")
+    RETIRED = "retired", _("已退休")
+    DECEASED = "deceased", _("已故")
+
+
+class Person(models.Model):
+    """A worker of the industry, registered under their real name and identity document."""
+
+    full_name = models.CharField(_("姓名"), max_length=50, db_index=True)
+    name_keys = models.CharField(_("拼音检索键"), max_length=400, blank=True, editable=False)
+    id_type = models.CharField(_("证件类型"), max_length=20, choices=IdType.choices, default=IdType.RIC)
+    id_number_encrypted = models.TextField(editable=False)
+    id_number_hash = models.CharField(max_length=64, unique=True, editable=False)
+    id_number_masked = models.CharField(_("证件号码"), max_length=40, editable=False)
+    birth_date = models.DateField(_("出生日期"), null=True, blank=True)
+    gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices, blank=True)
+    phone_encrypted = models.TextField(blank=True, editable=False)
+    phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    phone_masked = models.CharField(_("手机号码"), max_length=20, blank=True, editable=False)
+    education = models.CharField(_("学历"), max_length=20, choices=Education.choices, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=20, choices=PersonStatus.choices, default=PersonStatus.ACTIVE
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("登录账号"), on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="person",
+    )  # fmt: skip
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    audit_private_fields = (
+        "full_name", "name_keys", "id_number_encrypted", "id_number_hash", "id_number_masked", "birth_date",
+        "phone_encrypted", "phone_hash", "phone_masked",
+    )  # fmt: skip
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("人员")
+        verbose_name_plural = _("人员")
+
+    def __str__(self) -> str:
+        return f"{self.full_name}（{self.id_number_masked}）"
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:person-detail", args=[self.pk])
+
+    def audit_label(self) -> str:
+        # The log identifies a person by record number only: no name or ID in it.
+        return f"person #{self.pk}"
+
+
+class Employment(models.Model):
+    """A period of work of a person at an employer."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="employments"
+    )
+    employer = models.ForeignKey(
+        Organisation, verbose_name=_("用人单位"), on_delete=models.PROTECT, related_name="employments"
+    )
+    occupation = models.ForeignKey(
+        Occupation, verbose_name=_("职业"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    position = models.CharField(_("岗位"), max_length=50, blank=True)
+    start_date = models.DateField(_("起始日期"))
+    end_date = models.DateField(_("截止日期"), null=True, blank=True)
+    site = models.CharField(_("工作地点/项目"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start_date", "pk"]
+        verbose_name = _("任职经历")
+        verbose_name_plural = _("任职经历")
+        indexes = [
+            models.Index(fields=["employer", "end_date"]),
+            models.Index(fields=["person", "start_date"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=models.F("start_date")),
+                name="registry_employment_dates",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.employer} · {self.start_date}–{self.end_date or ''}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:person-detail", args=[self.person_id])

@@ -1,0 +1,93 @@
+"""Who sees and changes which persons (DESIGN.md §1): a district its district's workers, a sector unit its
+sectors', an employer its own (current and former) employees, a worker their own record."""
+
+from django.db.models import Q
+
+from talentbase.core import scoping
+from talentbase.core.roles import Role
+from talentbase.orgs.models import Organisation
+
+from .models import Employment, Person
+
+
+def _current_employments():
+    return Employment.objects.filter(end_date__isnull=True)
+
+
+def _persons_employed(employments) -> Q:
+    return Q(pk__in=employments.values("person_id"))
+
+
+def _sector_employers(actor):
+    return Organisation.objects.filter(sectors__in=sorted(actor.sector_ids)).values("pk")
+
+
+def person_rows(actor) -> Q:
+    return scoping.by_role(
+        actor,
+        {
+            Role.CITY: scoping.EVERYTHING,
+            Role.HR: scoping.EVERYTHING,
+            Role.SECTOR: lambda a: _persons_employed(
+                _current_employments().filter(employer__in=_sector_employers(a))
+            ),
+            Role.DISTRICT: lambda a: _persons_employed(
+                _current_employments().filter(employer__district_id=a.district_id)
+            ),
+            Role.EMPLOYER: lambda a: _persons_employed(
+                Employment.objects.filter(employer_id=a.organisation_id)
+            ),
+            Role.WORKER: lambda a: Q(user_id=a.user_id),
+        },
+    )
+
+
+def person_change_rows(actor) -> Q:
+    return scoping.by_role(
+        actor,
+        {
+            Role.CITY: scoping.EVERYTHING,
+            Role.EMPLOYER: lambda a: _persons_employed(
+                _current_employments().filter(employer_id=a.organisation_id)
+            ),
+        },
+    )
+
+
+scoping.register(
+    Person,
+    rows=person_rows,
+    change_rows=person_change_rows,
+    view=[Role.CITY, Role.HR, Role.SECTOR, Role.DISTRICT, Role.EMPLOYER, Role.WORKER],
+    add=[Role.CITY, Role.EMPLOYER],
+    change=[Role.CITY, Role.EMPLOYER],
+    export=[Role.CITY, Role.HR, Role.SECTOR, Role.DISTRICT, Role.EMPLOYER],
+)
+
+
+def employment_rows(actor) -> Q:
+    return scoping.by_role(
+        actor,
+        {
+            Role.CITY: scoping.EVERYTHING,
+            Role.HR: scoping.EVERYTHING,
+            Role.SECTOR: lambda a: Q(employer__in=_sector_employers(a)),
+            Role.DISTRICT: lambda a: Q(employer__district_id=a.district_id),
+            Role.EMPLOYER: lambda a: Q(employer_id=a.organisation_id),
+            Role.WORKER: lambda a: Q(person__user_id=a.user_id),
+        },
+    )
+
+
+scoping.register(
+    Employment,
+    rows=employment_rows,
+    change_rows=lambda actor: scoping.by_role(
+        actor, {Role.CITY: scoping.EVERYTHING, Role.EMPLOYER: lambda a: Q(employer_id=a.organisation_id)}
+    ),
+    view=[Role.CITY, Role.HR, Role.SECTOR, Role.DISTRICT, Role.EMPLOYER, Role.WORKER],
+    add=[Role.CITY, Role.EMPLOYER],
+    change=[Role.CITY, Role.EMPLOYER],
+    delete=[Role.CITY, Role.EMPLOYER],
+    export=[Role.CITY, Role.HR, Role.SECTOR, Role.DISTRICT, Role.EMPLOYER],
+)

@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "registry"
+
+urlpatterns = [
+    path("", views.PersonListView.as_view(), name="person-list"),
+    path("new/", views.PersonCreateView.as_view(), name="person-create"),
+    path("<int:pk>/", views.PersonDetailView.as_view(), name="person-detail"),
+    path("<int:pk>/edit/", views.PersonEditView.as_view(), name="person-edit"),
+    path("<int:pk>/employments/", views.EmploymentAddView.as_view(), name="employment-add"),
+    path("<int:pk>/reveal/", views.RevealView.as_view(), name="person-reveal"),
+]

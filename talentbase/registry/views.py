@@ -1,0 +1,153 @@
+"""Registry pages: the list of persons in scope, a person's record, registration and corrections."""
+
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import TemplateView
+
+from talentbase.core import scoping
+from talentbase.core.errors import DomainError
+from talentbase.core.navigation import register_menu
+from talentbase.core.roles import Role
+from talentbase.core.tables import Column
+from talentbase.core.views import ActorRequiredMixin, ObjectDetailView, ObjectListView, apply_domain_error
+
+from . import actions, forms
+from .models import Employment, Person
+
+
+class PersonListView(ObjectListView):
+    model = Person
+    filterset_class = forms.PersonFilter
+    default_ordering = ("pk",)
+    create_url_name = "registry:person-create"
+    export_name = "persons"
+    title = gettext_lazy("人员")
+    columns = [
+        Column("full_name", gettext_lazy("姓名"), order_by="full_name", link=True),
+        Column("id_type", gettext_lazy("证件类型")),
+        Column("id_number_masked", gettext_lazy("证件号码")),
+        Column("gender", gettext_lazy("性别")),
+        Column("birth_date", gettext_lazy("出生日期"), order_by="birth_date"),
+        Column("phone_masked", gettext_lazy("手机号码")),
+        Column("status", gettext_lazy("状态"), order_by="status"),
+    ]
+
+
+class PersonDetailView(ObjectDetailView):
+    model = Person
+    template_name = "registry/person_detail.html"
+    edit_url_name = "registry:person-edit"
+    fields = PersonListView.columns + [Column("education", gettext_lazy("学历"))]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        person = context["object"]
+        context.update(
+            {
+                "employments": scoping.visible_to(self.actor, Employment)
+                .filter(person=person)
+                .select_related("employer", "occupation"),
+                "can_add_employment": scoping.may(self.actor, Employment, "add")
+                and scoping.in_scope(self.actor, person, "change"),
+                "employment_form": forms.EmploymentForm(actor=self.actor),
+                "can_reveal": self.actor.role in actions.REVEAL_ROLES,
+                "reveal_form": forms.RevealForm(actor=self.actor),
+                "revealed": self.request.session.pop(f"revealed-{person.pk}", None),
+            }
+        )
+        return context
+
+
+class PersonCreateView(ActorRequiredMixin, TemplateView):
+    template_name = "core/object_form.html"
+
+    def get(self, request, *args, **kwargs):
+        scoping.ensure_may(self.actor, Person, "add")
+        return self.render_to_response({"form": forms.PersonForm(actor=self.actor), "title": _("登记人员")})
+
+    def post(self, request, *args, **kwargs):
+        scoping.ensure_may(self.actor, Person, "add")
+        form = forms.PersonForm(request.POST, actor=self.actor)
+        if form.is_valid():
+            try:
+                person = actions.register_person(actor=self.actor, **form.cleaned_data)
+            except DomainError as error:
+                apply_domain_error(form, error)
+            else:
+                messages.success(request, _("已登记"))
+                return redirect(person.get_absolute_url())
+        return self.render_to_response({"form": form, "title": _("登记人员")}, status=400)
+
+
+class PersonEditView(ActorRequiredMixin, TemplateView):
+    template_name = "core/object_form.html"
+
+    def render_form(self, form, person, status=200):
+        return self.render_to_response(
+            {"form": form, "title": _("修改人员信息"), "object": person}, status=status
+        )
+
+    def get(self, request, pk):
+        person = scoping.get_for(self.actor, Person, pk, "change")
+        initial = {"full_name": person.full_name, "education": person.education, "status": person.status}
+        return self.render_form(forms.PersonEditForm(initial=initial, actor=self.actor), person)
+
+    def post(self, request, pk):
+        person = scoping.get_for(self.actor, Person, pk, "change")
+        form = forms.PersonEditForm(request.POST, actor=self.actor)
+        if form.is_valid():
+            try:
+                actions.update_person(actor=self.actor, person=person, **form.cleaned_data)
+            except DomainError as error:
+                apply_domain_error(form, error)
+            else:
+                messages.success(request, _("已保存"))
+                return redirect(person.get_absolute_url())
+        return self.render_form(form, person, status=400)
+
+
+class EmploymentAddView(ActorRequiredMixin, View):
+    def post(self, request, pk):
+        person = scoping.get_for(self.actor, Person, pk, "change")
+        form = forms.EmploymentForm(request.POST, actor=self.actor)
+        if not form.is_valid():
+            messages.error(
+                request, _("请检查任职信息：") + "；".join(e for errs in form.errors.values() for e in errs)
+            )
+            return redirect(person.get_absolute_url())
+        try:
+            actions.add_employment(actor=self.actor, person=person, **form.cleaned_data)
+        except DomainError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("已添加任职经历"))
+        return redirect(person.get_absolute_url())
+
+
+class RevealView(ActorRequiredMixin, View):
+    """Show the full number once, after a reason is given; the reveal is audited."""
+
+    def post(self, request, pk):
+        person = scoping.get_for(self.actor, Person, pk, "view")
+        form = forms.RevealForm(request.POST, actor=self.actor)
+        if not form.is_valid():
+            messages.error(request, _("请填写查看事由"))
+            return redirect(person.get_absolute_url())
+        try:
+            value = actions.reveal(actor=self.actor, person=person, **form.cleaned_data)
+        except DomainError as error:
+            messages.error(request, str(error.message))
+        else:
+            # Kept in the session for the next page view only, never in a URL.
+            request.session[f"revealed-{person.pk}"] = {"field": form.cleaned_data["field"], "value": value}
+        return redirect(person.get_absolute_url())
+
+
+register_menu(
+    section="registry", label=gettext_lazy("人员"), url_name="registry:person-list",
+    roles=[Role.CITY, Role.HR, Role.SECTOR, Role.DISTRICT, Role.EMPLOYER], order=300, icon="person-vcard",
+    description=gettext_lazy("技能人才信息库（实名制）"),
+)  # fmt: skip

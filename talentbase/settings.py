@@ -1,0 +1,277 @@
+"""Settings for talentbase, read from the environment (12-factor).
+
+The defaults are the safe production ones. Local development and the test suite set
+``TALENTBASE_DEV=1`` (the Makefile does), which turns on DEBUG, plain-HTTP cookies and a
+secret key kept under ``var/``; production must set ``TALENTBASE_SECRET_KEY`` and
+``TALENTBASE_ALLOWED_HOSTS``.
+"""
+
+import base64
+import os
+import secrets
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = Path(__file__).resolve().parent
+VAR_DIR = Path(os.environ.get("TALENTBASE_VAR_DIR", BASE_DIR / "var"))
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return default if value in (None, "") else int(value)
+
+
+def env_list(name: str, default: str = "") -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+DEV = env_bool("TALENTBASE_DEV")
+DEBUG = env_bool("TALENTBASE_DEBUG", DEV)
+
+
+def _dev_secret(name: str, make=lambda: secrets.token_urlsafe(50)) -> str:
+    """A per-checkout secret for development, kept in var/ so restarts keep sessions and data readable."""
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    path = VAR_DIR / name
+    if not path.exists():
+        path.write_text(make())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _dev_key() -> str:
+    return base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+SECRET_KEY = os.environ.get("TALENTBASE_SECRET_KEY") or (_dev_secret("secret_key") if DEV else "")
+if not SECRET_KEY:
+    raise ImproperlyConfigured("TALENTBASE_SECRET_KEY must be set (or TALENTBASE_DEV=1 for development).")
+
+# Keys for personal data at rest (AES-GCM, first one current) and its lookup hash: see core/crypto.py.
+# Production sets both; generate one with `talentbase generate_pii_key`.
+TALENTBASE_PII_KEYS = os.environ.get("TALENTBASE_PII_KEYS") or (
+    f"dev1:{_dev_secret('pii_key', _dev_key)}" if DEV else ""
+)
+TALENTBASE_PII_HMAC_KEY = os.environ.get("TALENTBASE_PII_HMAC_KEY") or (
+    _dev_secret("pii_hmac_key", _dev_key) if DEV else ""
+)
+
+ALLOWED_HOSTS = env_list("TALENTBASE_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEV else "")
+CSRF_TRUSTED_ORIGINS = env_list("TALENTBASE_CSRF_TRUSTED_ORIGINS")
+# The address printed on certificates and QR codes; it must never change once certificates are printed.
+PUBLIC_BASE_URL = os.environ.get("TALENTBASE_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django.contrib.humanize",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
+    "talentbase.core",
+    "talentbase.catalog",
+    "talentbase.orgs",
+    "talentbase.accounts",
+    "talentbase.registry",
+    "talentbase.demo",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "talentbase.accounts.middleware.SessionTimeoutMiddleware",
+    "talentbase.accounts.middleware.SecondFactorRequiredMiddleware",
+    "talentbase.accounts.middleware.ActorMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+]
+
+ROOT_URLCONF = "talentbase.urls"
+WSGI_APPLICATION = "talentbase.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [PACKAGE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.template.context_processors.i18n",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "talentbase.core.context_processors.shell",
+            ],
+        },
+    },
+]
+
+# --- Database: SQLite (WAL, IMMEDIATE transactions) by default, PostgreSQL via DATABASE_URL.
+DATABASES = {
+    "default": dj_database_url.parse(
+        os.environ.get("DATABASE_URL", f"sqlite:///{VAR_DIR / 'talentbase.sqlite3'}"),
+        conn_max_age=env_int("TALENTBASE_CONN_MAX_AGE", 600),
+        conn_health_checks=True,
+    )
+}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # IMMEDIATE: deferred transactions fail with "database is locked" under concurrent read-then-write.
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA secure_delete=ON;",
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache, sessions, rate limits: in the database (one host, no extra server) unless REDIS_URL is set,
+# so that lockouts and throttles hold across server processes.
+REDIS_URL = os.environ.get("REDIS_URL")
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cache"
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "core_cache"}}
+    SESSION_ENGINE = "django.contrib.sessions.backends.db"
+
+# --- Accounts and authentication (等保 level 3 basics).
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "talentbase.accounts.passwords.RoleLengthValidator"},
+    {"NAME": "talentbase.accounts.passwords.CharacterClassesValidator"},
+    {"NAME": "talentbase.accounts.passwords.PersonalDataValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "core:home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+TALENTBASE_LOCKOUT_FAILURES = env_int("TALENTBASE_LOCKOUT_FAILURES", 5)
+TALENTBASE_LOCKOUT_MINUTES = env_int("TALENTBASE_LOCKOUT_MINUTES", 15)
+# Failed logins from one address in the lockout window before that address is refused outright.
+TALENTBASE_IP_THROTTLE_FAILURES = env_int("TALENTBASE_IP_THROTTLE_FAILURES", 20)
+TALENTBASE_IDLE_MINUTES = env_int("TALENTBASE_IDLE_MINUTES", 30)
+TALENTBASE_ADMIN_IDLE_MINUTES = env_int("TALENTBASE_ADMIN_IDLE_MINUTES", 15)
+TALENTBASE_SESSION_MAX_HOURS = env_int("TALENTBASE_SESSION_MAX_HOURS", 12)
+SESSION_COOKIE_AGE = TALENTBASE_SESSION_MAX_HOURS * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+OTP_TOTP_ISSUER = "talentbase"
+OTP_TOTP_TOLERANCE = 1
+
+# --- Audit.
+# Days an audit event is kept; 等保 asks for at least six months, so never below 184.
+TALENTBASE_AUDIT_RETENTION_DAYS = env_int("TALENTBASE_AUDIT_RETENTION_DAYS", 365)
+TALENTBASE_AUDIT_MIN_RETENTION_DAYS = 184
+
+# --- Security headers and cookies. Production defaults; TALENTBASE_DEV relaxes only what plain HTTP needs.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+if not DEV:
+    SECURE_SSL_REDIRECT = env_bool("TALENTBASE_SSL_REDIRECT", True)
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_HSTS_SECONDS = env_int("TALENTBASE_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("TALENTBASE_HSTS_PRELOAD", False)
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+# Intranet hosts are never on the browsers' public HSTS preload list.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+
+# --- Internationalisation: Chinese first, English available.
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+LOCALE_PATHS = [PACKAGE_DIR / "locale"]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+LANGUAGE_COOKIE_HTTPONLY = True
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+
+# --- Static files: our own under talentbase/static, third-party ones installed by `make assets`
+# into talentbase/static/vendor (git-ignored, never from a CDN).
+STATIC_URL = "/static/"
+STATIC_ROOT = Path(os.environ.get("TALENTBASE_STATIC_ROOT", VAR_DIR / "static"))
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        if DEV
+        else "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"
+    },
+}
+MEDIA_ROOT = VAR_DIR / "media"
+
+# --- API.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["talentbase.core.authentication.SessionAuthentication401"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_FILTER_BACKENDS": [
+        "django_filters.rest_framework.DjangoFilterBackend",
+        "rest_framework.filters.OrderingFilter",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.CursorPagination",
+    "PAGE_SIZE": 50,
+    "EXCEPTION_HANDLER": "talentbase.core.api.exception_handler",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "talentbase API",
+    "DESCRIPTION": "技能人才信息平台 — scoped like the pages; personal data masked.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+
+# --- Background jobs: Django's Tasks API, on the database unless set otherwise.
+TASKS = {
+    "default": {"BACKEND": os.environ.get("TALENTBASE_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("TALENTBASE_LOG_LEVEL", "INFO")},
+    "loggers": {"django.server": {"level": "WARNING"}},
+}
+
+# Browser for the Playwright tests (Debian's chromium).
+TALENTBASE_CHROMIUM = os.environ.get("TALENTBASE_CHROMIUM", "/usr/bin/chromium")
+
+# Number of reverse proxies in front of the app whose X-Forwarded-For entries are trusted (0: none).
+TALENTBASE_TRUSTED_PROXIES = env_int("TALENTBASE_TRUSTED_PROXIES", 0)

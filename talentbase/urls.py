@@ -1,0 +1,44 @@
+"""URLs: pages under their app's prefix, the API under /api/v1/, its schema at /api/schema/."""
+
+from django.conf import settings
+from django.urls import include, path
+from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from talentbase.accounts import api as accounts_api
+from talentbase.catalog import api as catalog_api
+from talentbase.core import errors_views
+from talentbase.orgs import api as orgs_api
+
+router = DefaultRouter()
+router.register("districts", catalog_api.DistrictViewSet, basename="district")
+router.register("sectors", catalog_api.SectorViewSet, basename="sector")
+router.register("levels", catalog_api.LevelViewSet, basename="level")
+router.register("occupations", catalog_api.OccupationViewSet, basename="occupation")
+router.register("organisation-kinds", catalog_api.OrganisationKindViewSet, basename="organisationkind")
+router.register("organisations", orgs_api.OrganisationViewSet, basename="organisation")
+router.register("filings", orgs_api.FilingViewSet, basename="filing")
+router.register("users", accounts_api.UserViewSet, basename="user")
+router.register("memberships", accounts_api.MembershipViewSet, basename="membership")
+
+urlpatterns = [
+    path("", include("talentbase.core.urls")),
+    path("accounts/", include("talentbase.accounts.urls")),
+    path("catalog/", include("talentbase.catalog.urls")),
+    path("organisations/", include("talentbase.orgs.urls")),
+    path("persons/", include("talentbase.registry.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/", include(router.urls)),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+handler403 = errors_views.permission_denied
+handler404 = errors_views.page_not_found
+handler500 = errors_views.server_error
+
+if settings.DEBUG:
+    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
+
+    urlpatterns += staticfiles_urlpatterns()

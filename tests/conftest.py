@@ -1,0 +1,70 @@
+"""Suite-wide set-up: fast password hashing, the demo world in every test database, the audit guard
+opened for table flushes, and the check that every URL was reached by some test."""
+
+import os
+
+import pytest
+from django.conf import settings
+from django.db import connection
+
+from tests import url_coverage
+from tests.personas import Personas
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Argon2 is the production hasher (tested in test_passwords); tests hash thousands of passwords.
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSWORD_HASHERS]
+
+
+def pytest_configure(config):
+    settings.PASSWORD_HASHERS = FAST_HASHERS
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, "tests.url_coverage.RecordReachedUrls"]
+
+
+def build_test_world(persons: int = 60) -> None:
+    """Reference data (again: a flush empties it) and the demo world with a few persons."""
+    from django.apps import apps
+
+    from talentbase.catalog.reference import load_catalog
+    from talentbase.demo import world
+    from talentbase.orgs.reference import load_named_organisations
+
+    load_catalog(apps)
+    load_named_organisations(apps)
+    world.build_world(employers=20)
+    world.build_persons(count=persons)
+
+
+def open_audit_guard() -> None:
+    """Tests empty tables between transactional tests; the audit trigger allows that only while this
+    maintenance row exists (the table is not a Django model, so the flush leaves the row alone)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM core_audit_maintenance")
+        if cursor.fetchone()[0] == 0:
+            cursor.execute("INSERT INTO core_audit_maintenance (reason) VALUES ('test suite')")
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        open_audit_guard()
+        build_test_world()
+
+
+@pytest.fixture
+def personas(db) -> Personas:
+    return Personas()
+
+
+@pytest.fixture
+def live_world(transactional_db):
+    """For transactional tests (browser journeys): the world again, as the previous flush emptied it."""
+    from talentbase.accounts.models import User
+
+    if not User.objects.filter(is_demo=True).exists():
+        build_test_world()
+    return Personas()
+
+
+def pytest_sessionfinish(session, exitstatus):
+    url_coverage.report(session)
