@@ -10,6 +10,7 @@ from talentbase.accounts import api as accounts_api
 from talentbase.catalog import api as catalog_api
 from talentbase.core import errors_views
 from talentbase.orgs import api as orgs_api
+from talentbase.registry import api as registry_api
 
 router = DefaultRouter()
 router.register("districts", catalog_api.DistrictViewSet, basename="district")
@@ -21,6 +22,8 @@ router.register("organisations", orgs_api.OrganisationViewSet, basename="organis
 router.register("filings", orgs_api.FilingViewSet, basename="filing")
 router.register("users", accounts_api.UserViewSet, basename="user")
 router.register("memberships", accounts_api.MembershipViewSet, basename="membership")
+router.register("persons", registry_api.PersonViewSet, basename="person")
+router.register("employments", registry_api.EmploymentViewSet, basename="employment")
 
 urlpatterns = [
     path("", include("talentbase.core.urls")),

@@ -7,4 +7,9 @@ class CoreConfig(AppConfig):
     verbose_name = _("平台")
 
     def ready(self):
-        from . import checks, menus, schema, scopes  # noqa: F401  (checks, menu entries, OpenAPI, scope rules)
+        from . import (  # noqa: F401  (checks, menu entries, OpenAPI, scope rules)
+            checks,
+            menus,
+            schema,
+            scopes,
+        )

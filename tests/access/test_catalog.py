@@ -1,0 +1,91 @@
+"""Reference data: every staff role reads it, the city bureau alone edits it."""
+
+from talentbase.catalog.models import District, Level, Occupation, OrganisationKind, Sector
+from talentbase.core.roles import Role
+
+from .base import ScopedAccessTests
+
+READ_ALL = {"view": "ab"}
+READERS = [Role.HR, Role.SECTOR, Role.DISTRICT, Role.ASSOCIATION, Role.EVALUATION, Role.TRAINING, Role.EMPLOYER,
+           Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN]  # fmt: skip
+
+
+def read_only_for_all_but_city(city: dict) -> dict:
+    return {**{str(role): READ_ALL for role in READERS}, "city": city}
+
+
+class OccupationAccess(ScopedAccessTests):
+    model = Occupation
+    list_url = "catalog:occupation-list"
+    detail_url = "catalog:occupation-detail"
+    create_url = "catalog:occupation-create"
+    edit_url = "catalog:occupation-edit"
+    delete_url = "catalog:occupation-delete"
+    api_basename = "occupation"
+    api_writable = True
+    access = read_only_for_all_but_city({"view": "ab", "change": "ab", "delete": "ab"})
+
+    def make_objects(self, personas):
+        return {
+            "a": Occupation.objects.get(code="4-09-10-01"),
+            "b": Occupation.objects.get(code="5-02-03-01"),
+        }
+
+
+class DistrictAccess(ScopedAccessTests):
+    model = District
+    list_url = "catalog:district-list"
+    detail_url = "catalog:district-detail"
+    edit_url = "catalog:district-edit"
+    api_basename = "district"
+    api_writable = True
+    access = read_only_for_all_but_city({"view": "ab", "change": "ab"})
+
+    def make_objects(self, personas):
+        return {"a": District.objects.get(code="310115"), "b": District.objects.get(code="310101")}
+
+
+class SectorAccess(ScopedAccessTests):
+    model = Sector
+    list_url = "catalog:sector-list"
+    detail_url = "catalog:sector-detail"
+    create_url = "catalog:sector-create"
+    edit_url = "catalog:sector-edit"
+    delete_url = "catalog:sector-delete"
+    api_basename = "sector"
+    api_writable = True
+    access = read_only_for_all_but_city({"view": "ab", "change": "ab", "delete": "ab"})
+
+    def make_objects(self, personas):
+        return {"a": Sector.objects.get(code="greening"), "b": Sector.objects.get(code="forestry")}
+
+
+class LevelAccess(ScopedAccessTests):
+    model = Level
+    list_url = "catalog:level-list"
+    detail_url = "catalog:level-detail"
+    edit_url = "catalog:level-edit"
+    api_basename = "level"
+    api_writable = True
+    access = read_only_for_all_but_city({"view": "ab", "change": "ab"})
+
+    def make_objects(self, personas):
+        return {"a": Level.objects.get(code="level3"), "b": Level.objects.get(code="level5")}
+
+
+class OrganisationKindAccess(ScopedAccessTests):
+    model = OrganisationKind
+    list_url = "catalog:kind-list"
+    detail_url = "catalog:kind-detail"
+    create_url = "catalog:kind-create"
+    edit_url = "catalog:kind-edit"
+    delete_url = "catalog:kind-delete"
+    api_basename = "organisationkind"
+    api_writable = True
+    access = read_only_for_all_but_city({"view": "ab", "change": "ab", "delete": "ab"})
+
+    def make_objects(self, personas):
+        return {
+            "a": OrganisationKind.objects.get(code="employer"),
+            "b": OrganisationKind.objects.get(code="school"),
+        }

@@ -1,0 +1,61 @@
+"""The audit trail and workflow decisions: the audit administrator alone reads them."""
+
+from talentbase.core import audit
+from talentbase.core.actor import system_actor
+from talentbase.core.models import AuditCheckpoint, AuditEvent, AuditHead, Decision
+
+from .base import ScopedAccessTests
+
+AUDITOR = {"auditadmin": {"view": "ab"}}
+
+
+class AuditEventAccess(ScopedAccessTests):
+    model = AuditEvent
+    list_url = "core:audit-list"
+    access = AUDITOR
+
+    def make_objects(self, personas):
+        return {
+            "a": audit.record_audit(actor=personas.actor("employer"), verb="test", reason="a"),
+            "b": audit.record_audit(actor=personas.actor("employer", outsider=True), verb="test", reason="b"),
+        }
+
+
+class AuditHeadAccess(ScopedAccessTests):
+    model = AuditHead
+    access = {"auditadmin": {"view": "a"}}
+
+    def make_objects(self, personas):
+        audit.record_audit(actor=system_actor(), verb="test")
+        return {"a": AuditHead.objects.get(pk=1)}
+
+
+class AuditCheckpointAccess(ScopedAccessTests):
+    model = AuditCheckpoint
+    access = AUDITOR
+
+    def make_objects(self, personas):
+        import datetime
+
+        from django.utils import timezone
+
+        now = timezone.now() - datetime.timedelta(days=400)
+        make = lambda seq: AuditCheckpoint.objects.create(  # noqa: E731
+            upto_seq=seq,
+            upto_hash="0" * 64,
+            upto_at=now,
+            signature=audit.checkpoint_signature(seq, "0" * 64, now),
+        )
+        return {"a": make(0), "b": make(-1)}
+
+
+class DecisionAccess(ScopedAccessTests):
+    model = Decision
+    access = AUDITOR
+
+    def make_objects(self, personas):
+        make = lambda n: Decision.objects.create(  # noqa: E731
+            object_type="orgs.evaluationfiling", object_id=str(n), transition="submit", from_state="draft",
+            to_state="submitted", role="evaluation",
+        )  # fmt: skip
+        return {"a": make(1), "b": make(2)}

@@ -1,0 +1,50 @@
+"""Persons and employments: ``a`` is the demo worker's own record (employed by the demo employer in
+Pudong, greening), ``b`` the outsider worker's (another employer in Xuhui, forestry)."""
+
+from talentbase.registry.models import Employment, Person
+
+from .base import ScopedAccessTests
+
+
+class PersonAccess(ScopedAccessTests):
+    model = Person
+    list_url = "registry:person-list"
+    detail_url = "registry:person-detail"
+    create_url = "registry:person-create"
+    edit_url = "registry:person-edit"
+    api_basename = "person"
+    access = {
+        "city": {"view": "ab", "change": "ab"},
+        "hr": {"view": "ab"},
+        "sector": {"view": "a"},
+        "district": {"view": "a"},
+        "employer": {"view": "a", "change": "a"},
+        "worker": {"view": "a"},
+    }
+
+    def make_objects(self, personas):
+        return {
+            "a": Person.objects.get(user=personas.user("worker")),
+            "b": Person.objects.get(user=personas.user("worker", outsider=True)),
+        }
+
+
+class EmploymentAccess(ScopedAccessTests):
+    model = Employment
+    api_basename = "employment"
+    access = {
+        "city": {"view": "ab", "change": "ab", "delete": "ab"},
+        "hr": {"view": "ab"},
+        "sector": {"view": "a"},
+        "district": {"view": "a"},
+        "employer": {"view": "a", "change": "a", "delete": "a"},
+        "worker": {"view": "a"},
+    }
+
+    def make_objects(self, personas):
+        return {
+            "a": Employment.objects.get(person__user=personas.user("worker"), end_date__isnull=True),
+            "b": Employment.objects.get(
+                person__user=personas.user("worker", outsider=True), end_date__isnull=True
+            ),
+        }
