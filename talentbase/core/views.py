@@ -156,7 +156,7 @@ class ObjectDetailView(ActorRequiredMixin, TemplateView):
                 "delete_url_name": self.delete_url_name,
                 "transitions": workflow.available_transitions(obj, self.actor) if has_workflow else [],
                 "transition_url_name": self.transition_url_name,
-                "decisions": workflow.decisions_for(obj) if has_workflow else [],
+                "decisions": workflow.decision_history(obj) if has_workflow else [],
             }
         )
         return context

@@ -173,3 +173,21 @@ def decisions_for(obj) -> Iterable[Decision]:
     return Decision.objects.filter(object_type=obj._meta.label_lower, object_id=str(obj.pk)).select_related(
         "actor"
     )
+
+
+def decision_history(obj) -> list[dict]:
+    """The decisions on an object with the labels people read (a renamed state keeps its old rows readable)."""
+    workflow = workflow_for(type(obj))
+    labels = {t.name: t.label for t in workflow.transitions}
+    return [
+        {
+            "at": d.at,
+            "action": labels.get(d.transition, d.transition),
+            "from_state": workflow.state_label(d.from_state),
+            "to_state": workflow.state_label(d.to_state),
+            "actor": d.actor,
+            "role": d.role,
+            "comment": d.comment,
+        }
+        for d in decisions_for(obj)
+    ]

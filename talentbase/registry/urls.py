@@ -7,6 +7,7 @@ app_name = "registry"
 urlpatterns = [
     path("", views.PersonListView.as_view(), name="person-list"),
     path("new/", views.PersonCreateView.as_view(), name="person-create"),
+    path("me/", views.MyRecordView.as_view(), name="my-record"),
     path("<int:pk>/", views.PersonDetailView.as_view(), name="person-detail"),
     path("<int:pk>/edit/", views.PersonEditView.as_view(), name="person-edit"),
     path("<int:pk>/employments/", views.EmploymentAddView.as_view(), name="employment-add"),

@@ -61,6 +61,14 @@ class PersonDetailView(ObjectDetailView):
         return context
 
 
+class MyRecordView(PersonDetailView):
+    """A worker's own record: the same page as an official's view of it, reached without an id."""
+
+    def get_object(self):
+        person = Person.objects.filter(user_id=self.request.user.pk).values_list("pk", flat=True).first()
+        return scoping.get_for(self.actor, Person, person or 0, "view")
+
+
 class PersonCreateView(ActorRequiredMixin, TemplateView):
     template_name = "core/object_form.html"
 
@@ -150,4 +158,8 @@ register_menu(
     section="registry", label=gettext_lazy("人员"), url_name="registry:person-list",
     roles=[Role.CITY, Role.HR, Role.SECTOR, Role.DISTRICT, Role.EMPLOYER], order=300, icon="person-vcard",
     description=gettext_lazy("技能人才信息库（实名制）"),
+)  # fmt: skip
+register_menu(
+    section="registry", label=gettext_lazy("我的信息"), url_name="registry:my-record", roles=[Role.WORKER],
+    order=300, icon="person-badge", description=gettext_lazy("我的登记信息与任职经历"),
 )  # fmt: skip
