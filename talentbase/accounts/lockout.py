@@ -29,6 +29,10 @@ def count_ip_failure(ip: str | None) -> None:
         cache.incr(key)
     except ValueError:  # expired between add and incr
         cache.set(key, 1, timeout)
+    else:
+        # Django's generic incr (the database cache) stores the key again with the default 5-minute
+        # timeout: give it back the lockout window, counted from this failure.
+        cache.touch(key, timeout)
 
 
 def count_user_failure(user) -> bool:

@@ -36,6 +36,7 @@ def _is_api(request) -> bool:
 def _signed_out_response(request, message):
     if _is_api(request):
         return JsonResponse({"code": "session_ended", "detail": message}, status=401)
+    # MessageMiddleware runs before these guards (settings.MIDDLEWARE), so the notice survives the logout.
     messages.info(request, message)
     return redirect(settings.LOGIN_URL)
 
@@ -64,12 +65,14 @@ class SessionTimeoutMiddleware:
                 now - last_seen > idle_minutes * 60
                 or now - login_at > settings.TALENTBASE_SESSION_MAX_HOURS * 3600
             ):
-                reason = "idle" if now - last_seen > idle_minutes * 60 else "session_age"
+                idle = now - last_seen > idle_minutes * 60
+                reason = "idle" if idle else "session_age"
                 audit.record_audit(
                     actor=actor_for_request(request), verb=audit.LOGOUT, obj=user, reason=reason
                 )
                 logout(request)
-                return _signed_out_response(request, _("您已长时间未操作，请重新登录"))
+                message = _("您已长时间未操作，请重新登录") if idle else _("登录已超过 12 小时，请重新登录")
+                return _signed_out_response(request, message)
             if LOGIN_AT_KEY not in session:
                 session[LOGIN_AT_KEY] = now
             if now - last_seen >= 60 or LAST_SEEN_KEY not in session:

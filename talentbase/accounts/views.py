@@ -75,6 +75,9 @@ class SecondFactorView(TemplateView):
         if self.user is None:
             messages.info(request, _("请重新输入用户名和密码"))
             return redirect("accounts:login")
+        if self.enrol and login.confirmed_totp(self.user) is not None:
+            # A user with a device proves it: enrolling another would let the password alone in.
+            return redirect("accounts:otp-verify")
         if self.device(self.user) is None:
             return redirect("accounts:otp-setup")
         return super().dispatch(request, *args, **kwargs)
@@ -162,7 +165,7 @@ class SwitchMembershipView(ActorRequiredMixin, View):
 class UserListView(ObjectListView):
     model = User
     filterset_class = forms.UserFilter
-    default_ordering = ("username",)
+    default_ordering = "username"
     create_url_name = "accounts:user-create"
     export_name = "users"
     columns = [

@@ -31,7 +31,7 @@ class DeleteThroughActions(ObjectDeleteView):
 class OccupationListView(ObjectListView):
     model = Occupation
     filterset_class = forms.OccupationFilter
-    default_ordering = ("code",)
+    default_ordering = "code"
     create_url_name = "catalog:occupation-create"
     export_name = "occupations"
     columns = [
@@ -71,7 +71,7 @@ class OccupationDeleteView(DeleteThroughActions):
 
 class DistrictListView(ObjectListView):
     model = District
-    default_ordering = ("order", "code")
+    default_ordering = "order"
     paginate_by = 100
     columns = [
         Column("code", _("行政区划代码"), order_by="code", link=True),
@@ -93,7 +93,7 @@ class DistrictFormView(SaveThroughActions):
 
 class SectorListView(ObjectListView):
     model = Sector
-    default_ordering = ("order", "code")
+    default_ordering = "order"
     create_url_name = "catalog:sector-create"
     columns = [Column("code", _("代码"), link=True), Column("name", _("名称"), link=True)]
 
@@ -117,7 +117,7 @@ class SectorDeleteView(DeleteThroughActions):
 
 class LevelListView(ObjectListView):
     model = Level
-    default_ordering = ("rank",)
+    default_ordering = "rank"
     columns = [
         Column("rank", _("次序"), link=True),
         Column("name", _("名称"), link=True),
@@ -139,7 +139,7 @@ class LevelFormView(SaveThroughActions):
 
 class KindListView(ObjectListView):
     model = OrganisationKind
-    default_ordering = ("order", "code")
+    default_ordering = "order"
     create_url_name = "catalog:kind-create"
     columns = [Column("code", _("代码"), link=True), Column("name", _("名称"), link=True)]
 

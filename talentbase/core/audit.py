@@ -122,7 +122,10 @@ def record_audit(
     with transaction.atomic():
         head = AuditHead.objects.select_for_update().filter(pk=1).first()
         if head is None:
-            head = AuditHead.objects.create(pk=1, seq=0, hash=GENESIS_HASH)
+            # A fresh or flushed database: concurrent first appends race to create the head, so create it
+            # tolerantly (get_or_create retries the read after a duplicate key) and lock it like any other.
+            AuditHead.objects.get_or_create(pk=1, defaults={"seq": 0, "hash": GENESIS_HASH})
+            head = AuditHead.objects.select_for_update().get(pk=1)
         event = AuditEvent(
             seq=head.seq + 1,
             at=timezone.now(),

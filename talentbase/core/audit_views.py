@@ -13,7 +13,7 @@ from .views import ActorRequiredMixin, ObjectListView
 class AuditEventListView(ObjectListView):
     model = AuditEvent
     filterset_class = AuditEventFilter
-    default_ordering = ("-seq",)
+    default_ordering = "-seq"
     title = _("审计日志")
     export_name = "audit"
     columns = [

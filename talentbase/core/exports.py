@@ -7,6 +7,7 @@ from urllib.parse import quote
 import xlsxwriter
 from django.http import HttpResponse
 from django.utils import timezone
+from django.utils.translation import gettext
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 
@@ -26,7 +27,7 @@ def _cell(value):
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, bool):
-        return "是" if value else "否"
+        return gettext("是") if value else gettext("否")
     if isinstance(value, int | float):
         return value
     return neutralise(str(value))

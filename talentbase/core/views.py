@@ -9,7 +9,6 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
@@ -20,6 +19,7 @@ from . import audit, scoping, workflow
 from .errors import DomainError
 from .exports import workbook_bytes, xlsx_response
 from .navigation import menu_for
+from .pagination import Ordering, keyset_page
 from .tables import Column
 
 
@@ -62,7 +62,8 @@ class ObjectListView(ActorRequiredMixin, TemplateView):
     model = None
     filterset_class = None
     columns: list[Column] = []
-    default_ordering: tuple[str, ...] = ("pk",)
+    # One field (then the primary key): lists are paged by keyset, so page 5000 costs what page 1 does.
+    default_ordering = "pk"
     paginate_by = 50
     template_name = "core/object_list.html"
     title = ""
@@ -80,14 +81,12 @@ class ObjectListView(ActorRequiredMixin, TemplateView):
                 self.request.GET or None, queryset=queryset, actor=self.actor
             )
             queryset = self.filterset.qs
-        return queryset.order_by(*self.ordering())
+        return queryset.order_by(*self.ordering().order_by())
 
-    def ordering(self) -> tuple[str, ...]:
+    def ordering(self) -> Ordering:
         sortable = {c.order_by for c in self.columns if c.order_by}
         requested = self.request.GET.get("sort", "")
-        if requested.lstrip("-") in sortable:
-            return (requested, "pk")
-        return self.default_ordering
+        return Ordering.parse(requested if requested.lstrip("-") in sortable else self.default_ordering)
 
     def get(self, request, *args, **kwargs):
         if request.GET.get("export") == "xlsx":
@@ -108,15 +107,15 @@ class ObjectListView(ActorRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        page = Paginator(self.get_queryset(), self.paginate_by).get_page(self.request.GET.get("page"))
+        page = keyset_page(self.get_queryset(), self.ordering(), self.request.GET.get("after"), self.paginate_by)
         query = self.request.GET.copy()
-        query.pop("page", None)
+        query.pop("after", None)
         context.update(
             {
                 "title": self.title or self.model._meta.verbose_name_plural,
                 "columns": self.columns,
                 "page_obj": page,
-                "rows": [(obj, [(c.value(obj), c.link) for c in self.columns]) for obj in page.object_list],
+                "rows": [(obj, [(c.value(obj), c.link, c.label) for c in self.columns]) for obj in page.rows],
                 "filter": self.filterset,
                 "query": query.urlencode(),
                 "sort": self.request.GET.get("sort", ""),

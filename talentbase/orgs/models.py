@@ -1,5 +1,6 @@
 """Organisations and the filings of evaluation institutions."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -115,3 +116,15 @@ class EvaluationFiling(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("orgs:filing-detail", args=[self.pk])
+
+    def clean(self):
+        # Otherwise the Meta constraints refuse with their own names ("约束 … 是无效的") and on no field.
+        super().clean()
+        errors = {}
+        taken = EvaluationFiling.objects.filter(filing_number=self.filing_number).exclude(pk=self.pk)
+        if (self.filing_number or "").strip() and taken.exists():
+            errors["filing_number"] = ValidationError(_("备案编号已被使用"), code="filing_number_taken")
+        if self.valid_from and self.valid_to and self.valid_to < self.valid_from:
+            errors["valid_to"] = ValidationError(_("截止日期不能早于起始日期"), code="filing_dates")
+        if errors:
+            raise ValidationError(errors)

@@ -22,7 +22,7 @@ from .models import EvaluationFiling, Organisation
 class OrganisationListView(ObjectListView):
     model = Organisation
     filterset_class = forms.OrganisationFilter
-    default_ordering = ("name",)
+    default_ordering = "name"
     create_url_name = "orgs:organisation-create"
     export_name = "organisations"
     columns = [
@@ -70,7 +70,7 @@ class OrganisationDeleteView(ObjectDeleteView):
 class FilingListView(ObjectListView):
     model = EvaluationFiling
     filterset_class = forms.FilingFilter
-    default_ordering = ("-created_at", "pk")
+    default_ordering = "-created_at"
     create_url_name = "orgs:filing-create"
     export_name = "filings"
     title = _("评价机构备案")

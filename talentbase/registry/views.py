@@ -21,7 +21,7 @@ from .models import Employment, Person
 class PersonListView(ObjectListView):
     model = Person
     filterset_class = forms.PersonFilter
-    default_ordering = ("pk",)
+    default_ordering = "pk"
     create_url_name = "registry:person-create"
     export_name = "persons"
     title = gettext_lazy("人员")
@@ -122,9 +122,8 @@ class EmploymentAddView(ActorRequiredMixin, View):
         person = scoping.get_for(self.actor, Person, pk, "change")
         form = forms.EmploymentForm(request.POST, actor=self.actor)
         if not form.is_valid():
-            messages.error(
-                request, _("请检查任职信息：") + "；".join(e for errs in form.errors.values() for e in errs)
-            )
+            errors = "; ".join(e for errs in form.errors.values() for e in errs)
+            messages.error(request, _("请检查任职信息：{errors}").format(errors=errors))
             return redirect(person.get_absolute_url())
         try:
             actions.add_employment(actor=self.actor, person=person, **form.cleaned_data)

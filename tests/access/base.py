@@ -25,10 +25,8 @@ def page_contents(client, url) -> tuple[int, str]:
     """The status of the list page and the HTML of all its pages (the matrix's lists are small)."""
     response = client.get(url)
     contents = [response.content.decode()]
-    page = 1
-    while response.status_code == 200 and response.context["page_obj"].has_next():
-        page += 1
-        response = client.get(url, {"page": page})
+    while response.status_code == 200 and response.context["page_obj"].has_next:
+        response = client.get(url, {"after": response.context["page_obj"].next_cursor})
         contents.append(response.content.decode())
     return response.status_code, "".join(contents)
 
