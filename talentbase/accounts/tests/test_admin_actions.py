@@ -154,3 +154,17 @@ def test_an_employer_may_not_open_the_user_creation_page(personas):
     form = new_user_form(personas.organisation("employer"), "employer")
     assert client.post(reverse("accounts:user-create"), form).status_code == 403
     assert not User.objects.filter(username="newhire").exists()
+
+
+def test_a_user_with_two_memberships_switches_between_them(personas):
+    from talentbase.accounts.models import Membership
+
+    user = personas.user("association")
+    evaluation_org = personas.organisation("evaluation", outsider=True)
+    extra = Membership.objects.create(user=user, organisation=evaluation_org, role="evaluation")
+    client = personas.client("association")
+    assert client.get(reverse("core:home")).context["actor"].role == "association"
+    response = client.post(reverse("accounts:switch-membership"), {"membership": extra.pk})
+    assert response.status_code == 302
+    actor = client.get(reverse("core:home")).context["actor"]
+    assert actor.role == "evaluation" and actor.organisation_id == evaluation_org.pk

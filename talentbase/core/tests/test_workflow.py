@@ -376,3 +376,19 @@ def test_random_sequences_of_transitions_follow_the_model(personas):
         FilingMachine,
         settings=hypothesis_settings(max_examples=30, stateful_step_count=10, deadline=None),
     )
+
+
+def test_the_page_buttons_take_the_same_transitions_and_show_the_history(personas, draft):
+    client = personas.client("evaluation")
+    page = client.get(reverse("orgs:filing-detail", args=[draft.pk])).content.decode()
+    assert 'data-transition="submit"' in page and 'data-transition="file"' not in page
+    response = client.post(
+        reverse("orgs:filing-transition", args=[draft.pk, "submit"]), {"comment": "请审核"}
+    )
+    assert response.status_code == 302
+    assert state_of(draft) == FilingState.SUBMITTED
+    history = personas.client("hr").get(reverse("orgs:filing-detail", args=[draft.pk])).content.decode()
+    assert "提交备案" in history and "请审核" in history
+    # A button the role does not have, posted by hand, changes nothing.
+    client.post(reverse("orgs:filing-transition", args=[draft.pk, "file"]))
+    assert state_of(draft) == FilingState.SUBMITTED
