@@ -239,7 +239,10 @@ MEDIA_ROOT = VAR_DIR / "media"
 
 # --- API.
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["talentbase.core.authentication.SessionAuthentication401"],
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "talentbase.accounts.authentication.ApiTokenAuthentication",
+        "talentbase.core.authentication.SessionAuthentication401",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": [

@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = _("账号")
 
     def ready(self):
-        from . import scopes, views  # noqa: F401  (registers scope rules and menu entries)
+        from . import schema, scopes, views  # noqa: F401  (OpenAPI extension, scope rules, menu entries)

@@ -92,6 +92,11 @@ class ResetPasswordForm(ScopedForm):
         attrs={"autocomplete": "new-password"}))  # fmt: skip
 
 
+class TokenForm(ScopedForm):
+    name = forms.CharField(label=_("令牌用途"), max_length=100)
+    days = forms.IntegerField(label=_("有效天数"), min_value=1, max_value=730, initial=365)
+
+
 class ReasonForm(ScopedForm):
     reason = forms.CharField(label=_("事由"), max_length=200)
 

@@ -156,3 +156,38 @@ class Membership(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("accounts:user-detail", args=[self.user_id])
+
+
+class ApiToken(models.Model):
+    """A token with which another government system calls the API as a user (its membership's scope).
+
+    Only a hash of the secret is kept; the token is shown once, when issued."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("用户"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(_("用途"), max_length=100)
+    prefix = models.CharField(max_length=12, unique=True, editable=False)
+    secret_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("有效期至"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+    is_active = models.BooleanField(_("有效"), default=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    audit_private_fields = ("secret_hash",)
+
+    class Meta:
+        ordering = ["-created_at", "pk"]
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def get_absolute_url(self) -> str:
+        return reverse("accounts:user-detail", args=[self.user_id])
+
+    def is_usable(self, now=None) -> bool:
+        return self.is_active and (self.expires_at is None or self.expires_at > (now or timezone.now()))

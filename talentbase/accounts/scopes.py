@@ -4,7 +4,7 @@ second factors; the audit administrator reads. Each sees every account: they act
 from talentbase.core import scoping
 from talentbase.core.roles import Role
 
-from .models import Membership, User
+from .models import ApiToken, Membership, User
 
 READERS = [Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN]
 
@@ -17,6 +17,13 @@ scoping.register(
 )
 scoping.register(
     Membership,
+    rows=lambda actor: scoping.EVERYTHING,
+    view=READERS,
+    add=[Role.SYSTEM_ADMIN],
+    change=[Role.SYSTEM_ADMIN],
+)
+scoping.register(
+    ApiToken,
     rows=lambda actor: scoping.EVERYTHING,
     view=READERS,
     add=[Role.SYSTEM_ADMIN],

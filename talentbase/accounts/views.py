@@ -21,9 +21,9 @@ from talentbase.core.roles import ADMIN_ROLES, Role
 from talentbase.core.tables import Column
 from talentbase.core.views import ActorRequiredMixin, ObjectDetailView, ObjectListView, apply_domain_error
 
-from . import actions, forms, login
+from . import actions, forms, login, tokens
 from .actors import SESSION_MEMBERSHIP_KEY
-from .models import Membership, User
+from .models import ApiToken, Membership, User
 
 
 def _next_url(request) -> str:
@@ -203,6 +203,9 @@ class UserDetailView(ObjectDetailView):
                 "membership_form": forms.MembershipForm(actor=actor),
                 "password_form": forms.ResetPasswordForm(actor=actor),
                 "reason_form": forms.ReasonForm(actor=actor),
+                "token_form": forms.TokenForm(actor=actor),
+                "api_tokens": user.api_tokens.all(),
+                "issued_token": self.request.session.pop(f"issued-token-{user.pk}", None),
             }
         )
         return context
@@ -280,6 +283,18 @@ class UserCommandView(ActorRequiredMixin, View):
                 if not form.is_valid():
                     raise DomainError("invalid", _("请选择单位和角色"))
                 actions.add_membership(actor=actor, user=user, **form.cleaned_data)
+            elif command == "issue-token":
+                form = forms.TokenForm(request.POST, actor=actor)
+                if not form.is_valid():
+                    raise DomainError("invalid", _("请填写令牌用途和有效天数"))
+                _token, text = tokens.issue_token(actor=actor, user=user, **form.cleaned_data)
+                # Shown once on the next page view, never in a URL and never stored in clear.
+                request.session[f"issued-token-{user.pk}"] = text
+            elif command == "revoke-token":
+                token = scoping.get_for(actor, ApiToken, request.POST.get("token"), "change")
+                if token.user_id != user.pk:
+                    raise DomainError("invalid", _("令牌不属于该用户"))
+                tokens.revoke_token(actor=actor, token=token)
             elif command == "end-membership":
                 membership = scoping.get_for(actor, Membership, request.POST.get("membership"), "change")
                 if membership.user_id != user.pk:

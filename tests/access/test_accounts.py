@@ -31,3 +31,18 @@ class MembershipAccess(ScopedAccessTests):
             "a": personas.user("employer").memberships.get(),
             "b": personas.user("employer", outsider=True).memberships.get(),
         }
+
+
+class ApiTokenAccess(ScopedAccessTests):
+    from talentbase.accounts.models import ApiToken as model  # noqa: N813
+
+    access = {"sysadmin": {"view": "ab", "change": "ab"}, **ADMINS_READ}
+
+    def make_objects(self, personas):
+        from talentbase.accounts import tokens
+
+        actor = personas.actor("sysadmin")
+        return {
+            "a": tokens.issue_token(actor=actor, user=personas.user("employer"), name="a")[0],
+            "b": tokens.issue_token(actor=actor, user=personas.user("employer", outsider=True), name="b")[0],
+        }
