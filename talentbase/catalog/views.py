@@ -166,11 +166,11 @@ register_menu(
     section="catalog", label=_("职业目录"), url_name="catalog:occupation-list", roles=CATALOG_READERS, order=500,
     icon="tools", description=_("行业职业、国家标准与等级设置"), count=lambda actor: Occupation.objects.count(),
 )  # fmt: skip
-register_menu(section="catalog", label=_("区"), url_name="catalog:district-list", roles=[Role.CITY], order=510,
+register_menu(section="catalog", label=_("区"), group=_("基础数据"), url_name="catalog:district-list", roles=[Role.CITY], order=510,
               icon="geo-alt")  # fmt: skip
-register_menu(section="catalog", label=_("行业"), url_name="catalog:sector-list", roles=[Role.CITY], order=520,
+register_menu(section="catalog", label=_("行业"), group=_("基础数据"), url_name="catalog:sector-list", roles=[Role.CITY], order=520,
               icon="diagram-3")  # fmt: skip
-register_menu(section="catalog", label=_("技能等级"), url_name="catalog:level-list", roles=[Role.CITY], order=530,
+register_menu(section="catalog", label=_("技能等级"), group=_("基础数据"), url_name="catalog:level-list", roles=[Role.CITY], order=530,
               icon="bar-chart-steps")  # fmt: skip
-register_menu(section="catalog", label=_("单位类型"), url_name="catalog:kind-list", roles=[Role.CITY], order=540,
+register_menu(section="catalog", label=_("单位类型"), group=_("基础数据"), url_name="catalog:kind-list", roles=[Role.CITY], order=540,
               icon="tags")  # fmt: skip

@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from .navigation import menu_for
+from .navigation import menu_bar, menu_for
 from .roles import role_label
 
 
@@ -9,9 +9,11 @@ def shell(request):
     actor = getattr(request, "actor", None)
     if actor is None:
         return {}
+    menu = menu_for(actor) if getattr(request, "user", None) and request.user.is_authenticated else []
     return {
         "actor": actor,
-        "menu": menu_for(actor) if getattr(request, "user", None) and request.user.is_authenticated else [],
+        "menu": menu,
+        "menu_bar": menu_bar(menu),
         "role_label": role_label(actor.role),
         "debug_banner": settings.DEBUG,
     }

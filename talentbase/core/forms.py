@@ -3,6 +3,7 @@ dropdown never offers another employer's workers."""
 
 import django_filters
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from . import scoping
 
@@ -62,4 +63,12 @@ class ScopedFilterSet(django_filters.FilterSet):
         super().__init__(*args, **kwargs)
         self.actor = actor
         scope_choice_fields(self.form.fields, actor)
+        for field in self.form.fields.values():
+            # An unset filter reads "all", not "---------" or "unknown".
+            if isinstance(field, forms.NullBooleanField):
+                field.widget = forms.Select(choices=[("", _("全部")), ("true", _("是")), ("false", _("否"))])
+            elif hasattr(field, "empty_label"):
+                field.empty_label = _("全部")
+            elif isinstance(field, forms.ChoiceField) and field.choices and field.choices[0][0] == "":
+                field.choices = [("", _("全部")), *list(field.choices)[1:]]
         style_widgets(self.form.fields)
