@@ -8,7 +8,7 @@ from rest_framework.routers import DefaultRouter
 
 from talentbase.accounts import api as accounts_api
 from talentbase.catalog import api as catalog_api
-from talentbase.core import errors_views
+from talentbase.core import errors_views, import_api
 from talentbase.orgs import api as orgs_api
 from talentbase.registry import api as registry_api
 
@@ -24,6 +24,7 @@ router.register("users", accounts_api.UserViewSet, basename="user")
 router.register("memberships", accounts_api.MembershipViewSet, basename="membership")
 router.register("persons", registry_api.PersonViewSet, basename="person")
 router.register("employments", registry_api.EmploymentViewSet, basename="employment")
+router.register("imports", import_api.ImportBatchViewSet, basename="import")
 
 urlpatterns = [
     path("", include("talentbase.core.urls")),

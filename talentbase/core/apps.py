@@ -12,4 +12,5 @@ class CoreConfig(AppConfig):
             menus,
             schema,
             scopes,
+            scopes_imports,
         )

@@ -121,3 +121,10 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.object_type}:{self.object_id} {self.from_state}→{self.to_state}"
+
+
+from .import_models import (  # noqa: E402, F401  (imports' records)
+    ImportBatch,
+    ImportRowError,
+    ImportStagedRow,
+)

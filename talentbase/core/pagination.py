@@ -1,8 +1,9 @@
 """Keyset pagination: pages of a list by "the rows after this one", so that page 5000 of a million rows
 costs what page 1 costs (PERFORMANCE.md: OFFSET 13.5 ms, keyset 0.2 ms), and no page counts the table.
 
-A list is ordered by one field (ascending or descending, empty values last) and then by primary key; the
-cursor carries the last row's field value and key, signed so that a hand-made cursor is refused."""
+A list is ordered by one field (ascending or descending, empty values last) and then by primary key in the
+same direction; the cursor carries the last row's field value and key, signed so that a hand-made cursor is
+refused. Each sortable field of a big list needs an index on (field, pk)."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core import signing
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import F, Q, QuerySet
 
 SALT = "talentbase.keyset"
@@ -27,8 +29,23 @@ class Ordering:
         return cls(text.lstrip("-"), text.startswith("-"))
 
     def order_by(self):
-        expression = F(self.field).desc(nulls_last=True) if self.descending else F(self.field).asc(nulls_last=True)
-        return [expression, "pk"] if self.field != "pk" else ["pk"]
+        """The list's order: the field, empty values last, then the primary key in the same direction (so
+        that one index on (field, pk), read forwards or backwards, gives the rows in order)."""
+        if self.field == "pk":
+            return ["-pk" if self.descending else "pk"]
+        if self.descending:
+            return [F(self.field).desc(nulls_last=True), F("pk").desc()]
+        return [F(self.field).asc(nulls_last=True), F("pk").asc()]
+
+    def filled_order_by(self):
+        """The order among rows whose field has a value. Without NULLS LAST: SQLite sorts empty values
+        first and PostgreSQL last when descending, and neither reads its index for the other order."""
+        if self.descending:
+            return [F(self.field).desc(), F("pk").desc()]
+        return [F(self.field).asc(), F("pk").asc()]
+
+    def pk_after(self, pk) -> Q:
+        return Q(pk__lt=pk) if self.descending else Q(pk__gt=pk)
 
 
 @dataclass
@@ -84,25 +101,51 @@ def read_cursor(cursor: str, ordering: Ordering):
 
 
 def after(ordering: Ordering, value, pk) -> Q:
-    """The rows that come after (value, pk) in this ordering, empty values last."""
-    if ordering.field == "pk":
-        return Q(pk__gt=pk)
+    """The rows with a value that come after (value, pk). Written ``field >= value AND (field > value OR
+    pk > last pk)`` rather than as one OR: the first term bounds the index range on both databases."""
     field = ordering.field
-    if value is None:
-        return Q(**{f"{field}__isnull": True, "pk__gt": pk})
-    beyond = Q(**{f"{field}__lt" if ordering.descending else f"{field}__gt": value})
-    return beyond | Q(**{field: value, "pk__gt": pk}) | Q(**{f"{field}__isnull": True})
+    if ordering.descending:
+        return Q(**{f"{field}__lte": value}) & (Q(**{f"{field}__lt": value}) | Q(pk__lt=pk))
+    return Q(**{f"{field}__gte": value}) & (Q(**{f"{field}__gt": value}) | Q(pk__gt=pk))
+
+
+def may_be_empty(model, field: str) -> bool:
+    """Whether the ordering field can be empty: a nullable field, or any path through a relation."""
+    if "__" in field:
+        return True
+    try:
+        return model._meta.get_field(field).null
+    except FieldDoesNotExist:
+        return True
 
 
 def keyset_page(queryset: QuerySet, ordering: Ordering, cursor: str | None, size: int) -> KeysetPage:
+    """One page of ``size`` rows after the cursor. Rows with a value in the ordering field come first, read
+    in (field, pk) order; then, when those run out, the rows without a value, in pk order. Each part is
+    one range of an index, so a page costs the same at the start of a million rows as at the end; a
+    page costs one query, or two where the rows with a value end."""
     position = read_cursor(cursor, ordering) if cursor else None
-    if ordering.field != "pk":
+    if ordering.field == "pk":
+        queryset = queryset.order_by(*ordering.order_by())
+        if position is not None:
+            queryset = queryset.filter(ordering.pk_after(position[1]))
+        rows = list(queryset[: size + 1])
+    else:
+        field = ordering.field
         # The ordering value as the database sees it (a foreign key's id, a related field's value).
-        queryset = queryset.annotate(**{KEY: F(ordering.field)})
-    queryset = queryset.order_by(*ordering.order_by())
-    if position is not None:
-        queryset = queryset.filter(after(ordering, *position))
-    rows = list(queryset[: size + 1])
+        queryset = queryset.annotate(**{KEY: F(field)})
+        in_empty = position is not None and position[0] is None
+        rows = []
+        if not in_empty:
+            filled = queryset.filter(**{f"{field}__isnull": False}).order_by(*ordering.filled_order_by())
+            if position is not None:
+                filled = filled.filter(after(ordering, *position))
+            rows = list(filled[: size + 1])
+        if len(rows) <= size and may_be_empty(queryset.model, field):
+            empty = queryset.filter(**{f"{field}__isnull": True}).order_by(*ordering.order_by()[1:])
+            if in_empty:
+                empty = empty.filter(ordering.pk_after(position[1]))
+            rows += list(empty[: size + 1 - len(rows)])
     more = len(rows) > size
     rows = rows[:size]
     return KeysetPage(rows=rows, next_cursor=make_cursor(ordering, rows[-1]) if more else None,

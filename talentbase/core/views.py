@@ -69,6 +69,9 @@ class ObjectListView(ActorRequiredMixin, TemplateView):
     title = ""
     create_url_name: str | None = None
     export_name = ""
+    # Filters whose values are personal data (a name, an ID number): the export's audit row records that
+    # they were used, not what was searched for.
+    private_filters: tuple[str, ...] = ()
 
     def base_queryset(self):
         return self.model._default_manager.all()
@@ -101,9 +104,16 @@ class ObjectListView(ActorRequiredMixin, TemplateView):
             actor=self.actor,
             verb=audit.EXPORT,
             object_type=self.model._meta.label_lower,
-            reason=self.request.GET.urlencode()[:500],
+            reason=self.audited_query()[:500],
         )
         return xlsx_response(content, f"{self.export_name or self.model._meta.model_name}.xlsx")
+
+    def audited_query(self) -> str:
+        query = self.request.GET.copy()
+        for name in self.private_filters:
+            if query.get(name):
+                query[name] = "*"
+        return query.urlencode()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

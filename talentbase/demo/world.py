@@ -164,8 +164,8 @@ def synthetic_name(rng: random.Random) -> str:
 
 @transaction.atomic
 def build_persons(*, count: int, seed: int = 20231125, batch_size: int = 2000) -> int:
-    """Persons with checksum-valid synthetic ID numbers, each employed by a demo employer (some with an
-    earlier employment elsewhere); the two demo workers get their own person record."""
+    """Persons with checksum-valid synthetic ID numbers and their name keys, each employed by a demo employer
+    (some with an earlier employment elsewhere); the two demo workers get their own person record."""
     import datetime
 
     from talentbase.core import crypto
@@ -173,6 +173,7 @@ def build_persons(*, count: int, seed: int = 20231125, batch_size: int = 2000) -
     from talentbase.registry.identity import mask_id_number, mask_phone, synthetic_ric
     from talentbase.registry.models import ID_NUMBER_CONTEXT, PHONE_CONTEXT, Employment, Person
     from talentbase.registry.protection import id_number_hash, phone_hash
+    from talentbase.registry.search import index_names
 
     if count <= 0:
         return 0
@@ -208,6 +209,7 @@ def build_persons(*, count: int, seed: int = 20231125, batch_size: int = 2000) -
             ))  # fmt: skip
         Person.objects.bulk_create(persons, batch_size=1000)
         created = list(Person.objects.order_by("-pk")[:size])
+        index_names([(person.pk, person.full_name) for person in created], replace=False)
         employments = []
         for person in created:
             employer = rng.choice(employers)

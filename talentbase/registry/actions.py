@@ -20,6 +20,7 @@ from .errors import RegistryError
 from .identity import IdNumberError, PhoneError, check_birth_and_gender, check_id_number, check_phone
 from .models import Employment, Person
 from .pinyin import name_keys
+from .search import index_person_names
 
 
 def _checked_identity(id_type: str, id_number: str, birth_date, gender):
@@ -41,6 +42,7 @@ def _checked_phone(phone: str) -> str:
 
 
 def _name_key_text(full_name: str) -> str:
+    """The pinyin keys as one text, for the ``Person.name_keys`` column (searches use ``PersonNameKey``)."""
     return " ".join(sorted(name_keys(full_name)))[:400]
 
 
@@ -92,6 +94,7 @@ def register_person(
             person.save()
     except IntegrityError:
         raise DomainError(RegistryError.DUPLICATE_ID, _("该证件号码已登记"), field="id_number") from None
+    index_person_names([person.pk])
     audit.audit_change(actor=actor, obj=person, before=None, verb=audit.CREATE)
     if employer is not None:
         add_employment(actor=actor, person=person, employer=employer,
@@ -122,6 +125,7 @@ def update_person(
     for name, value in protection.protected_phone_fields(_checked_phone(phone)).items():
         setattr(person, name, value)
     person.save()
+    index_person_names([person.pk])
     audit.audit_change(actor=actor, obj=person, before=before)
     return person
 

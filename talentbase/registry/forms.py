@@ -1,17 +1,19 @@
 import django_filters
 from django import forms
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from talentbase.catalog.models import District, Occupation
+from talentbase.catalog.models import District, Occupation, Sector
 from talentbase.core.forms import ScopedFilterSet, ScopedForm
 from talentbase.core.roles import Role
 from talentbase.orgs.models import Organisation
+from talentbase.orgs.validators import normalise_credit_code
 
 from . import protection
 from .identity import IdType, normalise_id_number
 from .models import Education, Employment, Gender, Person, PersonStatus
-from .pinyin import query_key
+from .search import AgeBand, age_band_condition, name_prefix_condition, persons_having
 
 
 class PersonForm(ScopedForm):
@@ -63,16 +65,32 @@ class RevealForm(ScopedForm):
 
 
 class PersonFilter(ScopedFilterSet):
-    q = django_filters.CharFilter(label=_("姓名或拼音"), method="search_name")
+    """The person list's filters. Each one is answered from an index (PERFORMANCE.md: nothing that runs per
+    page view scans a big table): the name-key range, the ID number's hash, current employments by
+    (employer | occupation, end_date) or probed per person by (person, start_date), (status, id); the
+    employer's name is read in the small organisation table. Broad filters (an age band, a gender: a
+    sixth to a half of all persons) are tested row by row as the list walks its pk or sort index, which
+    fills a page after a few hundred rows (registry/search.py).
+
+    Levels come with the level history of a later issue; there is no level filter yet."""
+
+    q = django_filters.CharFilter(label=_("姓名或拼音"), method="search_name",
+                                  help_text=_("姓名开头、拼音或首字母，如“张三”“zhangs”“zs”"))  # fmt: skip
     id_number = django_filters.CharFilter(label=_("证件号码"), method="search_id")
-    employer = django_filters.ModelChoiceFilter(
-        queryset=Organisation.objects.filter(kinds__code="employer"),
-        label=_("用人单位"),
-        method="filter_employer",
-    )
+    # Typed, not chosen from a list: a city has thousands of employers, too many for a dropdown on every page.
+    employer = django_filters.CharFilter(label=_("用人单位"), method="filter_employer",
+                                         help_text=_("单位名称中的字词，或统一社会信用代码"))  # fmt: skip
     district = django_filters.ModelChoiceFilter(
         queryset=District.objects.all(), label=_("区"), method="filter_district"
     )
+    sector = django_filters.ModelChoiceFilter(
+        queryset=Sector.objects.all(), label=_("行业"), method="filter_sector"
+    )
+    occupation = django_filters.ModelChoiceFilter(
+        queryset=Occupation.objects.all(), label=_("职业"), method="filter_occupation"
+    )
+    age = django_filters.ChoiceFilter(choices=AgeBand.choices, label=_("年龄段"), method="filter_age")
+    gender = django_filters.ChoiceFilter(choices=Gender.choices, label=_("性别"))
     status = django_filters.ChoiceFilter(choices=PersonStatus.choices, label=_("状态"))
 
     class Meta:
@@ -80,23 +98,41 @@ class PersonFilter(ScopedFilterSet):
         fields = []
 
     def search_name(self, queryset, name, value):
-        key = query_key(value)
-        condition = Q(full_name__startswith=value.strip())
-        if key:
-            # Keys are space-separated; a prefix of any of them matches ("zs", "zhangs").
-            condition |= Q(name_keys__startswith=key) | Q(name_keys__contains=" " + key)
-        return queryset.filter(condition)
+        condition = name_prefix_condition(value)
+        return queryset if condition is None else queryset.filter(condition)
 
     def search_id(self, queryset, name, value):
         number = normalise_id_number(value)
         hashes = [protection.id_number_hash(id_type, number) for id_type in IdType.values]
         return queryset.filter(id_number_hash__in=hashes)
 
+    @staticmethod
+    def _currently_employed(queryset, **employment):
+        return queryset.filter(persons_having(Employment.objects.filter(end_date__isnull=True, **employment)))
+
     def filter_employer(self, queryset, name, value):
-        return queryset.filter(
-            pk__in=Employment.objects.filter(employer=value, end_date__isnull=True).values("person_id")
+        """Employers whose credit code is the text, or whose name holds it. The organisation table is small
+        (10^3–10^4 rows), so reading its names is cheap; the persons are then found by the
+        (employer, end_date) index."""
+        text = value.strip()
+        if not text:
+            return queryset
+        employers = Organisation.objects.filter(kinds__code="employer").filter(
+            Q(credit_code=normalise_credit_code(text)) | Q(name__icontains=text)
         )
+        return self._currently_employed(queryset, employer__in=employers.values("pk"))
 
     def filter_district(self, queryset, name, value):
-        current = Employment.objects.filter(employer__district=value, end_date__isnull=True)
-        return queryset.filter(pk__in=current.values("person_id"))
+        return self._currently_employed(queryset, employer__district=value)
+
+    def filter_sector(self, queryset, name, value):
+        return self._currently_employed(queryset, employer__sectors=value)
+
+    def filter_occupation(self, queryset, name, value):
+        return self._currently_employed(queryset, occupation=value)
+
+    def filter_age(self, queryset, name, value):
+        sorted_by_birth_date = (self.data.get("sort") or "").lstrip("-") == "birth_date"
+        return queryset.filter(
+            age_band_condition(value, timezone.localdate(), sorted_by_birth_date=sorted_by_birth_date)
+        )

@@ -46,7 +46,8 @@ class PersonStatus(models.TextChoices):
 class Person(models.Model):
     """A worker of the industry, registered under their real name and identity document."""
 
-    full_name = models.CharField(_("姓名"), max_length=50, db_index=True)
+    full_name = models.CharField(_("姓名"), max_length=50)
+    # The keys as one text, for reading; searches use the PersonNameKey rows (registry/search.py).
     name_keys = models.CharField(_("拼音检索键"), max_length=400, blank=True, editable=False)
     id_type = models.CharField(_("证件类型"), max_length=20, choices=IdType.choices, default=IdType.RIC)
     id_number_encrypted = models.TextField(editable=False)
@@ -79,6 +80,14 @@ class Person(models.Model):
         ordering = ["pk"]
         verbose_name = _("人员")
         verbose_name_plural = _("人员")
+        # The list's sort orders and filters, each with the primary key after it: keyset pages walk these
+        # indexes in order, so a deep page or a filtered one reads only the rows it shows.
+        indexes = [
+            models.Index(fields=["full_name", "id"]),
+            models.Index(fields=["birth_date", "id"]),
+            models.Index(fields=["created_at", "id"]),
+            models.Index(fields=["status", "id"]),
+        ]
 
     def __str__(self) -> str:
         return f"{self.full_name}（{self.id_number_masked}）"
@@ -117,6 +126,7 @@ class Employment(models.Model):
         verbose_name_plural = _("任职经历")
         indexes = [
             models.Index(fields=["employer", "end_date"]),
+            models.Index(fields=["occupation", "end_date"]),
             models.Index(fields=["person", "start_date"]),
         ]
         constraints = [
@@ -131,3 +141,30 @@ class Employment(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("registry:person-detail", args=[self.person_id])
+
+
+class PersonNameKey(models.Model):
+    """One search key of a person's name: the name itself (normalised) or a pinyin key ("zhangsan", "zs").
+
+    Derived from ``Person.full_name`` by ``registry.search.index_person_names``; a prefix search is a range
+    over the (key, person) index, so it stays fast on millions of persons on SQLite and PostgreSQL alike.
+    On PostgreSQL the key column is compared in the "C" collation (migration 0002), so that the range of a
+    prefix holds the keys that start with it whatever the database's locale."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    key = models.CharField(_("检索键"), max_length=40)
+
+    class Meta:
+        verbose_name = _("姓名检索键")
+        verbose_name_plural = _("姓名检索键")
+        indexes = [
+            # A prefix search reads the keys in order; a probe of one person reads that person's keys
+            # (PostgreSQL would otherwise probe by key range and scan a whole surname per person).
+            models.Index(fields=["key", "person"]),
+            models.Index(fields=["person", "key"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.key

@@ -7,7 +7,8 @@ from talentbase.core import scoping
 from talentbase.core.roles import Role
 from talentbase.orgs.models import Organisation
 
-from .models import Employment, Person
+from .models import Employment, Person, PersonNameKey
+from .search import persons_having
 
 
 def _current_employments():
@@ -15,7 +16,9 @@ def _current_employments():
 
 
 def _persons_employed(employments) -> Q:
-    return Q(pk__in=employments.values("person_id"))
+    # A subquery on employments; its form (IN or a probe per person) depends on how many there are, so
+    # that a district's or a sector's list stays fast on 10^6 persons (registry/search.py).
+    return persons_having(employments)
 
 
 def _sector_employers(actor):
@@ -91,3 +94,8 @@ scoping.register(
     delete=[Role.CITY, Role.EMPLOYER],
     export=[Role.CITY, Role.HR, Role.SECTOR, Role.DISTRICT, Role.EMPLOYER],
 )
+
+
+# The name-key index is read only inside the person list's filter, whose rows are persons scoped as above;
+# no role reads or writes the keys themselves (they spell out names).
+scoping.register(PersonNameKey, rows=lambda actor: scoping.NOTHING)

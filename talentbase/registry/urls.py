@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 app_name = "registry"
 
@@ -12,4 +12,12 @@ urlpatterns = [
     path("<int:pk>/edit/", views.PersonEditView.as_view(), name="person-edit"),
     path("<int:pk>/employments/", views.EmploymentAddView.as_view(), name="employment-add"),
     path("<int:pk>/reveal/", views.RevealView.as_view(), name="person-reveal"),
+    path("imports/", import_views.RosterImportListView.as_view(), name="import-list"),
+    path("imports/new/", import_views.RosterImportCreateView.as_view(), name="import-create"),
+    path("imports/template.xlsx", import_views.RosterImportTemplateView.as_view(), name="import-template"),
+    path("imports/<int:pk>/", import_views.RosterImportDetailView.as_view(), name="import-detail"),
+    path("imports/<int:pk>/progress/", import_views.RosterImportProgressView.as_view(), name="import-progress"),
+    path("imports/<int:pk>/commit/", import_views.RosterImportCommitView.as_view(), name="import-commit"),
+    path("imports/<int:pk>/cancel/", import_views.RosterImportCancelView.as_view(), name="import-cancel"),
+    path("imports/<int:pk>/errors.xlsx", import_views.RosterImportErrorReportView.as_view(), name="import-errors"),
 ]

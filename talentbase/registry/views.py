@@ -14,16 +14,21 @@ from talentbase.core.roles import Role
 from talentbase.core.tables import Column
 from talentbase.core.views import ActorRequiredMixin, ObjectDetailView, ObjectListView, apply_domain_error
 
-from . import actions, forms
+from . import actions, forms, search
 from .models import Employment, Person
 
 
 class PersonListView(ObjectListView):
+    """Persons in scope, filtered by name or pinyin, ID number, employment, age band, gender or status, and
+    sorted by name, birth date or registration; every filter and sort order is read from an index, so a
+    page stays fast on 10^6 persons (bench/search_persons.py)."""
+
     model = Person
     filterset_class = forms.PersonFilter
     default_ordering = "pk"
     create_url_name = "registry:person-create"
     export_name = "persons"
+    private_filters = ("q", "id_number")
     title = gettext_lazy("人员")
     columns = [
         Column("full_name", gettext_lazy("姓名"), order_by="full_name", link=True),
@@ -33,7 +38,13 @@ class PersonListView(ObjectListView):
         Column("birth_date", gettext_lazy("出生日期"), order_by="birth_date"),
         Column("phone_masked", gettext_lazy("手机号码")),
         Column("status", gettext_lazy("状态"), order_by="status"),
+        Column("created_at", gettext_lazy("登记时间"), order_by="created_at"),
     ]
+
+    def get_queryset(self, action="view"):
+        # The scope and the filters are built together: a name search may lead the query (search.py).
+        with search.name_search_leading(self.request.GET.get("q")):
+            return super().get_queryset(action)
 
 
 class PersonDetailView(ObjectDetailView):
@@ -161,4 +172,8 @@ register_menu(
 register_menu(
     section="registry", label=gettext_lazy("我的信息"), url_name="registry:my-record", roles=[Role.WORKER],
     order=300, icon="person-badge", description=gettext_lazy("我的登记信息与任职经历"),
+)  # fmt: skip
+register_menu(
+    section="registry", label=gettext_lazy("花名册导入"), url_name="registry:import-list", roles=[Role.CITY, Role.EMPLOYER],
+    order=310, icon="file-earmark-arrow-up", description=gettext_lazy("从 Excel 或 CSV 批量登记人员，先预览校验再导入"),
 )  # fmt: skip

@@ -1,7 +1,7 @@
 """Persons and employments: ``a`` is the demo worker's own record (employed by the demo employer in
 Pudong, greening), ``b`` the outsider worker's (another employer in Xuhui, forestry)."""
 
-from talentbase.registry.models import Employment, Person
+from talentbase.registry.models import Employment, Person, PersonNameKey
 
 from .base import ScopedAccessTests
 
@@ -47,4 +47,17 @@ class EmploymentAccess(ScopedAccessTests):
             "b": Employment.objects.get(
                 person__user=personas.user("worker", outsider=True), end_date__isnull=True
             ),
+        }
+
+
+class PersonNameKeyAccess(ScopedAccessTests):
+    """The search index of names: no role reads it directly."""
+
+    model = PersonNameKey
+    access = {}
+
+    def make_objects(self, personas):
+        return {
+            "a": PersonNameKey.objects.filter(person__user=personas.user("worker")).first(),
+            "b": PersonNameKey.objects.filter(person__user=personas.user("worker", outsider=True)).first(),
         }

@@ -21,7 +21,18 @@ def walk(queryset, ordering, size):
 
 
 @pytest.mark.parametrize(
-    "order", ["pk", "name", "-name", "district", "-district", "district__order", "-created_at"]
+    "order",
+    [
+        "pk",
+        "-pk",
+        "name",
+        "-name",
+        "district",
+        "-district",
+        "district__order",
+        "-district__order",
+        "-created_at",
+    ],
 )
 @pytest.mark.parametrize("size", [1, 3, 7, 50])
 def test_walking_the_pages_visits_every_row_once_in_the_order_of_the_list(order, size):

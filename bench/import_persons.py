@@ -1,0 +1,203 @@
+"""Benchmark: a roster import of 10^5 rows against the raw read of the same file (PERFORMANCE.md).
+
+    TALENTBASE_DEV=1 .venv/bin/python bench/import_persons.py [--rows N] [--database-url URL] [--errors 0.01]
+
+Without ``--database-url`` (or DATABASE_URL) it runs on a fresh SQLite file in a temporary folder; with a
+PostgreSQL URL it creates that database when missing and migrates it (use a scratch database: the bench
+adds N persons to it). Everything else (keys, uploaded files) lives in the temporary folder too.
+
+It writes an .xlsx of N synthetic persons (checksum-valid IDs from ``synthetic_ric``; a share of rows with
+a wrong check digit, so the error report is part of the run), then measures:
+
+- raw read: python-calamine iterating every row of the sheet (the median of 3 runs), the baseline;
+- the import as a user runs it: upload → preview job (read, validate, dedupe within the file and against
+  the registry, error report) → commit job (read and validate again, encrypt IDs and phones, lookup hashes,
+  pinyin keys, stage in committed chunks, publish in one transaction with COPY / executemany, employments,
+  name-key index, audit event).
+
+It prints both, their ratio (target: ≤ 3 on SQLite and on PostgreSQL), rows per second and the peak
+resident memory of the process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+HEADERS = ["姓名", "证件类型", "证件号码", "性别", "出生日期", "手机号码", "学历", "岗位", "入职日期"]
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁沈"
+)
+GIVEN = "伟芳娜秀英敏静丽强磊军洋勇艳杰娟涛明超兰霞平刚桂华建国志海燕红梅春玉金凤文"
+EDUCATIONS = ["初中", "高中", "中专/技校", "大专", "本科"]
+POSITIONS = ["养护工", "保洁员", "班组长", "技术员", "驾驶员"]
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""))
+    parser.add_argument("--errors", type=float, default=0.01, help="share of rows with a wrong check digit")
+    parser.add_argument("--seed", type=int, default=20261125)
+    return parser.parse_args()
+
+
+def prepare_environment(args, work: Path) -> str:
+    os.environ["TALENTBASE_DEV"] = "1"
+    os.environ.setdefault("TALENTBASE_DEBUG", "0")  # no query log
+    os.environ["TALENTBASE_VAR_DIR"] = str(work / "var")
+    os.environ["TALENTBASE_TASKS_BACKEND"] = "django_tasks.backends.immediate.ImmediateBackend"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "talentbase.settings")
+    url = args.database_url or f"sqlite:///{work / 'bench.sqlite3'}"
+    os.environ["DATABASE_URL"] = url
+    if url.startswith(("postgres://", "postgresql://")):
+        create_postgres_database(url)
+    return url
+
+
+def create_postgres_database(url: str) -> None:
+    from urllib.parse import urlsplit
+
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    admin = parts._replace(path="/postgres").geturl()
+    with psycopg.connect(admin, autocommit=True) as connection:
+        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def write_file(path: Path, rows: int, error_share: float, seed: int) -> int:
+    import xlsxwriter
+
+    from talentbase.registry.identity import synthetic_ric
+
+    rng = random.Random(seed)
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = workbook.add_worksheet()
+    sheet.write_row(0, 0, HEADERS)
+    seen: set[str] = set()
+    bad = 0
+    regions = ["310101", "310104", "310105", "310106", "310107", "310109", "310110", "310112", "310115"]
+    for row in range(1, rows + 1):
+        number = synthetic_ric(rng, region=rng.choice(regions))
+        while number in seen:
+            number = synthetic_ric(rng, region=rng.choice(regions))
+        seen.add(number)
+        if rng.random() < error_share:
+            number = number[:-1] + ("0" if number[-1] != "0" else "1")
+            bad += 1
+        name = rng.choice(SURNAMES) + "".join(rng.choice(GIVEN) for _ in range(rng.choice((1, 2, 2))))
+        first_year = max(int(number[6:10]) + 18, 2005)  # at work from 18
+        start = datetime.date(rng.randint(first_year, 2025), rng.randint(1, 12), rng.randint(1, 28))
+        sheet.write_row(row, 0, [name, "居民身份证", number, "", "", f"1{rng.choice('3578')}{rng.randrange(10**9):09d}",
+                                 rng.choice(EDUCATIONS), rng.choice(POSITIONS), start.isoformat()])  # fmt: skip
+    workbook.close()
+    return bad
+
+
+def raw_read(path: Path) -> float:
+    from python_calamine import CalamineWorkbook
+
+    started = time.perf_counter()
+    count = 0
+    for _row in CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).iter_rows():
+        count += 1
+    return time.perf_counter() - started
+
+
+def importing_employer():
+    from talentbase.accounts.actors import actor_for_membership
+    from talentbase.accounts.models import Membership, User
+    from talentbase.core.roles import Role
+    from talentbase.demo.world import build_organisations
+
+    employer = build_organisations(random.Random(1), employers=1)["employer"][0]
+    user = User.objects.create(username="bench-employer", full_name="bench")
+    membership = Membership.objects.create(user=user, organisation=employer, role=Role.EMPLOYER)
+    return actor_for_membership(membership)
+
+
+def main() -> None:
+    args = parse_args()
+    with tempfile.TemporaryDirectory(prefix="talentbase-bench-") as folder:
+        work = Path(folder)
+        url = prepare_environment(args, work)
+        import django
+
+        django.setup()
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from django.core.management import call_command
+        from django.db import connection
+
+        from talentbase.core.import_models import ImportBatch
+        from talentbase.core.imports import machinery
+        from talentbase.registry.models import Person
+
+        call_command("migrate", verbosity=0)
+        actor = importing_employer()
+        path = work / "roster.xlsx"
+        bad = write_file(path, args.rows, args.errors, args.seed)
+        size = path.stat().st_size
+
+        raw = statistics.median(raw_read(path) for _ in range(3))
+
+        publish_seconds = []
+        publish = machinery._publish
+
+        def timed_publish(*args, **kwargs):  # how long the one publishing transaction holds the write lock
+            began = time.perf_counter()
+            try:
+                return publish(*args, **kwargs)
+            finally:
+                publish_seconds.append(time.perf_counter() - began)
+
+        machinery._publish = timed_publish
+        before = Person.objects.count()
+        started = time.perf_counter()
+        with path.open("rb") as handle:
+            upload = SimpleUploadedFile(path.name, handle.read())
+        batch = machinery.upload(actor=actor, kind="registry.persons", uploaded_file=upload, mode="create",
+                                 policy="valid_only")  # fmt: skip
+        batch.refresh_from_db()
+        previewed = time.perf_counter()
+        if batch.state != "previewed":
+            sys.exit(f"preview ended {batch.state}: {batch.message}")
+        machinery.commit(actor=actor, batch=batch, policy="valid_only")
+        batch = ImportBatch.objects.get(pk=batch.pk)
+        finished = time.perf_counter()
+        if batch.state != "done":
+            sys.exit(f"import ended {batch.state}: {batch.message}")
+        written = Person.objects.count() - before
+        assert written == args.rows - bad == batch.written_rows, (written, args.rows, bad, batch.written_rows)
+        assert batch.error_rows == bad and (bad == 0 or batch.error_report)
+
+        preview_s, commit_s, total = previewed - started, finished - previewed, finished - started
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        engine = connection.vendor
+        print(f"roster import bench: {args.rows} rows x {len(HEADERS)} columns ({size / 1e6:.1f} MB xlsx), "
+              f"{bad} rows in error, database {engine} ({url.split('@')[-1]})")  # fmt: skip
+        print(f"  raw read (python-calamine, all rows, median of 3): {raw:.2f} s")
+        print(f"  import: preview {preview_s:.2f} s + commit {commit_s:.2f} s = total {total:.2f} s")
+        print(
+            f"  ratio total / raw read: {total / raw:.2f}  (target <= 3); commit job alone: {commit_s / raw:.2f}"
+        )
+        print(f"  the publishing transaction (write lock held): {sum(publish_seconds):.2f} s")
+        print(f"  rows/s: {args.rows / total:,.0f}  (persons written: {written})")
+        print(f"  peak memory (max RSS of this process): {peak_mb:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

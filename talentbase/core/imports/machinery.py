@@ -1,0 +1,638 @@
+"""The one way every bulk import runs (DESIGN.md §2): upload → a preview that validates every row against
+the file and the database → commit all or nothing, or only the valid rows → a background job that stages
+the rows in committed chunks and publishes them in one short transaction → the rows in error downloadable
+with their reason, ready to fix and upload again.
+
+An app adds a kind of import with an :class:`Importer` subclass in its ``importers.py`` (found at start-up)
+decorated with :func:`register`: its ``columns``, ``validate`` (plain tuples in, one :class:`Outcome` per
+row out), ``prepare`` (what to stage: personal data already encrypted) and ``publish`` (the bulk write).
+
+Why staging: a long import must not hold the database's write lock (SQLite has one for the whole
+database), and a job killed half-way must leave nothing published. Each chunk of prepared rows is its
+own short committed transaction; publication reads them back and writes them, updates the batch and
+deletes them in ONE transaction. A killed job leaves staged rows and nothing else; running it again
+(``talentbase run_import BATCH_ID``) validates the file again and stages only the rows after the last
+staged one, so it is idempotent.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from talentbase.core import audit, scoping
+from talentbase.core.actor import Actor
+from talentbase.core.errors import DomainError
+from talentbase.core.import_models import (
+    ImportBatch,
+    ImportMode,
+    ImportPolicy,
+    ImportRowError,
+    ImportStagedRow,
+    ImportState,
+)
+
+from . import bulk
+from .columns import Column
+from .reading import Table, detect_format, open_table
+
+logger = logging.getLogger(__name__)
+
+CHUNK_SIZE = 2000
+# Test hook: the import job exits abruptly (as if killed) once this many rows are staged.
+CRASH_AFTER_ENV = "TALENTBASE_IMPORT_CRASH_AFTER"
+IMPORT_DIR = "imports"
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+CREATE, UPDATE, SKIP = "create", "update", "skip"
+ACTION_KEY = "_action"
+
+IMPORT_VERB = "import"
+UPLOAD_VERB = "import_upload"
+
+
+class Outcome(NamedTuple):
+    """What a validator says about one row: a payload to write, or the errors as (column, message).
+
+    A validator may yield a second outcome with errors for a row it has already passed (the first of two
+    rows with the same ID number, found when the second is read): that row then counts as an error too.
+    A payload's ``_action`` is ``create`` (default), ``update`` or ``skip``.
+    """
+
+    row_number: int
+    payload: dict | None = None
+    errors: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass
+class PublishResult:
+    created: int = 0
+    updated: int = 0
+    skipped: int = 0
+
+
+class Importer:
+    """One kind of import. Subclasses set the class attributes and implement ``validate`` and ``publish``."""
+
+    kind: str = ""
+    label: str = ""
+    columns: list[Column] = []
+    # Roles that may use this import (besides the scope of what it writes, which validate checks).
+    roles: frozenset[str] = frozenset()
+    # URL names of the pages: f"{url_prefix}-list", -create, -detail… (see core/imports/views.py).
+    url_prefix: str = ""
+    template_filename = "import-template.xlsx"
+    chunk_size = CHUNK_SIZE
+
+    def may_import(self, actor: Actor) -> bool:
+        return actor.role in self.roles
+
+    def url(self, name: str, *args) -> str:
+        return reverse(f"{self.url_prefix}-{name}", args=args)
+
+    def option_fields(self, actor: Actor) -> dict:
+        """Extra upload form fields for this kind (e.g. the employer a city official imports for)."""
+        return {}
+
+    def clean_options(self, actor: Actor, data: dict) -> dict:
+        """The options to keep on the batch (JSON), from the cleaned extra fields."""
+        return {}
+
+    def instructions(self) -> list[str]:
+        """Lines for the template's instructions sheet, before the list of columns."""
+        return []
+
+    def validate(
+        self, rows: Iterable[tuple[int, tuple[str, ...]]], *, actor: Actor, mode: str, options: dict
+    ) -> Iterator[Outcome]:
+        """One outcome per row, in order (rows come as (row number, cells in ``columns`` order))."""
+        raise NotImplementedError
+
+    def prepare(self, payloads: list[dict], *, actor: Actor, options: dict) -> list[dict]:
+        """Turn a chunk of valid payloads into what is staged (JSON): encrypt personal data here."""
+        return payloads
+
+    def publish(self, batch: ImportBatch, rows: Iterator[tuple[int, dict]], *, actor: Actor) -> PublishResult:
+        """Write the staged rows (row number, prepared payload) in bulk, inside the caller's transaction.
+        Raise ``DomainError`` to publish nothing."""
+        raise NotImplementedError
+
+
+_importers: dict[str, Importer] = {}
+
+
+def register(importer_class: type[Importer]) -> type[Importer]:
+    """Class decorator: make a kind of import available (pages, API, jobs)."""
+    importer = importer_class()
+    if not importer.kind:
+        raise ValueError(f"{importer_class.__name__} has no kind")
+    _importers[importer.kind] = importer
+    return importer_class
+
+
+def get_importer(kind: str) -> Importer:
+    try:
+        return _importers[kind]
+    except KeyError:
+        raise DomainError("import_unknown_kind", _("未知的导入类型")) from None
+
+
+def importers() -> list[Importer]:
+    return list(_importers.values())
+
+
+def importer_roles() -> frozenset[str]:
+    roles: set[str] = set()
+    for importer in _importers.values():
+        roles |= set(importer.roles)
+    return frozenset(roles)
+
+
+# --- Files
+
+
+def media_path(relative: str) -> Path:
+    return Path(settings.MEDIA_ROOT) / relative
+
+
+def _new_path(batch: ImportBatch, suffix: str) -> str:
+    directory = media_path(IMPORT_DIR)
+    directory.mkdir(parents=True, exist_ok=True)
+    return f"{IMPORT_DIR}/{batch.pk}-{uuid.uuid4().hex}{suffix}"
+
+
+def _remove(relative: str) -> None:
+    if relative:
+        media_path(relative).unlink(missing_ok=True)
+
+
+# --- The acting user of a job
+
+
+def actor_snapshot(actor: Actor) -> dict:
+    return {
+        "role": actor.role,
+        "user_id": actor.user_id,
+        "organisation_id": actor.organisation_id,
+        "district_id": actor.district_id,
+        "sector_ids": sorted(actor.sector_ids),
+        "ip": actor.ip,
+    }
+
+
+def actor_from_snapshot(snapshot: dict) -> Actor:
+    user = get_user_model().objects.filter(pk=snapshot.get("user_id"), is_active=True).first()
+    if user is None:
+        raise DomainError("import_user_inactive", _("提交导入的账号已停用，导入未执行"))
+    return Actor(
+        role=snapshot["role"],
+        user=user,
+        organisation_id=snapshot.get("organisation_id"),
+        district_id=snapshot.get("district_id"),
+        sector_ids=frozenset(snapshot.get("sector_ids") or ()),
+        ip=snapshot.get("ip"),
+    )
+
+
+# --- Actions: upload, commit, cancel (pages and the API call these)
+
+
+def upload(
+    *,
+    actor: Actor,
+    kind: str,
+    uploaded_file,
+    mode: str = ImportMode.CREATE,
+    policy: str = ImportPolicy.ALL,
+    options: dict | None = None,
+) -> ImportBatch:
+    """Keep the file and start its preview (a job): nothing is written to the registry here."""
+    importer = get_importer(kind)
+    scoping.ensure_may(actor, ImportBatch, "add")
+    if not importer.may_import(actor):
+        raise PermissionDenied
+    name = Path(getattr(uploaded_file, "name", "") or "upload").name[:255]
+    file_format = detect_format(name)
+    if file_format is None:
+        raise DomainError("import_format", _("只能导入 .xlsx、.xls、.ods 或 .csv 文件"), field="file")
+    if getattr(uploaded_file, "size", 0) > MAX_UPLOAD_BYTES:
+        raise DomainError("import_too_large", _("文件超过 50 MB，请分成几个文件导入"), field="file")
+    if mode not in ImportMode.values:
+        raise DomainError("import_mode", _("请选择已有记录的处理方式"), field="mode")
+    if policy not in ImportPolicy.values:
+        raise DomainError("import_policy", _("请选择提交方式"), field="policy")
+    options = dict(options or {})
+    options.setdefault("language", translation.get_language() or settings.LANGUAGE_CODE)
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(
+            kind=kind, organisation_id=actor.organisation_id, created_by=actor.user,
+            actor_snapshot=actor_snapshot(actor), original_filename=name, file_format=file_format,
+            mode=mode, policy=policy, options=options,
+        )  # fmt: skip
+        batch.stored_file = _new_path(batch, f".{file_format}")
+        try:
+            with open(media_path(batch.stored_file), "wb") as handle:
+                for chunk in (
+                    uploaded_file.chunks() if hasattr(uploaded_file, "chunks") else [uploaded_file.read()]
+                ):
+                    handle.write(chunk)
+            batch.save(update_fields=["stored_file"])
+            audit.record_audit(actor=actor, verb=UPLOAD_VERB, obj=batch,
+                               changes={"kind": kind, "mode": mode, "policy": policy})  # fmt: skip
+        except BaseException:
+            _remove(batch.stored_file)
+            raise
+        batch_id = batch.pk
+        transaction.on_commit(lambda: _enqueue("run_preview", batch_id))
+    return batch
+
+
+def commit(*, actor: Actor, batch: ImportBatch, policy: str | None = None) -> ImportBatch:
+    """Start writing a previewed batch: all rows or nothing (refused while any row is in error), or only
+    the valid rows. The job runs after this transaction commits; a second click finds it started."""
+    batch = scoping.get_for(actor, ImportBatch, batch.pk, "change")
+    if not get_importer(batch.kind).may_import(actor):
+        raise PermissionDenied
+    policy = policy or batch.policy
+    if policy not in ImportPolicy.values:
+        raise DomainError("import_policy", _("请选择提交方式"), field="policy")
+    if batch.state != ImportState.PREVIEWED:
+        raise DomainError(
+            "import_state", _("该批次当前不能提交（{state}）").format(state=batch.get_state_display())
+        )
+    if policy == ImportPolicy.ALL and batch.error_rows:
+        raise DomainError(
+            "import_has_errors",
+            _("有 {count} 行错误：请下载错误报告，修正后重新上传；或选择“只导入正确的行”").format(
+                count=batch.error_rows
+            ),
+        )
+    if not batch.valid_rows:
+        raise DomainError("import_nothing", _("没有可导入的正确行"))
+    with transaction.atomic():
+        moved = ImportBatch.objects.filter(pk=batch.pk, state=ImportState.PREVIEWED).update(
+            state=ImportState.COMMITTING, policy=policy, committed_by=actor.user,
+            actor_snapshot=actor_snapshot(actor), committed_at=timezone.now(), progress=0, message="",
+        )  # fmt: skip
+        if not moved:
+            raise DomainError("import_state", _("该批次已在导入或已结束"))
+        batch_id = batch.pk
+        transaction.on_commit(lambda: _enqueue("run_import", batch_id))
+    batch.refresh_from_db()
+    return batch
+
+
+CANCELLABLE = (ImportState.UPLOADED, ImportState.VALIDATING, ImportState.PREVIEWED, ImportState.COMMITTING,
+               ImportState.FAILED)  # fmt: skip
+
+
+def cancel(*, actor: Actor, batch: ImportBatch) -> ImportBatch:
+    """Drop a batch that is not done: its file, staged rows and report go; a running job stops at its
+    next chunk and publishes nothing."""
+    batch = scoping.get_for(actor, ImportBatch, batch.pk, "change")
+    with transaction.atomic():
+        moved = ImportBatch.objects.filter(pk=batch.pk, state__in=CANCELLABLE).update(
+            state=ImportState.CANCELLED, finished_at=timezone.now()
+        )
+        if not moved:
+            raise DomainError("import_state", _("该批次已完成，不能取消"))
+        ImportStagedRow.objects.filter(batch_id=batch.pk).delete()
+        audit.record_audit(actor=actor, verb="import_cancel", obj=batch)
+        stored, report = batch.stored_file, batch.error_report
+        transaction.on_commit(lambda: (_remove(stored), _remove(report)))
+        ImportBatch.objects.filter(pk=batch.pk).update(stored_file="", error_report="")
+    batch.refresh_from_db()
+    return batch
+
+
+def _enqueue(name: str, batch_id: int) -> None:
+    from . import tasks
+
+    getattr(tasks, name).enqueue(batch_id)
+
+
+# --- The jobs
+
+
+def _set_state(batch: ImportBatch, sources: Iterable[str], target: str, **values) -> bool:
+    """Move the batch if it is in one of ``sources`` (a conditional update: one winner)."""
+    moved = ImportBatch.objects.filter(pk=batch.pk, state__in=list(sources)).update(state=target, **values)
+    if moved:
+        batch.refresh_from_db()
+    return bool(moved)
+
+
+def _fail(batch: ImportBatch, message, sources=(ImportState.VALIDATING, ImportState.COMMITTING)) -> None:
+    """Nothing published: the staged rows and the uploaded file go (the error report, if any, stays)."""
+    stored = batch.stored_file
+    with transaction.atomic():
+        if _set_state(batch, sources, ImportState.FAILED, message=str(message)[:500], finished_at=timezone.now(),
+                      stored_file=""):  # fmt: skip
+            ImportStagedRow.objects.filter(batch_id=batch.pk).delete()
+            transaction.on_commit(lambda: _remove(stored))
+
+
+def run_preview(batch_id: int) -> None:
+    """Validate every row against the file and the database; record the errors and the report."""
+    batch = ImportBatch.objects.filter(pk=batch_id).first()
+    if batch is None or not _set_state(batch, [ImportState.UPLOADED, ImportState.VALIDATING], ImportState.VALIDATING,
+                                       progress=0):  # fmt: skip
+        return
+    with translation.override(batch.options.get("language") or settings.LANGUAGE_CODE):
+        try:
+            actor = actor_from_snapshot(batch.actor_snapshot)
+            result = ImportRun(batch, actor, stage=False).run()
+        except DomainError as error:
+            _fail(batch, error.message)
+            return
+        except Exception:
+            logger.exception("import preview %s failed", batch_id)
+            _fail(batch, _("校验时发生内部错误，请联系管理员"))
+            raise
+        if result.cancelled:
+            return
+        _set_state(batch, [ImportState.VALIDATING], ImportState.PREVIEWED, previewed_at=timezone.now(),
+                   **result.counts())  # fmt: skip
+
+
+def run_import(batch_id: int) -> None:
+    """Stage the valid rows chunk by chunk, then publish them all in one transaction. Safe to run again
+    after a crash: nothing was published, and staging resumes after the last staged row."""
+    batch = ImportBatch.objects.filter(pk=batch_id).first()
+    if batch is None or batch.state != ImportState.COMMITTING:
+        return  # done, cancelled or failed: nothing to do (a re-run after success is a no-op)
+    with translation.override(batch.options.get("language") or settings.LANGUAGE_CODE):
+        try:
+            actor = actor_from_snapshot(batch.actor_snapshot)
+            result = ImportRun(batch, actor, stage=True).run()
+            if result.cancelled:
+                return
+            ImportBatch.objects.filter(pk=batch.pk).update(**result.counts())
+            if batch.policy == ImportPolicy.ALL and result.error_rows:
+                _fail(batch, format_lazy(_("校验发现 {count} 行错误，未导入任何数据；请下载错误报告修正后重新上传"),
+                                         count=result.error_rows))  # fmt: skip
+                return
+            _publish(batch, actor, result)
+        except DomainError as error:
+            _fail(batch, error.message)
+        except Exception:
+            logger.exception("import %s failed", batch_id)
+            _fail(batch, _("导入时发生内部错误，未导入任何数据；请联系管理员"))
+            raise
+
+
+def _publish(batch: ImportBatch, actor: Actor, result: RunResult) -> None:
+    importer = get_importer(batch.kind)
+    with transaction.atomic():
+        locked = ImportBatch.objects.select_for_update().filter(pk=batch.pk).first()
+        if locked is None or locked.state != ImportState.COMMITTING:
+            return
+        published = importer.publish(locked, staged_rows(batch.pk), actor=actor)
+        ImportStagedRow.objects.filter(batch_id=batch.pk).delete()
+        counts = {"created": published.created, "updated": published.updated,
+                  "skipped": published.skipped + result.skip_rows, "errors": result.error_rows}  # fmt: skip
+        audit.record_audit(actor=actor, verb=IMPORT_VERB, obj=locked,
+                           changes={"kind": batch.kind, **counts})  # fmt: skip
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            state=ImportState.DONE, written_rows=published.created + published.updated,
+            progress=locked.total_rows, finished_at=timezone.now(), stored_file="",
+        )  # fmt: skip
+        stored = locked.stored_file
+        transaction.on_commit(lambda: _remove(stored))
+    batch.refresh_from_db()
+
+
+def staged_rows(batch_id: int) -> Iterator[tuple[int, dict]]:
+    """The staged rows of a batch in row order, read in chunks (a server-side cursor on PostgreSQL) as plain
+    tuples: no model instances for 10^5 rows."""
+    connection = bulk.connection_for(ImportStagedRow)
+    table = connection.ops.quote_name(ImportStagedRow._meta.db_table)
+    with connection.chunked_cursor() as cursor:
+        cursor.execute(f"SELECT row_number, payload FROM {table} WHERE batch_id = %s ORDER BY row_number",  # noqa: S608
+                       [batch_id])  # fmt: skip
+        while rows := cursor.fetchmany(CHUNK_SIZE):
+            for number, payload in rows:
+                yield number, json.loads(payload)
+
+
+@dataclass
+class RunResult:
+    total_rows: int = 0
+    error_rows: int = 0
+    actions: dict[str, int] = field(default_factory=dict)
+    cancelled: bool = False
+
+    @property
+    def valid_rows(self) -> int:
+        return sum(self.actions.values())
+
+    @property
+    def skip_rows(self) -> int:
+        return self.actions.get(SKIP, 0)
+
+    def counts(self) -> dict:
+        return {
+            "total_rows": self.total_rows,
+            "valid_rows": self.valid_rows,
+            "error_rows": self.error_rows,
+            "create_rows": self.actions.get(CREATE, 0),
+            "update_rows": self.actions.get(UPDATE, 0),
+            "skip_rows": self.actions.get(SKIP, 0),
+            "progress": self.total_rows,
+        }
+
+
+class _CancelledError(Exception):
+    pass
+
+
+class ImportRun:
+    """One pass over the file: validate every row, record the errors and write the error report; with
+    ``stage``, also stage the valid rows in committed chunks, reporting progress on the batch."""
+
+    def __init__(self, batch: ImportBatch, actor: Actor, *, stage: bool):
+        self.batch = batch
+        self.actor = actor
+        self.stage = stage
+        self.importer = get_importer(batch.kind)
+        self.running_state = ImportState.COMMITTING if stage else ImportState.VALIDATING
+        self.errors: dict[int, list[tuple[str, str]]] = {}
+        self.error_cells: dict[int, list[str]] = {}
+        self.actions: dict[int, str] = {}
+        self.pending_cells: dict[int, list[str]] = {}
+        self.buffer: list[tuple[int, dict]] = []
+        self.fed = 0
+        self.since_flush = 0
+        self.staged = 0
+        self.crash_after = int(os.environ.get(CRASH_AFTER_ENV) or 0) if stage else 0
+        self.staged_upto = 0
+        if stage:
+            last = ImportStagedRow.objects.filter(batch_id=batch.pk).order_by("-row_number").first()
+            self.staged_upto = last.row_number if last else 0
+
+    # -- the pass
+
+    def run(self) -> RunResult:
+        if not self.batch.stored_file or not media_path(self.batch.stored_file).exists():
+            raise DomainError("import_file_missing", _("上传的文件已不存在，请重新上传"))
+        table = open_table(media_path(self.batch.stored_file), self.batch.file_format, self.importer.columns)
+        ImportBatch.objects.filter(pk=self.batch.pk).update(
+            headers=table.headers, header_row=table.header_row
+        )
+        self.batch.headers, self.batch.header_row = table.headers, table.header_row
+        try:
+            outcomes = self.importer.validate(self._feed(table), actor=self.actor, mode=self.batch.mode,
+                                              options=self.batch.options)  # fmt: skip
+            for outcome in outcomes:
+                self._take(outcome)
+            self._flush()
+        except _CancelledError:
+            return RunResult(cancelled=True)
+        if self.stage:
+            self._unstage_refused()
+        self._fetch_missing_cells()
+        self._save_errors()
+        self._write_report()
+        counts: dict[str, int] = {}
+        for action in self.actions.values():
+            counts[action] = counts.get(action, 0) + 1
+        return RunResult(total_rows=self.fed, error_rows=len(self.errors), actions=counts)
+
+    def _feed(self, table: Table) -> Iterator[tuple[int, tuple[str, ...]]]:
+        positions = [table.positions.get(column.key) for column in self.importer.columns]
+        for number, cells in table.records():
+            self.pending_cells[number] = cells
+            self.fed += 1
+            width = len(cells)
+            yield number, tuple(cells[p] if p is not None and p < width else "" for p in positions)
+
+    def _take(self, outcome: Outcome) -> None:
+        number = outcome.row_number
+        cells = self.pending_cells.pop(number, None)
+        if outcome.errors:
+            self.errors.setdefault(number, []).extend((str(c), str(m)) for c, m in outcome.errors)
+            if cells is not None:
+                self.error_cells[number] = cells
+            self.actions.pop(number, None)
+            self.since_flush += 1
+            if self.since_flush >= self.importer.chunk_size:
+                self._flush()
+            return
+        payload = outcome.payload or {}
+        action = payload.get(ACTION_KEY, CREATE)
+        self.actions[number] = action
+        if self.stage and action != SKIP and number > self.staged_upto:
+            self.buffer.append((number, payload))
+        self.since_flush += 1
+        if self.since_flush >= self.importer.chunk_size:
+            self._flush()
+
+    def _flush(self) -> None:
+        """Stage the buffered rows and record the progress, in one short transaction; stop if the batch
+        was cancelled meanwhile."""
+        chunk, self.buffer = self.buffer, []
+        self.since_flush = 0
+        prepared = []
+        if chunk:
+            payloads = self.importer.prepare([payload for _n, payload in chunk], actor=self.actor,
+                                             options=self.batch.options)  # fmt: skip
+            prepared = [
+                (self.batch.pk, number, json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False))
+                for (number, _p), payload in zip(chunk, payloads, strict=True)
+            ]
+        with transaction.atomic():
+            # Rows whose outcome is known; the validator may be reading ahead.
+            done = self.fed - len(self.pending_cells)
+            still = ImportBatch.objects.filter(pk=self.batch.pk, state=self.running_state).update(
+                progress=done, updated_at=timezone.now()
+            )
+            if not still:
+                raise _CancelledError
+            if prepared:
+                bulk.insert_rows(ImportStagedRow, ["batch_id", "row_number", "payload"], prepared)
+        self.staged += len(prepared)
+        if self.crash_after and self.staged >= self.crash_after and prepared:
+            os._exit(137)  # the test of a killed job: no cleanup, no rollback of committed chunks
+
+    # -- after the pass
+
+    def _unstage_refused(self) -> None:
+        """Staged rows that are now in error (the first of two duplicates, found later) or skipped (staged by
+        a crashed run, since registered by someone else) are taken out again."""
+        last = ImportStagedRow.objects.filter(batch_id=self.batch.pk).order_by("-row_number").first()
+        if last is None:
+            return
+        refused = [n for n in self.errors if n <= last.row_number]
+        refused += [n for n, action in self.actions.items() if action == SKIP and n <= self.staged_upto]
+        refused.sort()
+        for start in range(0, len(refused), 500):
+            with transaction.atomic():
+                ImportStagedRow.objects.filter(
+                    batch_id=self.batch.pk, row_number__in=refused[start : start + 500]
+                ).delete()
+
+    def _fetch_missing_cells(self) -> None:
+        """Rows found in error after they were read (the first of two duplicates) are read again for the
+        report; only when there are such rows."""
+        missing = {number for number in self.errors if number not in self.error_cells}
+        if not missing:
+            return
+        table = open_table(media_path(self.batch.stored_file), self.batch.file_format, self.importer.columns)
+        last = max(missing)
+        for number, cells in table.records():
+            if number in missing:
+                self.error_cells[number] = cells
+            if number >= last:
+                break
+
+    def _save_errors(self) -> None:
+        rows = (
+            (self.batch.pk, number, column[:100], message[:500])
+            for number in sorted(self.errors)
+            for column, message in self.errors[number]
+        )
+        with transaction.atomic():
+            ImportRowError.objects.filter(batch_id=self.batch.pk).delete()
+            bulk.insert_rows(ImportRowError, ["batch_id", "row_number", "column", "message"], rows)
+
+    def _write_report(self) -> None:
+        from .reports import error_report_bytes
+
+        old = self.batch.error_report
+        if not self.errors:
+            ImportBatch.objects.filter(pk=self.batch.pk).update(error_report="")
+            _remove(old)
+            return
+        content = error_report_bytes(
+            self.batch.headers,
+            (
+                (number, self.error_cells.get(number, []), self.errors[number])
+                for number in sorted(self.errors)
+            ),
+        )
+        relative = _new_path(self.batch, "-errors.xlsx")
+        media_path(relative).write_bytes(content)
+        ImportBatch.objects.filter(pk=self.batch.pk).update(error_report=relative)
+        self.batch.error_report = relative
+        _remove(old)
+
+
+def preview_errors(actor: Actor, batch: ImportBatch, limit: int = 200):
+    """The first errors of a batch, for the preview page (scoped like the batch)."""
+    return scoping.visible_to(actor, ImportRowError).filter(batch=batch).order_by("row_number", "pk")[:limit]

@@ -1,0 +1,66 @@
+"""Shared by the import tests (core, registry, the access matrix): jobs run in-process, uploaded files go to
+a temporary folder, and the API routes are reachable even before the router line is in talentbase/urls.py."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from talentbase.core.import_models import ImportBatch
+from talentbase.core.imports import machinery
+
+FIXTURES = Path(__file__).resolve().parents[3] / "tests" / "fixtures" / "imports"
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def import_settings(settings, tmp_path):
+    """Tasks run in-process (when their transaction commits) and files land in a temporary MEDIA_ROOT."""
+    settings.TASKS = IMMEDIATE_TASKS
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings
+
+
+@pytest.fixture
+def import_api_routes(settings):
+    """The API under /api/v1/imports/ (kept as a fixture: the tests that use it name it)."""
+    return settings
+
+
+def uploaded(path: Path | str, name: str | None = None) -> SimpleUploadedFile:
+    path = Path(path)
+    return SimpleUploadedFile(name or path.name, path.read_bytes())
+
+
+def upload(
+    capture, actor, path, *, kind="registry.persons", mode="create", policy="all", options=None, name=None
+):
+    """Upload a file and run its preview job (``capture`` is pytest-django's
+    ``django_capture_on_commit_callbacks``: the test's transaction never commits)."""
+    with capture(execute=True):
+        batch = machinery.upload(
+            actor=actor,
+            kind=kind,
+            uploaded_file=uploaded(path, name),
+            mode=mode,
+            policy=policy,
+            options=options,
+        )
+    batch.refresh_from_db()
+    return batch
+
+
+def commit(capture, actor, batch: ImportBatch, policy: str | None = None) -> ImportBatch:
+    with capture(execute=True):
+        machinery.commit(actor=actor, batch=batch, policy=policy)
+    batch.refresh_from_db()
+    return batch
+
+
+def row_errors(batch: ImportBatch) -> dict[int, list[tuple[str, str]]]:
+    errors: dict[int, list[tuple[str, str]]] = {}
+    for error in batch.row_errors.order_by("row_number", "pk"):
+        errors.setdefault(error.row_number, []).append((error.column, error.message))
+    return errors

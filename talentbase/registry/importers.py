@@ -1,0 +1,516 @@
+"""Bulk import of rosters (花名册): persons and their current employment, through the import machinery.
+
+Every row is checked as ``register_person`` checks one person (GB 11643 ID numbers, birth date and gender
+against the number, mobile phones), on plain tuples; the same ID twice in the file is reported on both
+rows; the registry is asked once per chunk which ID numbers it already holds. New persons are written in
+bulk (ID numbers and phones encrypted in batches, lookup hashes, pinyin keys) with their employment at the
+importing employer; existing ones are refused, updated (name, phone, education, only where the importer
+may change the person) or skipped, as the batch's mode says.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import unicodedata
+
+from django import forms
+from django.utils import timezone
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from talentbase.core import crypto, scoping
+from talentbase.core.actor import Actor
+from talentbase.core.errors import DomainError
+from talentbase.core.imports import bulk
+from talentbase.core.imports.columns import Column, normalise_choice
+from talentbase.core.imports.machinery import (
+    ACTION_KEY,
+    CREATE,
+    SKIP,
+    UPDATE,
+    Importer,
+    Outcome,
+    PublishResult,
+    register,
+)
+from talentbase.core.imports.values import CellValueError, parse_date
+from talentbase.core.roles import Role
+from talentbase.orgs.models import Organisation
+
+from .actions import _name_key_text
+from .identity import (
+    IdErrorCode,
+    IdNumberError,
+    IdType,
+    PhoneError,
+    check_birth_and_gender,
+    check_id_number,
+    check_phone,
+    mask_id_number,
+    mask_phone,
+    today_in_china,
+)
+from .models import ID_NUMBER_CONTEXT, PHONE_CONTEXT, Education, Employment, Gender, Person, PersonStatus
+from .protection import id_number_hash, phone_hash
+from .search import index_names
+
+NAME = Column(
+    "full_name", _("姓名"), required=True, example="张三",
+    aliases=("名字", "职工姓名", "员工姓名", "人员姓名", "name", "full name"),
+    help_text=_("与证件上的姓名一致"),
+)  # fmt: skip
+ID_TYPE = Column(
+    "id_type", _("证件类型"), choices=IdType.choices, example=str(IdType.RIC.label), width=22,
+    aliases=("证件种类", "证件名称", "id type", "document type"),
+    choice_aliases={"身份证": IdType.RIC, "二代身份证": IdType.RIC, "居民身份证号码": IdType.RIC,
+                    "港澳通行证": IdType.HK_MACAO, "回乡证": IdType.HK_MACAO, "台胞证": IdType.TAIWAN,
+                    "台湾通行证": IdType.TAIWAN, "外国人永久居留证": IdType.FOREIGN_PR, "永居证": IdType.FOREIGN_PR},
+    help_text=_("不填时按居民身份证处理"),
+)  # fmt: skip
+ID_NUMBER = Column(
+    "id_number", _("证件号码"), required=True, text=True, width=22, example="310101199001011234",
+    aliases=("身份证号", "身份证号码", "身份证", "公民身份号码", "居民身份证号码", "证件号", "id number", "id no",
+             "id card number"),
+    help_text=_("请填为文本；居民身份证为 18 位，最后一位可以是 X"),
+)  # fmt: skip
+GENDER = Column(
+    "gender", _("性别"), choices=Gender.choices, example="男", width=8,
+    aliases=("sex", "gender"),
+    choice_aliases={"男性": "M", "女性": "F", "male": "M", "female": "F", "1": "M", "2": "F"},
+    help_text=_("居民身份证可不填，系统从证件号码读取；填写时须与证件号码一致"),
+)  # fmt: skip
+BIRTH_DATE = Column(
+    "birth_date", _("出生日期"), example="1990-01-01", width=14,
+    aliases=("出生年月日", "生日", "birth date", "date of birth", "birthday"),
+    help_text=_("居民身份证可不填；其他证件建议填写，如 1990-01-01"),
+)  # fmt: skip
+PHONE = Column(
+    "phone", _("手机号码"), text=True, example="13800138000", width=16,
+    aliases=("手机", "手机号", "联系电话", "联系方式", "移动电话", "mobile", "phone", "mobile phone"),
+    help_text=_("11 位手机号码"),
+)  # fmt: skip
+EDUCATION = Column(
+    "education", _("学历"), choices=Education.choices, example=str(Education.VOCATIONAL.label), width=20,
+    aliases=("文化程度", "最高学历", "education"),
+    choice_aliases={"小学": "primary", "中专": "vocational", "技校": "vocational", "中技": "vocational",
+                    "职高": "vocational", "高职": "college", "专科": "college", "大学专科": "college",
+                    "本科": "bachelor", "大学本科": "bachelor", "大学": "bachelor", "硕士": "master",
+                    "研究生": "master", "博士": "doctor", "技师学院": "higher_vocational"},
+)  # fmt: skip
+POSITION = Column(
+    "position", _("岗位"), example="养护工", aliases=("岗位名称", "职务", "工作岗位", "position", "post", "job"),
+)  # fmt: skip
+START_DATE = Column(
+    "start_date", _("入职日期"), example="2020-03-01", width=14,
+    aliases=("入职时间", "进入本单位日期", "到岗日期", "start date", "hire date", "date of hire"),
+    help_text=_("不填时按导入当天"),
+)  # fmt: skip
+
+COLUMNS = [NAME, ID_TYPE, ID_NUMBER, GENDER, BIRTH_DATE, PHONE, EDUCATION, POSITION, START_DATE]
+
+PERSON_COLUMNS = [
+    "id", "full_name", "name_keys", "id_type", "id_number_encrypted", "id_number_hash", "id_number_masked",
+    "birth_date", "gender", "phone_encrypted", "phone_hash", "phone_masked", "education", "status",
+    "created_at", "updated_at",
+]  # fmt: skip
+EMPLOYMENT_COLUMNS = ["person_id", "employer_id", "position", "start_date", "site", "created_at"]
+WRITE_CHUNK = 5000
+
+
+def _is_han(char: str) -> bool:
+    return (
+        "\u3400" <= char <= "\u9fff" or "\U00020000" <= char <= "\U0003134f" or "\uf900" <= char <= "\ufaff"
+    )
+
+
+def normalise_name(text: str) -> str:
+    """A name as typed, cleaned: NFKC (full-width letters), no spaces between Han characters ("张 三"),
+    single spaces elsewhere ("Anna  Li" → "Anna Li")."""
+    text = unicodedata.normalize("NFKC", text or "").strip()
+    words = text.split()
+    if len(words) <= 1:
+        return text
+    if all(_is_han(word[-1]) or _is_han(next_word[0]) for word, next_word in itertools.pairwise(words)):
+        return "".join(words)
+    return " ".join(words)
+
+
+def registered(hashes: list[str]) -> dict[str, int]:
+    """{ID number hash: person id} of those already in the registry: one query, raw SQL because the ORM's
+    ``__in`` prepares every one of thousands of parameters in Python.
+
+    A uniqueness check over the whole registry (as ``register_person`` makes), not a read: only keys come
+    back."""
+    if not hashes:
+        return {}
+    connection = bulk.connection_for(Person)
+    table = connection.ops.quote_name(Person._meta.db_table)
+    with connection.cursor() as cursor:
+        select = f"SELECT id_number_hash, id FROM {table} WHERE id_number_hash"  # noqa: S608 — from _meta
+        if connection.vendor == "postgresql":
+            cursor.execute(f"{select} = ANY(%s)", [hashes])
+        else:
+            cursor.execute(f"{select} IN ({', '.join(['%s'] * len(hashes))})", hashes)
+        return dict(cursor.fetchall())
+
+
+@functools.lru_cache(maxsize=65536)
+def cached_name_keys(name: str) -> str:
+    return _name_key_text(name)
+
+
+def _cell_error(column: Column, message) -> tuple[str, str]:
+    return str(column.label), str(message)
+
+
+def _choice_problem(column: Column, value: str):
+    return format_lazy(
+        _("“{value}”无法识别，请从下拉列表中选择：{choices}"),
+        value=value,
+        choices="、".join(column.choice_labels()),
+    )
+
+
+@register
+class PersonRosterImporter(Importer):
+    kind = "registry.persons"
+    label = _("人员花名册")
+    columns = COLUMNS
+    roles = frozenset({Role.CITY, Role.EMPLOYER})
+    url_prefix = "registry:import"
+    template_filename = "roster-import-template.xlsx"
+
+    def may_import(self, actor: Actor) -> bool:
+        return super().may_import(actor) and scoping.may(actor, Person, "add")
+
+    # --- the upload form: a city official chooses the employer the new persons work for
+
+    def option_fields(self, actor: Actor) -> dict:
+        if actor.role == Role.EMPLOYER:
+            return {}
+        queryset = scoping.visible_to(actor, Organisation).filter(kinds__code="employer").order_by("name")
+        return {
+            "employer": forms.ModelChoiceField(
+                label=_("用人单位"), queryset=queryset, required=False,
+                help_text=_("新登记的人员记为该单位的在职人员；不选则只登记人员"),
+            )
+        }  # fmt: skip
+
+    def clean_options(self, actor: Actor, data: dict) -> dict:
+        employer = data.get("employer")
+        return {"employer_id": employer.pk} if employer else {}
+
+    def instructions(self) -> list[str]:
+        return [
+            _("每行一人；同一证件号码在文件中只能出现一次。"),
+            _("已登记的人员按上传时选择的方式处理：记为错误、更新姓名/手机号码/学历，或跳过。"),
+            _("用人单位导入时，新登记的人员记为本单位在职人员，入职日期不填时按导入当天。"),
+        ]
+
+    # --- validation: plain tuples in, one outcome per row out
+
+    def validate(self, rows, *, actor: Actor, mode: str, options: dict):
+        today = today_in_china()
+        id_types = ID_TYPE.choice_lookup()
+        genders = GENDER.choice_lookup()
+        educations = EDUCATION.choice_lookup()
+        first_row_of: dict[str, int] = {}
+        iterator = iter(rows)
+        while chunk := list(itertools.islice(iterator, self.chunk_size)):
+            checked: list[tuple[int, list, dict | None]] = []
+            late: list[Outcome] = []
+            in_chunk: dict[int, list] = {}
+            for number, cells in chunk:
+                errors, payload = self.check_row(cells, today, id_types, genders, educations)
+                if payload is not None:
+                    key = payload["id_number_hash"]
+                    first = first_row_of.get(key)
+                    if first is None:
+                        first_row_of[key] = number
+                    else:
+                        errors.append(
+                            _cell_error(ID_NUMBER, format_lazy(_("与第 {row} 行的证件号码重复"), row=first))
+                        )
+                        message = _cell_error(
+                            ID_NUMBER, format_lazy(_("与第 {row} 行的证件号码重复"), row=number)
+                        )
+                        if first in in_chunk:
+                            in_chunk[first].append(message)
+                        else:
+                            late.append(Outcome(first, errors=(message,)))
+                in_chunk[number] = errors
+                checked.append((number, errors, payload))
+            self.compare_with_registry(checked, actor=actor, mode=mode)
+            for number, errors, payload in checked:
+                yield Outcome(number, errors=tuple(errors)) if errors else Outcome(number, payload=payload)
+            yield from late
+
+    def check_row(self, cells, today, id_types, genders, educations) -> tuple[list, dict | None]:
+        (
+            name_text,
+            type_text,
+            number_text,
+            gender_text,
+            birth_text,
+            phone_text,
+            education_text,
+            position,
+            start_text,
+        ) = cells
+        errors: list[tuple[str, str]] = []
+        name = normalise_name(name_text)
+        if not name:
+            errors.append(_cell_error(NAME, _("请填写姓名")))
+        elif not any(char.isalpha() for char in name):
+            errors.append(_cell_error(NAME, format_lazy(
+                _("姓名应为文字，这里是“{value}”：可能是公式没有计算结果或填成了数字，请改为文字"), value=name[:20])))  # fmt: skip
+        elif len(name) > 50:
+            errors.append(_cell_error(NAME, _("姓名不能超过 50 个字")))
+        id_type = IdType.RIC
+        if type_text:
+            id_type = id_types.get(normalise_choice(type_text))
+            if id_type is None:
+                errors.append(_cell_error(ID_TYPE, _choice_problem(ID_TYPE, type_text)))
+        gender = ""
+        if gender_text:
+            gender = genders.get(normalise_choice(gender_text), "")
+            if not gender:
+                errors.append(_cell_error(GENDER, _("性别请填写“男”或“女”")))
+        birth_date = start_date = None
+        try:
+            birth_date = parse_date(birth_text)
+        except CellValueError as problem:
+            errors.append(_cell_error(BIRTH_DATE, problem.message))
+        try:
+            start_date = parse_date(start_text)
+        except CellValueError as problem:
+            errors.append(_cell_error(START_DATE, problem.message))
+        education = ""
+        if education_text:
+            education = educations.get(normalise_choice(education_text), "")
+            if not education:
+                errors.append(_cell_error(EDUCATION, _choice_problem(EDUCATION, education_text)))
+        phone = ""
+        if phone_text:
+            try:
+                phone = check_phone(phone_text)
+            except PhoneError as error:
+                errors.append(_cell_error(PHONE, error.message))
+        if len(position) > 50:
+            errors.append(_cell_error(POSITION, _("岗位不能超过 50 个字")))
+        check = None
+        if id_type is not None:
+            try:
+                check = check_id_number(id_type, number_text, today=today)
+                check_birth_and_gender(check, birth_date=birth_date, gender=gender or None)
+            except IdNumberError as error:
+                column = {
+                    IdErrorCode.BIRTH_DATE_MISMATCH: BIRTH_DATE,
+                    IdErrorCode.GENDER_MISMATCH: GENDER,
+                }.get(error.code, ID_NUMBER)
+                errors.append(_cell_error(column, error.message))
+                if column is ID_NUMBER:
+                    check = None
+        birth_date = (check.birth_date if check else None) or birth_date
+        if start_date is not None:
+            if start_date > today:
+                errors.append(_cell_error(START_DATE, _("入职日期晚于今天")))
+            elif birth_date is not None and start_date <= birth_date:
+                errors.append(_cell_error(START_DATE, _("入职日期早于出生日期")))
+        if check is None:
+            return errors, None
+        payload = {
+            ACTION_KEY: CREATE,
+            "full_name": name,
+            "id_type": str(id_type),
+            "id_number": check.number,
+            "id_number_hash": id_number_hash(id_type, check.number),
+            "birth_date": birth_date.isoformat() if birth_date else None,
+            "gender": check.gender or gender,
+            "phone": phone,
+            "education": education,
+            "position": position,
+            "start_date": (start_date or today).isoformat(),
+        }
+        return errors, payload
+
+    def compare_with_registry(self, checked, *, actor: Actor, mode: str) -> None:
+        """One query for the chunk: which ID numbers the registry holds already (across all employers, as
+        ``register_person`` checks), then the mode decides; an update needs the right to change the person."""
+        hashes = [payload["id_number_hash"] for _n, errors, payload in checked if payload and not errors]
+        if not hashes:
+            return
+        existing = registered(hashes)
+        if not existing:
+            return
+        changeable: set[int] = set()
+        if mode == UPDATE and scoping.may(actor, Person, "change"):
+            changeable = set(
+                scoping.visible_to(actor, Person, "change")
+                .filter(pk__in=list(existing.values()))
+                .values_list("pk", flat=True)
+            )
+        for _number, errors, payload in checked:
+            if not payload or errors:
+                continue
+            person_id = existing.get(payload["id_number_hash"])
+            if person_id is None:
+                continue
+            if mode == SKIP:
+                payload[ACTION_KEY] = SKIP
+            elif mode == UPDATE and person_id in changeable:
+                payload[ACTION_KEY] = UPDATE
+                payload["person_id"] = person_id
+            elif mode == UPDATE:
+                errors.append(
+                    _cell_error(ID_NUMBER, _("该人员已登记，且不在本单位的在职人员中，不能更新其信息"))
+                )
+            else:
+                errors.append(
+                    _cell_error(
+                        ID_NUMBER,
+                        _(
+                            "该证件号码已登记；如需更新其信息，请选择“新增，并更新已有记录”或“新增，跳过已有记录”"
+                        ),
+                    )
+                )
+
+    # --- staging: what is kept between chunks holds no ID number or phone in clear
+
+    def prepare(self, payloads: list[dict], *, actor: Actor, options: dict) -> list[dict]:
+        creates = [p for p in payloads if p[ACTION_KEY] == CREATE]
+        id_tokens = iter(crypto.encrypt_many([p["id_number"] for p in creates], context=ID_NUMBER_CONTEXT))
+        phone_tokens = iter(
+            crypto.encrypt_many([p["phone"] or None for p in payloads], context=PHONE_CONTEXT)
+        )
+        prepared = []
+        for payload in payloads:
+            phone = payload["phone"]
+            phone_token = next(phone_tokens)
+            row = {
+                ACTION_KEY: payload[ACTION_KEY],
+                "full_name": payload["full_name"],
+                "name_keys": cached_name_keys(payload["full_name"]),
+                "education": payload["education"],
+                "phone_encrypted": phone_token or "",
+                "phone_hash": phone_hash(phone) if phone else "",
+                "phone_masked": mask_phone(phone) if phone else "",
+            }
+            if payload[ACTION_KEY] == CREATE:
+                number = payload["id_number"]
+                row.update({
+                    "id_type": payload["id_type"], "id_number_encrypted": next(id_tokens),
+                    "id_number_hash": payload["id_number_hash"], "id_number_masked": mask_id_number(number),
+                    "birth_date": payload["birth_date"], "gender": payload["gender"],
+                    "position": payload["position"], "start_date": payload["start_date"],
+                })  # fmt: skip
+            else:
+                row["person_id"] = payload["person_id"]
+            prepared.append(row)
+        return prepared
+
+    # --- publication: inside the machinery's one transaction
+
+    def publish(self, batch, rows, *, actor: Actor) -> PublishResult:
+        employer_id = self.employer_for(actor, batch.options)
+        result = PublishResult()
+        probe: list[int] = []
+        iterator = iter(rows)
+        while chunk := list(itertools.islice(iterator, WRITE_CHUNK)):
+            creates = [(number, payload) for number, payload in chunk if payload[ACTION_KEY] == CREATE]
+            updates = [payload for _number, payload in chunk if payload[ACTION_KEY] == UPDATE]
+            creates, skipped = self.drop_registered_meanwhile(creates, batch.mode)
+            result.skipped += skipped
+            ids = self.write_persons([payload for _n, payload in creates], employer_id)
+            result.created += len(ids)
+            probe += ids[:1] + ids[-1:]
+            result.updated += self.write_updates(updates, actor)
+        # The new persons must be in the importer's scope (an employer sees its own employees); every row was
+        # written the same way, so the first and last of each chunk stand for all.
+        probe = sorted(set(probe))
+        if probe and scoping.visible_to(actor, Person).filter(pk__in=probe).count() != len(probe):
+            raise DomainError("out_of_scope", _("导入的人员不在您的管辖范围内，未导入任何数据"))
+        return result
+
+    def employer_for(self, actor: Actor, options: dict) -> int | None:
+        if actor.role == Role.EMPLOYER:
+            return actor.organisation_id
+        employer_id = options.get("employer_id")
+        if employer_id is None:
+            return None
+        employer = (
+            scoping.visible_to(actor, Organisation).filter(pk=employer_id, kinds__code="employer").first()
+        )
+        if employer is None:
+            raise DomainError("employer_kind", _("只能登记在用人单位"))
+        return employer.pk
+
+    def drop_registered_meanwhile(self, creates, mode: str):
+        """Someone may have registered one of these persons since the rows were checked: skip them in skip
+        mode, else publish nothing (the unique hash would refuse them anyway)."""
+        hashes = [payload["id_number_hash"] for _n, payload in creates]
+        taken = set(registered(hashes))
+        if not taken:
+            return creates, 0
+        if mode == SKIP:
+            return [(n, p) for n, p in creates if p["id_number_hash"] not in taken], len(taken)
+        row = next(n for n, p in creates if p["id_number_hash"] in taken)
+        raise DomainError(
+            "duplicate_id",
+            format_lazy(
+                _("第 {row} 行的证件号码在导入期间已被登记，未导入任何数据；请重新上传以重新校验"), row=row
+            ),
+        )
+
+    def write_persons(self, payloads: list[dict], employer_id: int | None) -> list[int]:
+        """New persons, their name keys and their employment: COPY / executemany with ids handed out first."""
+        if not payloads:
+            return []
+        from django.db import connection
+
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        ids = bulk.allocate_ids(Person, len(payloads))
+        bulk.insert_rows(Person, PERSON_COLUMNS, (
+            (pk, p["full_name"], p["name_keys"], p["id_type"], p["id_number_encrypted"], p["id_number_hash"],
+             p["id_number_masked"], p["birth_date"], p["gender"], p["phone_encrypted"], p["phone_hash"],
+             p["phone_masked"], p["education"], PersonStatus.ACTIVE, now, now)
+            for pk, p in zip(ids, payloads, strict=True)
+        ))  # fmt: skip
+        index_names(((pk, p["full_name"]) for pk, p in zip(ids, payloads, strict=True)), replace=False)
+        if employer_id is not None:
+            bulk.insert_rows(Employment, EMPLOYMENT_COLUMNS, (
+                (pk, employer_id, p["position"], p["start_date"], "", now) for pk, p in zip(ids, payloads, strict=True)
+            ))  # fmt: skip
+        return ids
+
+    def write_updates(self, payloads: list[dict], actor: Actor) -> int:
+        """Name, phone and education of persons the importer may change; an empty cell keeps the value."""
+        if not payloads:
+            return 0
+        from django.db import connection
+
+        ids = [p["person_id"] for p in payloads]
+        allowed = set(
+            scoping.visible_to(actor, Person, "change").filter(pk__in=ids).values_list("pk", flat=True)
+        )
+        if len(allowed) != len(set(ids)):
+            raise DomainError("out_of_scope", _("要更新的人员已不在您的管辖范围内，未导入任何数据"))
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        table = connection.ops.quote_name(Person._meta.db_table)
+        sql = (
+            f"UPDATE {table} SET full_name = %s, name_keys = %s, "  # noqa: S608 — the table name from _meta
+            "phone_encrypted = CASE WHEN %s = '' THEN phone_encrypted ELSE %s END, "
+            "phone_hash = CASE WHEN %s = '' THEN phone_hash ELSE %s END, "
+            "phone_masked = CASE WHEN %s = '' THEN phone_masked ELSE %s END, "
+            "education = CASE WHEN %s = '' THEN education ELSE %s END, updated_at = %s WHERE id = %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, [
+                (p["full_name"], p["name_keys"], p["phone_hash"], p["phone_encrypted"], p["phone_hash"],
+                 p["phone_hash"], p["phone_hash"], p["phone_masked"], p["education"], p["education"], now,
+                 p["person_id"])
+                for p in payloads
+            ])  # fmt: skip
+        index_names([(p["person_id"], p["full_name"]) for p in payloads], replace=True)
+        return len(payloads)
