@@ -8,24 +8,11 @@ from .models import ApiToken, Membership, User
 
 READERS = [Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN]
 
-scoping.register(
-    User,
-    rows=lambda actor: scoping.EVERYTHING,
-    view=READERS,
-    add=[Role.SYSTEM_ADMIN],
-    change=[Role.SYSTEM_ADMIN],
-)
-scoping.register(
-    Membership,
-    rows=lambda actor: scoping.EVERYTHING,
-    view=READERS,
-    add=[Role.SYSTEM_ADMIN],
-    change=[Role.SYSTEM_ADMIN],
-)
-scoping.register(
-    ApiToken,
-    rows=lambda actor: scoping.EVERYTHING,
-    view=READERS,
-    add=[Role.SYSTEM_ADMIN],
-    change=[Role.SYSTEM_ADMIN],
-)
+for model in (User, Membership, ApiToken):
+    scoping.register(
+        model,
+        rows=lambda actor: scoping.EVERYTHING,
+        view=READERS,
+        add=[Role.SYSTEM_ADMIN],
+        change=[Role.SYSTEM_ADMIN],
+    )

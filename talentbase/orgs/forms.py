@@ -31,9 +31,6 @@ class OrganisationForm(ScopedModelForm):
             # An organisation keeps its own details up to date, but not what it is or where.
             for name in ("name", "credit_code", "kinds", "district", "sectors", "is_active"):
                 self.fields.pop(name)
-        for name in ("kinds", "sectors"):
-            if name in self.fields:
-                self.fields[name].widget.attrs["class"] = "form-check-input"
 
     def clean_credit_code(self):
         return normalise_credit_code(self.cleaned_data.get("credit_code") or "") or None
@@ -77,7 +74,6 @@ class FilingForm(ScopedModelForm):
         super().__init__(*args, **kwargs)
         self.fields["occupation"].queryset = Occupation.objects.filter(is_active=True)
         self.fields["levels"].queryset = self.fields["levels"].queryset.exclude(national_number=None)
-        self.fields["levels"].widget.attrs["class"] = "form-check-input"
         if self.actor.role == Role.HR:
             for name in ("occupation", "levels"):
                 self.fields.pop(name)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import xlsxwriter
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from talentbase.core.import_models import ImportBatch
@@ -64,3 +65,15 @@ def row_errors(batch: ImportBatch) -> dict[int, list[tuple[str, str]]]:
     for error in batch.row_errors.order_by("row_number", "pk"):
         errors.setdefault(error.row_number, []).append((error.column, error.message))
     return errors
+
+
+def write_xlsx(path: Path, headers, rows) -> Path:
+    """A sheet of text cells, as a clerk's roster is typed (streamed, so 10^5 rows stay small in memory)."""
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = workbook.add_worksheet()
+    sheet.write_row(0, 0, headers)
+    for index, cells in enumerate(rows, start=1):
+        for col, value in enumerate(cells):
+            sheet.write_string(index, col, value)
+    workbook.close()
+    return path

@@ -11,7 +11,6 @@ import json
 from pathlib import Path
 
 import pytest
-import xlsxwriter
 from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
@@ -31,7 +30,14 @@ from talentbase.core.imports.reports import error_report_bytes, template_bytes
 from talentbase.core.imports.values import CellValueError, parse_date
 from talentbase.core.models import Decision
 from talentbase.core.roles import Role
-from talentbase.core.tests.imports_support import FIXTURES, commit, import_settings, row_errors, upload
+from talentbase.core.tests.imports_support import (
+    FIXTURES,
+    commit,
+    import_settings,
+    row_errors,
+    upload,
+    write_xlsx,
+)
 
 _fixtures = (import_settings,)
 
@@ -82,15 +88,7 @@ class NoteImporter(machinery.Importer):
 
 
 def notes_file(tmp_path: Path, rows, *, headers=("编号", "备注"), name="notes.xlsx") -> Path:
-    path = tmp_path / name
-    workbook = xlsxwriter.Workbook(str(path))
-    sheet = workbook.add_worksheet()
-    sheet.write_row(0, 0, headers)
-    for index, cells in enumerate(rows, start=1):
-        for col, value in enumerate(cells):
-            sheet.write_string(index, col, value)
-    workbook.close()
-    return path
+    return write_xlsx(tmp_path / name, headers, rows)
 
 
 def published():

@@ -21,7 +21,6 @@ import zipfile
 from pathlib import Path
 
 import pytest
-import xlsxwriter
 from django.conf import settings
 from django.db import connection
 from django.urls import reverse
@@ -38,6 +37,7 @@ from talentbase.core.tests.imports_support import (
     import_settings,
     row_errors,
     upload,
+    write_xlsx,
 )
 from talentbase.registry import protection
 from talentbase.registry.identity import synthetic_ric
@@ -70,14 +70,7 @@ def hashes_of(path: Path, rows: set[int]) -> list[str]:
 def write_roster(
     path: Path, rows: list[list[str]], headers=("姓名", "证件号码", "手机号码", "入职日期")
 ) -> Path:
-    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
-    sheet = workbook.add_worksheet()
-    sheet.write_row(0, 0, headers)
-    for index, cells in enumerate(rows, start=1):
-        for col, value in enumerate(cells):
-            sheet.write_string(index, col, value)
-    workbook.close()
-    return path
+    return write_xlsx(path, headers, rows)
 
 
 def generated_rows(count: int, seed: int) -> list[list[str]]:
