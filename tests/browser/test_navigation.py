@@ -29,6 +29,7 @@ def test_employer_and_hr_officer_see_different_navigation(page, live_server, liv
     assert "评价机构备案" in hr_menu and "人员" in hr_menu
     assert "用户管理" not in hr_menu
     page.get_by_test_id("main-menu").get_by_role("link", name="单位").click()
+    page.wait_for_url("**/organisations/")
     rows = page.get_by_test_id("object-table").locator("tbody tr")
     assert rows.count() >= 1
     axe_check(page)
@@ -40,6 +41,7 @@ def test_audit_administrator_sees_only_the_audit_work(page, live_server, live_wo
     assert "审计日志" in menu and "审计链校验" in menu
     assert "人员" not in menu
     page.get_by_test_id("main-menu").get_by_role("link", name="审计链校验").click()
+    page.wait_for_url("**/audit/verify/")
     assert page.get_by_test_id("audit-ok").is_visible()
 
 
@@ -50,6 +52,8 @@ def test_pages_work_on_a_375_pixel_phone(page, live_server, live_world, axe_chec
     assert not page.get_by_test_id("main-menu").is_visible()
     page.get_by_role("button", name="展开菜单").click()
     page.get_by_test_id("main-menu").get_by_role("link", name="人员").click()
+    page.wait_for_url("**/persons/")
+    page.get_by_test_id("object-table").wait_for()
     width = page.evaluate("() => document.documentElement.scrollWidth")
     assert width <= 375
     axe_check(page)
