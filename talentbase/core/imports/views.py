@@ -58,8 +58,6 @@ class UploadForm(ScopedForm):
 
         scope_choice_fields(self.fields, self.actor)
         style_widgets(self.fields)
-        for name in ("mode", "policy"):
-            self.fields[name].widget.attrs["class"] = "form-check-input"
 
 
 class ImportMixin(ActorRequiredMixin):
