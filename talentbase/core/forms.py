@@ -26,7 +26,9 @@ def style_widgets(fields) -> None:
     """Bootstrap classes, so that templates render fields with one include."""
     for field in fields.values():
         widget = field.widget
-        if isinstance(widget, forms.CheckboxInput | forms.RadioSelect):  # CheckboxSelectMultiple is a RadioSelect
+        if isinstance(
+            widget, forms.CheckboxInput | forms.RadioSelect
+        ):  # CheckboxSelectMultiple is a RadioSelect
             widget.attrs.setdefault("class", "form-check-input")
         elif isinstance(widget, forms.Select | forms.SelectMultiple):
             widget.attrs.setdefault("class", "form-select")
@@ -59,6 +61,14 @@ class ScopedForm(forms.Form):
 
 
 class ScopedFilterSet(django_filters.FilterSet):
+    # A filter set whose fields may carry personal data (an ID number) is submitted by POST, and the page
+    # redirects to a URL built by ``url_safe_query``: such values never stand in a URL or an access log.
+    posts_query = False
+
+    @classmethod
+    def url_safe_query(cls, query):
+        return query
+
     def __init__(self, *args, actor, **kwargs):
         super().__init__(*args, **kwargs)
         self.actor = actor

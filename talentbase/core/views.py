@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseRedirect
+from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.views import View
@@ -96,6 +96,15 @@ class ObjectListView(ActorRequiredMixin, TemplateView):
             return self.export()
         return super().get(request, *args, **kwargs)
 
+    def post(self, request, *args, **kwargs):
+        """A filter form with personal data posts here and is redirected to its URL-safe query."""
+        if self.filterset_class is None or not self.filterset_class.posts_query:
+            return HttpResponseNotAllowed(["GET"])
+        query = request.POST.copy()
+        query.pop("csrfmiddlewaretoken", None)
+        query = self.filterset_class.url_safe_query(query)
+        return HttpResponseRedirect(f"{request.path}?{query.urlencode()}")
+
     def export(self):
         queryset = self.get_queryset("export")
         rows = ([column.value(obj) for column in self.columns] for obj in queryset.iterator(chunk_size=2000))
@@ -117,7 +126,9 @@ class ObjectListView(ActorRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        page = keyset_page(self.get_queryset(), self.ordering(), self.request.GET.get("after"), self.paginate_by)
+        page = keyset_page(
+            self.get_queryset(), self.ordering(), self.request.GET.get("after"), self.paginate_by
+        )
         query = self.request.GET.copy()
         query.pop("after", None)
         context.update(

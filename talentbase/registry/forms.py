@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from talentbase.catalog.models import District, Occupation, Sector
+from talentbase.core import crypto
 from talentbase.core.forms import ScopedFilterSet, ScopedForm
 from talentbase.core.roles import Role
 from talentbase.orgs.models import Organisation
@@ -64,6 +65,9 @@ class RevealForm(ScopedForm):
     reason = forms.CharField(label=_("查看事由"), max_length=200)
 
 
+ID_QUERY_CONTEXT = "registry.person.id_query"
+
+
 class PersonFilter(ScopedFilterSet):
     """The person list's filters. Each one is answered from an index (PERFORMANCE.md: nothing that runs per
     page view scans a big table): the name-key range, the ID number's hash, current employments by
@@ -77,6 +81,8 @@ class PersonFilter(ScopedFilterSet):
     q = django_filters.CharFilter(label=_("姓名或拼音"), method="search_name",
                                   help_text=_("姓名开头、拼音或首字母，如“张三”“zhangs”“zs”"))  # fmt: skip
     id_number = django_filters.CharFilter(label=_("证件号码"), method="search_id")
+    # The number as it travels in the list's URL: encrypted (see url_safe_query), never in clear.
+    idq = django_filters.CharFilter(method="search_id_token", widget=forms.HiddenInput)
     # Typed, not chosen from a list: a city has thousands of employers, too many for a dropdown on every page.
     employer = django_filters.CharFilter(label=_("用人单位"), method="filter_employer",
                                          help_text=_("单位名称中的字词，或统一社会信用代码"))  # fmt: skip
@@ -96,6 +102,27 @@ class PersonFilter(ScopedFilterSet):
     class Meta:
         model = Person
         fields = []
+
+    posts_query = True
+
+    @classmethod
+    def url_safe_query(cls, query):
+        number = normalise_id_number(query.pop("id_number", [""])[-1] or "")
+        if number:
+            query["idq"] = crypto.encrypt(number, context=ID_QUERY_CONTEXT)
+        return query
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.data.get("idq"):
+            self.form.fields["id_number"].help_text = _("正在按证件号码筛选；清除后可重新输入")
+
+    def search_id_token(self, queryset, name, value):
+        try:
+            number = crypto.decrypt(value, context=ID_QUERY_CONTEXT)
+        except crypto.DecryptionError:
+            return queryset.none()
+        return self.search_id(queryset, "id_number", number)
 
     def search_name(self, queryset, name, value):
         condition = name_prefix_condition(value)

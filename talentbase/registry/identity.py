@@ -338,7 +338,7 @@ def add_region_warning(check: IdCheck) -> None:
 
 @functools.lru_cache(maxsize=65536)
 def region_status(code: str, birth_year: str) -> str:
-    """"ok", "not_at_birth" or "unknown" for a region code and a birth year. Cached: stdnum's lookup is
+    """ "ok", "not_at_birth" or "unknown" for a region code and a birth year. Cached: stdnum's lookup is
     half the time of a check, and a roster of 10^5 rows has a few thousand (code, year) pairs."""
     try:
         ric.get_birth_place(f"{code}{birth_year}0101" + "0000")

@@ -16,8 +16,14 @@ urlpatterns = [
     path("imports/new/", import_views.RosterImportCreateView.as_view(), name="import-create"),
     path("imports/template.xlsx", import_views.RosterImportTemplateView.as_view(), name="import-template"),
     path("imports/<int:pk>/", import_views.RosterImportDetailView.as_view(), name="import-detail"),
-    path("imports/<int:pk>/progress/", import_views.RosterImportProgressView.as_view(), name="import-progress"),
+    path(
+        "imports/<int:pk>/progress/", import_views.RosterImportProgressView.as_view(), name="import-progress"
+    ),
     path("imports/<int:pk>/commit/", import_views.RosterImportCommitView.as_view(), name="import-commit"),
     path("imports/<int:pk>/cancel/", import_views.RosterImportCancelView.as_view(), name="import-cancel"),
-    path("imports/<int:pk>/errors.xlsx", import_views.RosterImportErrorReportView.as_view(), name="import-errors"),
+    path(
+        "imports/<int:pk>/errors.xlsx",
+        import_views.RosterImportErrorReportView.as_view(),
+        name="import-errors",
+    ),
 ]

@@ -28,7 +28,7 @@ class PersonListView(ObjectListView):
     default_ordering = "pk"
     create_url_name = "registry:person-create"
     export_name = "persons"
-    private_filters = ("q", "id_number")
+    private_filters = ("q", "id_number", "idq")
     title = gettext_lazy("人员")
     columns = [
         Column("full_name", gettext_lazy("姓名"), order_by="full_name", link=True),

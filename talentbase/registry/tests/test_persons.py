@@ -149,3 +149,23 @@ def test_the_export_is_masked_and_audited(personas):
     id_column = rows[0].index("证件号码")
     assert all("*" in str(row[id_column]) for row in rows[1:])
     assert AuditEvent.objects.filter(verb="export", object_type="registry.person").exists()
+
+
+def test_an_id_number_searched_on_the_list_page_never_stands_in_the_url(personas):
+    number = new_number(14)
+    client = personas.client("employer")
+    register_through_page(client, number)
+    person = Person.objects.get(id_number_hash=protection.id_number_hash("ric", number))
+    response = client.post(reverse("registry:person-list"), {"id_number": number.lower(), "q": ""})
+    assert response.status_code == 302
+    assert number not in response.url and number.lower() not in response.url and "idq=" in response.url
+    page = client.get(response.url).content.decode()
+    assert f'href="{reverse("registry:person-detail", args=[person.pk])}"' in page
+    assert number not in page
+    # A forged token finds no one.
+    forged = client.get(reverse("registry:person-list"), {"idq": "v1.dev1.AAAA"}).content.decode()
+    assert f'href="{reverse("registry:person-detail", args=[person.pk])}"' not in forged
+
+
+def test_a_list_without_personal_filters_refuses_a_post(personas):
+    assert personas.client("city").post(reverse("orgs:organisation-list"), {}).status_code == 405
