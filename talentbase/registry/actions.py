@@ -18,7 +18,7 @@ from talentbase.orgs.models import Organisation
 from . import protection
 from .errors import RegistryError
 from .identity import IdNumberError, PhoneError, check_birth_and_gender, check_id_number, check_phone
-from .models import Employment, Person
+from .models import Employment, Person, ProfessionalTitle
 from .pinyin import name_keys
 from .search import index_person_names
 
@@ -182,3 +182,48 @@ def reveal(*, actor: Actor, person: Person, field: str, reason: str) -> str:
         raise DomainError("reason_required", _("请填写查看事由"), field="reason")
     audit.record_audit(actor=actor, verb=audit.REVEAL, obj=person, changes={"field": field}, reason=reason)
     return REVEALABLE[field](person)
+
+
+@transaction.atomic
+def add_title(*, actor: Actor, person: Person, name: str, grade: str, issued_on: datetime.date, specialty: str = "",
+              issued_by: str = "", certificate_number: str = "") -> ProfessionalTitle:  # fmt: skip
+    """Record a professional title (职称) of a person the actor may change."""
+    scoping.ensure_may(actor, ProfessionalTitle, "add")
+    person = scoping.get_for(actor, Person, person.pk, "change")
+    if issued_on > timezone.localdate():
+        raise DomainError("dates", _("取得日期不能晚于今天"), field="issued_on")
+    title = ProfessionalTitle.objects.create(person=person, name=name.strip(), grade=grade, issued_on=issued_on,
+                                             specialty=specialty, issued_by=issued_by,
+                                             certificate_number=certificate_number)  # fmt: skip
+    audit.audit_change(actor=actor, obj=title, before=None, verb=audit.CREATE)
+    return title
+
+
+@transaction.atomic
+def merge_persons(*, actor: Actor, keep: Person, duplicate: Person, reason: str) -> Person:
+    """Merge two records of one person: the duplicate's employment and titles move to the record kept, its
+    login moves too when the kept record has none, and the duplicate is deleted. City bureau only; audited
+    with both record numbers and the reason (no personal data)."""
+    if actor.role != Role.CITY:
+        raise PermissionDenied
+    reason = (reason or "").strip()
+    if len(reason) < 2:
+        raise DomainError("reason_required", _("请填写合并事由"), field="reason")
+    keep = scoping.get_for(actor, Person.objects.select_for_update(), keep.pk, "change")
+    duplicate = scoping.get_for(actor, Person.objects.select_for_update(), duplicate.pk, "change")
+    if keep.pk == duplicate.pk:
+        raise DomainError("same_person", _("不能与自身合并"), field="duplicate")
+    moved = {
+        "employments": Employment.objects.filter(person=duplicate).update(person=keep),
+        "titles": ProfessionalTitle.objects.filter(person=duplicate).update(person=keep),
+    }
+    if duplicate.user_id and not keep.user_id:
+        user_id = duplicate.user_id
+        Person.objects.filter(pk=duplicate.pk).update(user=None)
+        Person.objects.filter(pk=keep.pk).update(user_id=user_id)
+        moved["login"] = 1
+    duplicate_id = duplicate.pk
+    duplicate.delete()
+    audit.record_audit(actor=actor, verb="merge", obj=keep, changes={"merged_person": duplicate_id, "moved": moved},
+                       reason=reason)  # fmt: skip
+    return keep

@@ -13,7 +13,7 @@ from talentbase.orgs.validators import normalise_credit_code
 
 from . import protection
 from .identity import IdType, normalise_id_number
-from .models import Education, Employment, Gender, Person, PersonStatus
+from .models import Education, Employment, Gender, Person, PersonStatus, TitleGrade
 from .search import AgeBand, age_band_condition, name_prefix_condition, persons_having
 
 
@@ -163,3 +163,18 @@ class PersonFilter(ScopedFilterSet):
         return queryset.filter(
             age_band_condition(value, timezone.localdate(), sorted_by_birth_date=sorted_by_birth_date)
         )
+
+
+class TitleForm(ScopedForm):
+    name = forms.CharField(label=_("职称名称"), max_length=50)
+    grade = forms.ChoiceField(label=_("级别"), choices=TitleGrade.choices)
+    specialty = forms.CharField(label=_("专业"), max_length=50, required=False)
+    issued_by = forms.CharField(label=_("评审或发证单位"), max_length=100, required=False)
+    issued_on = forms.DateField(label=_("取得日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    certificate_number = forms.CharField(label=_("证书编号"), max_length=50, required=False)
+
+
+class MergeForm(ScopedForm):
+    duplicate = forms.IntegerField(label=_("重复记录的编号"), min_value=1,
+                                   help_text=_("该记录的任职经历和职称并入本记录，然后删除该记录"))  # fmt: skip
+    reason = forms.CharField(label=_("合并事由"), max_length=200)

@@ -168,3 +168,40 @@ class PersonNameKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class TitleGrade(models.TextChoices):
+    JUNIOR = "junior", _("初级")
+    INTERMEDIATE = "intermediate", _("中级")
+    DEPUTY_SENIOR = "deputy_senior", _("副高级")
+    SENIOR = "senior", _("正高级")
+
+
+class ProfessionalTitle(models.Model):
+    """A professional title (职称) a person holds; it counts for the 贯通 of notice 三.三.6 (a 职称 holder may
+    apply for the matching skill level)."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="titles"
+    )
+    name = models.CharField(_("职称名称"), max_length=50)
+    grade = models.CharField(_("级别"), max_length=20, choices=TitleGrade.choices)
+    specialty = models.CharField(_("专业"), max_length=50, blank=True)
+    issued_by = models.CharField(_("评审或发证单位"), max_length=100, blank=True)
+    issued_on = models.DateField(_("取得日期"))
+    certificate_number = models.CharField(_("证书编号"), max_length=50, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-issued_on", "pk"]
+        verbose_name = _("职称")
+        verbose_name_plural = _("职称")
+        indexes = [models.Index(fields=["person", "issued_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.name}（{self.get_grade_display()}）"
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:person-detail", args=[self.person_id])

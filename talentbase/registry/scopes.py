@@ -7,7 +7,7 @@ from talentbase.core import scoping
 from talentbase.core.roles import Role
 from talentbase.orgs.models import Organisation
 
-from .models import Employment, Person, PersonNameKey
+from .models import Employment, Person, PersonNameKey, ProfessionalTitle
 from .search import persons_having
 
 
@@ -99,3 +99,29 @@ scoping.register(
 # The name-key index is read only inside the person list's filter, whose rows are persons scoped as above;
 # no role reads or writes the keys themselves (they spell out names).
 scoping.register(PersonNameKey, rows=lambda actor: scoping.NOTHING)
+
+
+def _of_persons(rows) -> object:
+    """A person's records are seen and changed by whoever sees and changes the person."""
+
+    def scope(actor) -> Q:
+        condition = rows(actor)
+        return (
+            condition
+            if condition in (scoping.EVERYTHING, scoping.NOTHING)
+            else Q(person__in=Person.objects.filter(condition).values("pk"))
+        )
+
+    return scope
+
+
+scoping.register(
+    ProfessionalTitle,
+    rows=_of_persons(person_rows),
+    change_rows=_of_persons(person_change_rows),
+    view=[Role.CITY, Role.HR, Role.SECTOR, Role.DISTRICT, Role.EMPLOYER, Role.WORKER],
+    add=[Role.CITY, Role.EMPLOYER],
+    change=[Role.CITY, Role.EMPLOYER],
+    delete=[Role.CITY, Role.EMPLOYER],
+    export=[Role.CITY, Role.HR, Role.SECTOR, Role.DISTRICT, Role.EMPLOYER],
+)

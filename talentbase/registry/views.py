@@ -15,7 +15,8 @@ from talentbase.core.tables import Column
 from talentbase.core.views import ActorRequiredMixin, ObjectDetailView, ObjectListView, apply_domain_error
 
 from . import actions, forms, search
-from .models import Employment, Person
+from .models import Employment, Person, ProfessionalTitle
+from .sections import register_section, sections_for
 
 
 class PersonListView(ObjectListView):
@@ -58,12 +59,9 @@ class PersonDetailView(ObjectDetailView):
         person = context["object"]
         context.update(
             {
-                "employments": scoping.visible_to(self.actor, Employment)
-                .filter(person=person)
-                .select_related("employer", "occupation"),
-                "can_add_employment": scoping.may(self.actor, Employment, "add")
-                and scoping.in_scope(self.actor, person, "change"),
-                "employment_form": forms.EmploymentForm(actor=self.actor),
+                "sections": sections_for(self.actor, person),
+                "can_merge": self.actor.role == Role.CITY,
+                "merge_form": forms.MergeForm(actor=self.actor),
                 "can_reveal": self.actor.role in actions.REVEAL_ROLES,
                 "reveal_form": forms.RevealForm(actor=self.actor),
                 "revealed": self.request.session.pop(f"revealed-{person.pk}", None),
@@ -145,6 +143,44 @@ class EmploymentAddView(ActorRequiredMixin, View):
         return redirect(person.get_absolute_url())
 
 
+class TitleAddView(ActorRequiredMixin, View):
+    def post(self, request, pk):
+        person = scoping.get_for(self.actor, Person, pk, "change")
+        form = forms.TitleForm(request.POST, actor=self.actor)
+        if not form.is_valid():
+            errors = "; ".join(e for errs in form.errors.values() for e in errs)
+            messages.error(request, _("请检查职称信息：{errors}").format(errors=errors))
+            return redirect(person.get_absolute_url())
+        try:
+            actions.add_title(actor=self.actor, person=person, **form.cleaned_data)
+        except DomainError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("已添加职称"))
+        return redirect(person.get_absolute_url())
+
+
+class MergeView(ActorRequiredMixin, View):
+    """The city bureau merges a duplicate record of the same person into this one."""
+
+    def post(self, request, pk):
+        keep = scoping.get_for(self.actor, Person, pk, "change")
+        form = forms.MergeForm(request.POST, actor=self.actor)
+        if not form.is_valid():
+            messages.error(request, _("请填写重复记录的编号和合并事由"))
+            return redirect(keep.get_absolute_url())
+        duplicate = scoping.get_for(self.actor, Person, form.cleaned_data["duplicate"], "change")
+        try:
+            actions.merge_persons(
+                actor=self.actor, keep=keep, duplicate=duplicate, reason=form.cleaned_data["reason"]
+            )
+        except DomainError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("已合并"))
+        return redirect(keep.get_absolute_url())
+
+
 class RevealView(ActorRequiredMixin, View):
     """Show the full number once, after a reason is given; the reveal is audited."""
 
@@ -176,4 +212,23 @@ register_menu(
 register_menu(
     section="registry", label=gettext_lazy("花名册导入"), url_name="registry:import-list", roles=[Role.CITY, Role.EMPLOYER],
     order=310, icon="file-earmark-arrow-up", description=gettext_lazy("从 Excel 或 CSV 批量登记人员，先预览校验再导入"),
+)  # fmt: skip
+
+
+def _may_add(model):
+    return lambda actor, person: {
+        "can_add": scoping.may(actor, model, "add") and scoping.in_scope(actor, person, "change")
+    }
+
+
+register_section(
+    key="employment", title=gettext_lazy("任职经历"), template="registry/sections/employment.html", order=10,
+    rows=lambda actor, person: scoping.visible_to(actor, Employment).filter(person=person)
+    .select_related("employer", "occupation"),
+    context=lambda actor, person: {**_may_add(Employment)(actor, person), "form": forms.EmploymentForm(actor=actor)},
+)  # fmt: skip
+register_section(
+    key="titles", title=gettext_lazy("职称"), template="registry/sections/titles.html", order=20,
+    rows=lambda actor, person: scoping.visible_to(actor, ProfessionalTitle).filter(person=person),
+    context=lambda actor, person: {**_may_add(ProfessionalTitle)(actor, person), "form": forms.TitleForm(actor=actor)},
 )  # fmt: skip

@@ -61,3 +61,30 @@ class PersonNameKeyAccess(ScopedAccessTests):
             "a": PersonNameKey.objects.filter(person__user=personas.user("worker")).first(),
             "b": PersonNameKey.objects.filter(person__user=personas.user("worker", outsider=True)).first(),
         }
+
+
+class ProfessionalTitleAccess(ScopedAccessTests):
+    """A person's titles are seen and changed by whoever sees and changes the person."""
+
+    from talentbase.registry.models import ProfessionalTitle as model  # noqa: N813
+
+    access = {
+        "city": {"view": "ab", "change": "ab", "delete": "ab"},
+        "hr": {"view": "ab"},
+        "sector": {"view": "a"},
+        "district": {"view": "a"},
+        "employer": {"view": "a", "change": "a", "delete": "a"},
+        "worker": {"view": "a"},
+    }
+
+    def make_objects(self, personas):
+        import datetime
+
+        from talentbase.registry.models import ProfessionalTitle
+
+        def title(role_user):
+            person = Person.objects.get(user=role_user)
+            return ProfessionalTitle.objects.create(person=person, name="助理工程师", grade="junior",
+                                                    issued_on=datetime.date(2015, 6, 1))  # fmt: skip
+
+        return {"a": title(personas.user("worker")), "b": title(personas.user("worker", outsider=True))}

@@ -169,3 +169,56 @@ def test_an_id_number_searched_on_the_list_page_never_stands_in_the_url(personas
 
 def test_a_list_without_personal_filters_refuses_a_post(personas):
     assert personas.client("city").post(reverse("orgs:organisation-list"), {}).status_code == 405
+
+
+def test_an_employer_records_a_title_shown_on_the_person_page(personas):
+    person = Person.objects.get(user=personas.user("worker"))
+    client = personas.client("employer")
+    response = client.post(reverse("registry:title-add", args=[person.pk]),
+                           {"name": "园林绿化助理工程师", "grade": "junior", "issued_on": "2019-07-01"})  # fmt: skip
+    assert response.status_code == 302
+    page = personas.client("worker").get(reverse("registry:my-record")).content.decode()
+    assert "园林绿化助理工程师" in page and "初级" in page
+
+
+def test_a_title_cannot_be_dated_in_the_future_or_added_by_an_outsider(personas):
+    person = Person.objects.get(user=personas.user("worker"))
+    personas.client("employer").post(reverse("registry:title-add", args=[person.pk]),
+                                     {"name": "工程师", "grade": "intermediate", "issued_on": "2999-01-01"})  # fmt: skip
+    assert not person.titles.exists()
+    response = personas.client("employer", outsider=True).post(
+        reverse("registry:title-add", args=[person.pk]),
+        {"name": "工程师", "grade": "intermediate", "issued_on": "2019-01-01"},
+    )
+    assert response.status_code == 404
+
+
+def test_the_city_bureau_merges_a_duplicate_record_with_a_reason(personas):
+    client = personas.client("employer")
+    register_through_page(client, new_number(15), full_name="王五")
+    register_through_page(client, new_number(16), full_name="王五")
+    keep, duplicate = Person.objects.filter(full_name="王五").order_by("pk")
+    url = reverse("registry:person-merge", args=[keep.pk])
+    city = personas.client("city")
+    city.post(url, {"duplicate": duplicate.pk, "reason": ""})
+    assert Person.objects.filter(pk=duplicate.pk).exists()
+    response = city.post(url, {"duplicate": duplicate.pk, "reason": "同一人使用了两个证件登记"})
+    assert response.status_code == 302
+    assert not Person.objects.filter(pk=duplicate.pk).exists()
+    assert Employment.objects.filter(person=keep).count() == 2
+    event = AuditEvent.objects.get(verb="merge", object_id=str(keep.pk))
+    assert event.changes["merged_person"] == duplicate.pk and event.reason == "同一人使用了两个证件登记"
+
+
+def test_only_the_city_bureau_merges_records(personas):
+    person = Person.objects.get(user=personas.user("worker"))
+    other = (
+        Person.objects.filter(employments__employer=personas.organisation("employer"))
+        .exclude(pk=person.pk)
+        .first()
+    )
+    response = personas.client("employer").post(reverse("registry:person-merge", args=[person.pk]),
+                                                {"duplicate": other.pk, "reason": "重复"})  # fmt: skip
+    assert response.status_code == 403
+    assert Person.objects.filter(pk=other.pk).exists()
+    assert not AuditEvent.objects.filter(verb="merge").exists()
