@@ -29,17 +29,21 @@ class PersonAccess(ScopedAccessTests):
         }
 
 
+# A person's records (employment, titles): the person's readers read them, its editors change them.
+PERSON_RECORDS = {
+    "city": {"view": "ab", "change": "ab", "delete": "ab"},
+    "hr": {"view": "ab"},
+    "sector": {"view": "a"},
+    "district": {"view": "a"},
+    "employer": {"view": "a", "change": "a", "delete": "a"},
+    "worker": {"view": "a"},
+}
+
+
 class EmploymentAccess(ScopedAccessTests):
     model = Employment
     api_basename = "employment"
-    access = {
-        "city": {"view": "ab", "change": "ab", "delete": "ab"},
-        "hr": {"view": "ab"},
-        "sector": {"view": "a"},
-        "district": {"view": "a"},
-        "employer": {"view": "a", "change": "a", "delete": "a"},
-        "worker": {"view": "a"},
-    }
+    access = PERSON_RECORDS
 
     def make_objects(self, personas):
         return {
@@ -68,14 +72,7 @@ class ProfessionalTitleAccess(ScopedAccessTests):
 
     from talentbase.registry.models import ProfessionalTitle as model  # noqa: N813
 
-    access = {
-        "city": {"view": "ab", "change": "ab", "delete": "ab"},
-        "hr": {"view": "ab"},
-        "sector": {"view": "a"},
-        "district": {"view": "a"},
-        "employer": {"view": "a", "change": "a", "delete": "a"},
-        "worker": {"view": "a"},
-    }
+    access = PERSON_RECORDS
 
     def make_objects(self, personas):
         import datetime
