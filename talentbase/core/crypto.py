@@ -204,6 +204,36 @@ def decrypt(token: str, *, context: str, keyring: KeyRing | None = None) -> str:
     return plaintext.decode("utf-8")
 
 
+FILE_MAGIC = b"TBF1"
+
+
+def encrypt_bytes(data: bytes, *, context: str, keyring: KeyRing | None = None) -> bytes:
+    """Encrypt a file's content with the current key: magic, key id, nonce, ciphertext and tag, bound to
+    context. For files that hold personal data as typed (uploaded rosters, their error reports)."""
+    ring = keyring or keyring_from_settings()
+    kid = ring.current_kid.encode("ascii")
+    nonce = os.urandom(NONCE_BYTES)
+    sealed = ring.ciphers[ring.current_kid].encrypt(nonce, data, context.encode("utf-8"))
+    return FILE_MAGIC + bytes([len(kid)]) + kid + nonce + sealed
+
+
+def decrypt_bytes(blob: bytes, *, context: str, keyring: KeyRing | None = None) -> bytes:
+    """The content of a file made by ``encrypt_bytes`` for the same context, with any key of the ring."""
+    ring = keyring or keyring_from_settings()
+    if not blob.startswith(FILE_MAGIC) or len(blob) < len(FILE_MAGIC) + 1:
+        raise DecryptionError("malformed", _("密文格式不正确"))
+    start = len(FILE_MAGIC) + 1
+    kid = blob[start : start + blob[len(FILE_MAGIC)]].decode("ascii", errors="replace")
+    raw = blob[start + len(kid) :]
+    cipher = ring.ciphers.get(kid)
+    if cipher is None:
+        raise DecryptionError("unknown_key", _("密文所用的密钥不在密钥配置中"))
+    try:
+        return cipher.decrypt(raw[:NONCE_BYTES], raw[NONCE_BYTES:], context.encode("utf-8"))
+    except InvalidTag:
+        raise DecryptionError("tampered", _("密文已被篡改，或不属于该字段")) from None
+
+
 def needs_rotation(token: str, *, keyring: KeyRing | None = None) -> bool:
     """Whether a token was encrypted with a key other than the current one."""
     ring = keyring or keyring_from_settings()

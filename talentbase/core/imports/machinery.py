@@ -36,7 +36,7 @@ from django.utils import timezone, translation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from talentbase.core import audit, scoping
+from talentbase.core import audit, crypto, scoping
 from talentbase.core.actor import Actor
 from talentbase.core.errors import DomainError
 from talentbase.core.import_models import (
@@ -177,6 +177,19 @@ def _new_path(batch: ImportBatch, suffix: str) -> str:
     return f"{IMPORT_DIR}/{batch.pk}-{uuid.uuid4().hex}{suffix}"
 
 
+# Uploaded rosters and their error reports hold ID numbers as typed: they are stored encrypted with the
+# personal-data key (SECURITY.md: no ID number in clear at rest) and decrypted in memory when read.
+FILE_CONTEXT = "core.imports.file"
+
+
+def write_private(relative: str, content: bytes) -> None:
+    media_path(relative).write_bytes(crypto.encrypt_bytes(content, context=FILE_CONTEXT))
+
+
+def read_private(relative: str) -> bytes:
+    return crypto.decrypt_bytes(media_path(relative).read_bytes(), context=FILE_CONTEXT)
+
+
 def _remove(relative: str) -> None:
     if relative:
         media_path(relative).unlink(missing_ok=True)
@@ -247,11 +260,8 @@ def upload(
         )  # fmt: skip
         batch.stored_file = _new_path(batch, f".{file_format}")
         try:
-            with open(media_path(batch.stored_file), "wb") as handle:
-                for chunk in (
-                    uploaded_file.chunks() if hasattr(uploaded_file, "chunks") else [uploaded_file.read()]
-                ):
-                    handle.write(chunk)
+            chunks = uploaded_file.chunks() if hasattr(uploaded_file, "chunks") else [uploaded_file.read()]
+            write_private(batch.stored_file, b"".join(chunks))
             batch.save(update_fields=["stored_file"])
             audit.record_audit(actor=actor, verb=UPLOAD_VERB, obj=batch,
                                changes={"kind": kind, "mode": mode, "policy": policy})  # fmt: skip
@@ -491,7 +501,9 @@ class ImportRun:
     def run(self) -> RunResult:
         if not self.batch.stored_file or not media_path(self.batch.stored_file).exists():
             raise DomainError("import_file_missing", _("上传的文件已不存在，请重新上传"))
-        table = open_table(media_path(self.batch.stored_file), self.batch.file_format, self.importer.columns)
+        table = open_table(
+            read_private(self.batch.stored_file), self.batch.file_format, self.importer.columns
+        )
         ImportBatch.objects.filter(pk=self.batch.pk).update(
             headers=table.headers, header_row=table.header_row
         )
@@ -593,7 +605,9 @@ class ImportRun:
         missing = {number for number in self.errors if number not in self.error_cells}
         if not missing:
             return
-        table = open_table(media_path(self.batch.stored_file), self.batch.file_format, self.importer.columns)
+        table = open_table(
+            read_private(self.batch.stored_file), self.batch.file_format, self.importer.columns
+        )
         last = max(missing)
         for number, cells in table.records():
             if number in missing:
@@ -627,7 +641,7 @@ class ImportRun:
             ),
         )
         relative = _new_path(self.batch, "-errors.xlsx")
-        media_path(relative).write_bytes(content)
+        write_private(relative, content)
         ImportBatch.objects.filter(pk=self.batch.pk).update(error_report=relative)
         self.batch.error_report = relative
         _remove(old)

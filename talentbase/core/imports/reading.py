@@ -115,10 +115,36 @@ class Sheet:
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
 
 
-def open_sheet(path: str | Path, file_format: str) -> Sheet:
+def open_sheet(source: str | Path | bytes, file_format: str) -> Sheet:
+    """A sheet from a path, or from the content itself (a stored upload, decrypted in memory)."""
+    if isinstance(source, bytes):
+        if file_format == "csv":
+            return Sheet(rows=csv_rows_of(source))
+        return workbook_sheet_of(source)
     if file_format == "csv":
-        return Sheet(rows=csv_rows(path))
-    return workbook_sheet(path)
+        return Sheet(rows=csv_rows(source))
+    return workbook_sheet(source)
+
+
+def workbook_sheet_of(content: bytes) -> Sheet:
+    from python_calamine import CalamineWorkbook
+
+    try:
+        workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
+        sheet = workbook.get_sheet_by_index(0)
+    except Exception:  # noqa: BLE001 — calamine raises several types (CalamineError, ZipError, XmlError…)
+        raise ImportFileError(
+            "unreadable", _("无法读取该文件：请上传 Excel（.xlsx、.xls）、WPS/LibreOffice（.ods）或 CSV 文件")
+        ) from None
+    return _sheet_rows(workbook, sheet)
+
+
+def csv_rows_of(content: bytes) -> Iterator[tuple[int, list[str]]]:
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        text = content.decode("gb18030")
+    yield from _csv_rows(io.StringIO(text, newline=""))
 
 
 def workbook_sheet(path: str | Path) -> Sheet:
@@ -137,6 +163,10 @@ def workbook_sheet(path: str | Path) -> Sheet:
                 "unreadable",
                 _("无法读取该文件：请上传 Excel（.xlsx、.xls）、WPS/LibreOffice（.ods）或 CSV 文件"),
             ) from None
+    return _sheet_rows(workbook, sheet)
+
+
+def _sheet_rows(workbook, sheet) -> Sheet:
     start_col = sheet.start[1] if sheet.start else 0
     merged = [
         ((first[0], first[1] - start_col), (last[0], last[1] - start_col))
@@ -171,14 +201,18 @@ def csv_encoding(path: str | Path) -> str:
 def csv_rows(path: str | Path) -> Iterator[tuple[int, list[str]]]:
     encoding = csv_encoding(path)
     with open(path, encoding=encoding, newline="") as handle:
-        sample = handle.read(64 * 1024)
-        handle.seek(0)
-        try:
-            dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
-        except csv.Error:
-            dialect = csv.excel
-        for number, cells in enumerate(csv.reader(handle, dialect), start=1):
-            yield number, [render_cell(cell) for cell in cells]
+        yield from _csv_rows(handle)
+
+
+def _csv_rows(handle) -> Iterator[tuple[int, list[str]]]:
+    sample = handle.read(64 * 1024)
+    handle.seek(0)
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
+    except csv.Error:
+        dialect = csv.excel
+    for number, cells in enumerate(csv.reader(handle, dialect), start=1):
+        yield number, [render_cell(cell) for cell in cells]
 
 
 # --- The table: header found, data rows after it

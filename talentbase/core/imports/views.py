@@ -13,7 +13,7 @@ from pathlib import Path
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -219,9 +219,7 @@ class ImportErrorReportView(ImportMixin, View):
             raise Http404
         audit.record_audit(actor=self.actor, verb=audit.EXPORT, obj=batch, reason="import error report")
         name = _("{name}-错误行.xlsx").format(name=Path(batch.original_filename).stem)
-        response = FileResponse(open(path, "rb"), as_attachment=True, filename=name)  # noqa: SIM115 — FileResponse closes it
-        response["Content-Type"] = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        return response
+        return xlsx_response(machinery.read_private(batch.error_report), name)
 
 
 class ImportTemplateView(ImportMixin, View):

@@ -17,7 +17,9 @@ from hypothesis import strategies as st
 from talentbase.core.crypto import (
     DecryptionError,
     decrypt,
+    decrypt_bytes,
     encrypt,
+    encrypt_bytes,
     encrypt_many,
     generate_key,
     keyring_from_settings,
@@ -219,3 +221,27 @@ def test_missing_settings_are_an_explicit_configuration_error():
 def test_key_ring_repr_shows_no_key_material():
     assert OLD_KEY not in repr(RING)
     assert "ciphers" not in repr(RING)
+
+
+def test_file_contents_round_trip_and_hide_what_they_hold():
+    content = "姓名,证件号码\n张三,310101199001011234\n".encode()
+    blob = encrypt_bytes(content, context="core.imports.file", keyring=RING)
+    assert b"310101199001011234" not in blob and "张三".encode() not in blob
+    assert decrypt_bytes(blob, context="core.imports.file", keyring=RING) == content
+    # An old key still opens the files it wrote.
+    old = encrypt_bytes(content, context="core.imports.file", keyring=OLD_RING)
+    assert decrypt_bytes(old, context="core.imports.file", keyring=RING) == content
+
+
+@pytest.mark.parametrize("index", [0, 5, 10, 25, -1])
+def test_a_changed_byte_of_an_encrypted_file_is_detected(index):
+    blob = bytearray(encrypt_bytes(b"roster", context="core.imports.file", keyring=RING))
+    blob[index] ^= 0x01
+    with pytest.raises(DecryptionError):
+        decrypt_bytes(bytes(blob), context="core.imports.file", keyring=RING)
+
+
+def test_an_encrypted_file_does_not_open_in_another_context():
+    blob = encrypt_bytes(b"roster", context="core.imports.file", keyring=RING)
+    with pytest.raises(DecryptionError):
+        decrypt_bytes(blob, context="registry.person.id_number", keyring=RING)

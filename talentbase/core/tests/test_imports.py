@@ -293,9 +293,8 @@ class TestTheJob:
         batch = commit(django_capture_on_commit_callbacks, actor, batch)
         assert batch.state == "done"
         assert sorted(published().values_list("object_id", flat=True)) == ["2", "3", "4", "5", "6", "7"]
-        report = CalamineWorkbook.from_path(str(machinery.media_path(batch.error_report))).get_sheet_by_index(
-            0
-        )
+        report = CalamineWorkbook.from_filelike(io.BytesIO(machinery.read_private(batch.error_report)))
+        report = report.get_sheet_by_index(0)
         assert [row[:2] for row in itertools.islice(report.iter_rows(), 1, None)] == [
             ["1", ""],
             ["1", "again"],
@@ -350,8 +349,8 @@ class TestTheJob:
         path = notes_file(tmp_path, [[str(n), ""] for n in range(5)])
         batch = upload(django_capture_on_commit_callbacks, actor, path, kind=KIND)
         # The job reads the stored copy again: changed since the preview, it now has an error.
-        stored = machinery.media_path(batch.stored_file)
-        stored.write_bytes(notes_file(tmp_path, [["0", ""], ["bad", ""]], name="changed.xlsx").read_bytes())
+        changed = notes_file(tmp_path, [["0", ""], ["bad", ""]], name="changed.xlsx").read_bytes()
+        machinery.write_private(batch.stored_file, changed)
         batch = commit(django_capture_on_commit_callbacks, actor, batch, "all")
         assert batch.state == "failed" and "1 行错误" in batch.message
         assert not published().exists()

@@ -369,13 +369,13 @@ def read_xlsx(content: bytes) -> list[list]:
 
 
 def test_error_report_has_the_original_columns_and_the_reasons_and_uploads_again(
-    personas, django_capture_on_commit_callbacks
+    personas, django_capture_on_commit_callbacks, tmp_path
 ):
     actor = personas.actor("employer")
     batch = upload(django_capture_on_commit_callbacks, actor, FIXTURES / "roster_mixed.xlsx")
     response = personas.client("employer").get(reverse("registry:import-errors", args=[batch.pk]))
     assert response.status_code == 200
-    rows = read_xlsx(b"".join(response.streaming_content))
+    rows = read_xlsx(response.content)
     assert rows[0][:3] == ["姓名*", "证件类型", "身份证号码（必填）"]
     assert rows[0][-2:] == ["原行号", "错误原因"]
     by_row = {int(row[-2]): row for row in rows[1:]}
@@ -383,7 +383,8 @@ def test_error_report_has_the_original_columns_and_the_reasons_and_uploads_again
     assert by_row[4][0] == "李四" and "证件号码：" in by_row[4][-1]
     assert AuditEvent.objects.filter(verb="export", object_id=str(batch.pk)).exists()
     # Uploaded again as it is, the extra columns are ignored and the same rows are refused.
-    path = machinery.media_path(batch.error_report)
+    path = tmp_path / "errors.xlsx"
+    path.write_bytes(response.content)
     again = upload(django_capture_on_commit_callbacks, actor, path, name="fixed.xlsx")
     assert again.state == "previewed" and again.header_row == 1
     assert again.total_rows == len(ERROR_ROWS)
@@ -645,3 +646,22 @@ def test_a_hundred_thousand_rows_import(personas, django_capture_on_commit_callb
     assert Person.objects.count() == before + 100_000
     print(f"10^5 rows: preview and import in {time.perf_counter() - started:.1f} s")  # noqa: T201
     shutil.rmtree(tmp_path, ignore_errors=True)
+
+
+def test_stored_uploads_and_error_reports_hold_no_id_number_in_clear(
+    personas, django_capture_on_commit_callbacks
+):
+    from python_calamine import CalamineWorkbook
+
+    actor = personas.actor("employer")
+    batch = upload(django_capture_on_commit_callbacks, actor, FIXTURES / "roster_mixed.xlsx")
+    sheet = CalamineWorkbook.from_path(str(FIXTURES / "roster_mixed.xlsx")).get_sheet_by_index(0).to_python()
+    numbers = {
+        str(cell) for row in sheet for cell in row if len(str(cell)) == 18 and str(cell)[:17].isdigit()
+    }
+    assert numbers
+    for relative in (batch.stored_file, batch.error_report):
+        raw = machinery.media_path(relative).read_bytes()
+        assert not any(number.encode() in raw for number in numbers), relative
+        # Excel files are zip archives: a clear one starts with PK; ours are sealed.
+        assert not raw.startswith(b"PK")
