@@ -33,6 +33,7 @@ urlpatterns = [
     path("organisations/", include("talentbase.orgs.urls")),
     path("persons/", include("talentbase.registry.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("api/v1/persons/search/", registry_api.PersonSearchView.as_view(), name="person-search"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

@@ -27,3 +27,35 @@ def test_a_domain_refusal_answers_400_with_its_code(personas):
     response = personas.client("city").delete(reverse("organisation-detail", args=[organisation.pk]))
     assert response.status_code == 400
     assert response.json()["code"] == "protected"
+
+
+def test_the_person_api_takes_the_list_filters_but_never_an_id_number_in_the_url(personas):
+    from talentbase.registry.models import Person
+
+    client = personas.client("employer")
+    worker = Person.objects.get(user=personas.user("worker"))
+    response = client.get(reverse("person-list"), {"q": worker.full_name})
+    assert response.status_code == 200
+    assert worker.pk in {row["id"] for row in response.json()["results"]}
+    refused = client.get(reverse("person-list"), {"id_number": "310101199001011234"})
+    assert refused.status_code == 400 and refused.json()["code"] == "id_number_in_url"
+
+
+def test_persons_are_searched_by_id_number_in_a_posted_body_and_only_in_scope(personas):
+    import random
+
+    from talentbase.registry.actions import register_person
+    from talentbase.registry.identity import synthetic_ric
+
+    number = synthetic_ric(random.Random(31), region="310115")
+    person = register_person(
+        actor=personas.actor("employer"), full_name="赵六", id_type="ric", id_number=number
+    )
+    client = personas.client("employer")
+    response = client.post(reverse("person-search"), {"id_number": number}, content_type="application/json")
+    assert response.status_code == 200
+    assert [row["id"] for row in response.json()["results"]] == [person.pk]
+    assert number not in response.content.decode()
+    outsider = personas.client("employer", outsider=True)
+    found = outsider.post(reverse("person-search"), {"id_number": number}, content_type="application/json")
+    assert found.json()["results"] == []
