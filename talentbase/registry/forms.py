@@ -3,6 +3,8 @@ from django import forms
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
 from talentbase.catalog.models import District, Occupation, Sector
 from talentbase.core import crypto
@@ -68,6 +70,11 @@ class RevealForm(ScopedForm):
 ID_QUERY_CONTEXT = "registry.person.id_query"
 
 
+@extend_schema_field(OpenApiTypes.INT)
+class IdChoiceFilter(django_filters.ModelChoiceFilter):
+    """A choice of a related record by its id, described as an integer in the OpenAPI schema."""
+
+
 class PersonFilter(ScopedFilterSet):
     """The person list's filters. Each one is answered from an index (PERFORMANCE.md: nothing that runs per
     page view scans a big table): the name-key range, the ID number's hash, current employments by
@@ -86,13 +93,9 @@ class PersonFilter(ScopedFilterSet):
     # Typed, not chosen from a list: a city has thousands of employers, too many for a dropdown on every page.
     employer = django_filters.CharFilter(label=_("用人单位"), method="filter_employer",
                                          help_text=_("单位名称中的字词，或统一社会信用代码"))  # fmt: skip
-    district = django_filters.ModelChoiceFilter(
-        queryset=District.objects.all(), label=_("区"), method="filter_district"
-    )
-    sector = django_filters.ModelChoiceFilter(
-        queryset=Sector.objects.all(), label=_("行业"), method="filter_sector"
-    )
-    occupation = django_filters.ModelChoiceFilter(
+    district = IdChoiceFilter(queryset=District.objects.all(), label=_("区"), method="filter_district")
+    sector = IdChoiceFilter(queryset=Sector.objects.all(), label=_("行业"), method="filter_sector")
+    occupation = IdChoiceFilter(
         queryset=Occupation.objects.all(), label=_("职业"), method="filter_occupation"
     )
     age = django_filters.ChoiceFilter(choices=AgeBand.choices, label=_("年龄段"), method="filter_age")
