@@ -99,6 +99,7 @@ def messages(entries: list[Entry]) -> list[Entry]:
 def require(*programs: str) -> None:
     missing = [p for p in programs if shutil.which(p) is None]
     if missing:
+        # Reason: these checks run gettext's own tools; a machine without them cannot check, CI has them.
         pytest.skip(f"{', '.join(missing)} not on PATH (apt-get install gettext); CI installs it")
 
 

@@ -11,6 +11,7 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 
 from talentbase.core import audit
+from talentbase.core.roles import ADMIN_ROLES
 
 from .actors import actor_for_request
 
@@ -58,7 +59,7 @@ class SessionTimeoutMiddleware:
             login_at = session.get(LOGIN_AT_KEY, now)
             idle_minutes = (
                 settings.TALENTBASE_ADMIN_IDLE_MINUTES
-                if user.roles() & {"sysadmin", "secadmin", "auditadmin"}
+                if user.roles() & ADMIN_ROLES
                 else settings.TALENTBASE_IDLE_MINUTES
             )
             if (

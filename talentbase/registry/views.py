@@ -126,38 +126,48 @@ class PersonEditView(ActorRequiredMixin, TemplateView):
         return self.render_form(form, person, status=400)
 
 
-class EmploymentAddView(ActorRequiredMixin, View):
+class PersonRecordAddView(ActorRequiredMixin, View):
+    """Add one record (employment, title) to a person the actor may change, from the form on the person page."""
+
+    form_class = None
+    invalid_message = ""  # with an {errors} placeholder
+    added_message = ""
+
+    def add(self, person, values):
+        raise NotImplementedError
+
     def post(self, request, pk):
         person = scoping.get_for(self.actor, Person, pk, "change")
-        form = forms.EmploymentForm(request.POST, actor=self.actor)
+        form = self.form_class(request.POST, actor=self.actor)
         if not form.is_valid():
             errors = "; ".join(e for errs in form.errors.values() for e in errs)
-            messages.error(request, _("请检查任职信息：{errors}").format(errors=errors))
+            messages.error(request, str(self.invalid_message).format(errors=errors))
             return redirect(person.get_absolute_url())
         try:
-            actions.add_employment(actor=self.actor, person=person, **form.cleaned_data)
+            self.add(person, form.cleaned_data)
         except DomainError as error:
             messages.error(request, str(error.message))
         else:
-            messages.success(request, _("已添加任职经历"))
+            messages.success(request, self.added_message)
         return redirect(person.get_absolute_url())
 
 
-class TitleAddView(ActorRequiredMixin, View):
-    def post(self, request, pk):
-        person = scoping.get_for(self.actor, Person, pk, "change")
-        form = forms.TitleForm(request.POST, actor=self.actor)
-        if not form.is_valid():
-            errors = "; ".join(e for errs in form.errors.values() for e in errs)
-            messages.error(request, _("请检查职称信息：{errors}").format(errors=errors))
-            return redirect(person.get_absolute_url())
-        try:
-            actions.add_title(actor=self.actor, person=person, **form.cleaned_data)
-        except DomainError as error:
-            messages.error(request, str(error.message))
-        else:
-            messages.success(request, _("已添加职称"))
-        return redirect(person.get_absolute_url())
+class EmploymentAddView(PersonRecordAddView):
+    form_class = forms.EmploymentForm
+    invalid_message = gettext_lazy("请检查任职信息：{errors}")
+    added_message = gettext_lazy("已添加任职经历")
+
+    def add(self, person, values):
+        actions.add_employment(actor=self.actor, person=person, **values)
+
+
+class TitleAddView(PersonRecordAddView):
+    form_class = forms.TitleForm
+    invalid_message = gettext_lazy("请检查职称信息：{errors}")
+    added_message = gettext_lazy("已添加职称")
+
+    def add(self, person, values):
+        actions.add_title(actor=self.actor, person=person, **values)
 
 
 class MergeView(ActorRequiredMixin, View):
