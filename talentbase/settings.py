@@ -93,6 +93,7 @@ INSTALLED_APPS = [
     "talentbase.orgs",
     "talentbase.accounts",
     "talentbase.registry",
+    "talentbase.credentials",
     "talentbase.demo",
 ]
 

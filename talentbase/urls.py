@@ -9,6 +9,7 @@ from rest_framework.routers import DefaultRouter
 from talentbase.accounts import api as accounts_api
 from talentbase.catalog import api as catalog_api
 from talentbase.core import errors_views, import_api
+from talentbase.credentials import api as credentials_api
 from talentbase.orgs import api as orgs_api
 from talentbase.registry import api as registry_api
 
@@ -17,6 +18,12 @@ router.register("districts", catalog_api.DistrictViewSet, basename="district")
 router.register("sectors", catalog_api.SectorViewSet, basename="sector")
 router.register("levels", catalog_api.LevelViewSet, basename="level")
 router.register("occupations", catalog_api.OccupationViewSet, basename="occupation")
+router.register("occupation-aliases", catalog_api.OccupationAliasViewSet, basename="occupationalias")
+router.register(
+    "certificate-number-formats",
+    catalog_api.CertificateNumberFormatViewSet,
+    basename="certificatenumberformat",
+)
 router.register("organisation-kinds", catalog_api.OrganisationKindViewSet, basename="organisationkind")
 router.register("organisations", orgs_api.OrganisationViewSet, basename="organisation")
 router.register("filings", orgs_api.FilingViewSet, basename="filing")
@@ -24,6 +31,9 @@ router.register("users", accounts_api.UserViewSet, basename="user")
 router.register("memberships", accounts_api.MembershipViewSet, basename="membership")
 router.register("persons", registry_api.PersonViewSet, basename="person")
 router.register("employments", registry_api.EmploymentViewSet, basename="employment")
+router.register("level-entries", registry_api.LevelEntryViewSet, basename="levelentry")
+router.register("certificate-records", credentials_api.CertificateRecordViewSet, basename="certificaterecord")
+router.register("certificate-reports", credentials_api.CertificateReportViewSet, basename="certificatereport")
 router.register("imports", import_api.ImportBatchViewSet, basename="import")
 
 urlpatterns = [
@@ -32,6 +42,7 @@ urlpatterns = [
     path("catalog/", include("talentbase.catalog.urls")),
     path("organisations/", include("talentbase.orgs.urls")),
     path("persons/", include("talentbase.registry.urls")),
+    path("certificates/", include("talentbase.credentials.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/persons/search/", registry_api.PersonSearchView.as_view(), name="person-search"),
     path("api/v1/", include(router.urls)),

@@ -1,6 +1,14 @@
 from talentbase.core.api import ScopedModelSerializer, ScopedViewSet
 
-from .models import District, Level, Occupation, OrganisationKind, Sector
+from .models import (
+    CertificateNumberFormat,
+    District,
+    Level,
+    Occupation,
+    OccupationAlias,
+    OrganisationKind,
+    Sector,
+)
 
 
 class DistrictSerializer(ScopedModelSerializer):
@@ -66,3 +74,41 @@ class OrganisationKindViewSet(ScopedViewSet):
     model = OrganisationKind
     serializer_class = OrganisationKindSerializer
     ordering = ["order"]
+
+
+class OccupationAliasSerializer(ScopedModelSerializer):
+    class Meta:
+        model = OccupationAlias
+        fields = ["id", "edition", "code", "name", "occupation", "needs_review", "note"]
+
+
+class OccupationAliasViewSet(ScopedViewSet):
+    model = OccupationAlias
+    serializer_class = OccupationAliasSerializer
+    ordering = ["name", "pk"]
+
+
+class CertificateNumberFormatSerializer(ScopedModelSerializer):
+    class Meta:
+        model = CertificateNumberFormat
+        fields = ["id", "code", "name", "kind", "pattern", "length", "description", "example", "fixed_level", "order",
+                  "is_active"]  # fmt: skip
+
+    def validate(self, attrs):
+        from django.core.exceptions import ValidationError as DjangoValidationError
+        from rest_framework.exceptions import ValidationError
+
+        instance = CertificateNumberFormat(**{**({} if self.instance is None else
+                                                 {f: getattr(self.instance, f) for f in self.Meta.fields if f != "fixed_level"}),
+                                              **attrs})  # fmt: skip
+        try:
+            instance.clean()
+        except DjangoValidationError as error:
+            raise ValidationError(error.message_dict) from None
+        return attrs
+
+
+class CertificateNumberFormatViewSet(ScopedViewSet):
+    model = CertificateNumberFormat
+    serializer_class = CertificateNumberFormatSerializer
+    ordering = ["order", "pk"]

@@ -4,7 +4,16 @@ from django.utils.translation import gettext_lazy as _
 
 from talentbase.core.forms import ScopedFilterSet, ScopedModelForm
 
-from .models import District, Level, NationalStandard, Occupation, OrganisationKind, Sector
+from .models import (
+    CertificateNumberFormat,
+    District,
+    Level,
+    NationalStandard,
+    Occupation,
+    OccupationAlias,
+    OrganisationKind,
+    Sector,
+)
 
 
 class OccupationForm(ScopedModelForm):
@@ -36,6 +45,26 @@ class OrganisationKindForm(ScopedModelForm):
     class Meta:
         model = OrganisationKind
         fields = ["code", "name", "order"]
+
+
+class OccupationAliasForm(ScopedModelForm):
+    class Meta:
+        model = OccupationAlias
+        fields = ["edition", "code", "name", "occupation", "needs_review", "note"]
+
+
+class CertificateNumberFormatForm(ScopedModelForm):
+    class Meta:
+        model = CertificateNumberFormat
+        fields = ["code", "name", "kind", "pattern", "length", "description", "example", "fixed_level", "order",
+                  "is_active"]  # fmt: skip
+
+    def clean(self):
+        cleaned = super().clean()
+        example, length = cleaned.get("example"), cleaned.get("length")
+        if example and length and len(example) != length:
+            self.add_error("example", _("示例的长度与“长度”不符"))
+        return cleaned
 
 
 class OccupationFilter(ScopedFilterSet):

@@ -123,6 +123,10 @@ class Occupation(models.Model):
     needs_review = models.BooleanField(
         _("待市局复核"), default=False, help_text=_("标准或等级尚未确认，默认设五级至一级")
     )
+    # Work in a related occupation counts towards the years in the trade that eligibility asks for.
+    related = models.ManyToManyField(
+        "self", verbose_name=_("相关职业"), blank=True, help_text=_("在相关职业的工作年限计入本职业")
+    )
     is_active = models.BooleanField(_("启用"), default=True)
 
     objects = ScopedQuerySet.as_manager()
@@ -158,3 +162,104 @@ class OrganisationKind(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("catalog:kind-detail", args=[self.pk])
+
+
+class OccupationAlias(models.Model):
+    """A name (and code) an occupation had in an earlier edition of the 职业分类大典, or a name written on old
+    certificates, mapped to the 2022 occupation (DOMAIN.md §9; reference/domain-sources.md §1.2).
+
+    Legacy certificates and upstream tables name occupations as they were called when issued: imports and
+    forms resolve those names through this table. The city bureau keeps it; ``needs_review`` marks a
+    mapping taken from a single source."""
+
+    edition = models.CharField(_("大典版本"), max_length=10, default="2015")
+    code = models.CharField(
+        _("原职业编码"),
+        max_length=10,
+        blank=True,
+        validators=[RegexValidator(r"^\d-\d{2}-\d{2}-\d{2}$", _("职业编码格式应为 X-XX-XX-XX"))],
+    )
+    name = models.CharField(_("原职业名称"), max_length=50)
+    occupation = models.ForeignKey(
+        Occupation, verbose_name=_("对应职业（2022 版）"), on_delete=models.CASCADE, related_name="aliases"
+    )
+    needs_review = models.BooleanField(_("待市局复核"), default=False)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["edition", "code", "name"]
+        verbose_name = _("职业对照")
+        verbose_name_plural = _("职业对照")
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "name"], name="catalog_alias_edition_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        code = f" {self.code}" if self.code else ""
+        return f"{self.name}{code}（{self.edition}）→ {self.occupation.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:alias-detail", args=[self.pk])
+
+
+class CertificateKind(models.TextChoices):
+    QUALIFICATION = "qualification", _("职业资格证书")
+    SKILL_LEVEL = "skill_level", _("职业技能等级证书")
+    APPOINTMENT = "appointment", _("特级技师/首席技师聘任")
+
+
+class CertificateNumberFormat(models.Model):
+    """One format of certificate numbers, as data (DOMAIN.md §8): a regular expression whose named groups
+    are checked against the certificate — ``year`` (last two digits of the issue year), ``level`` (the
+    national level digit, 1 = 一级 … 5 = 五级), ``province`` (GB/T 2260 prefix). A format without such a
+    group checks only the shape (the 13-digit old Shanghai numbers, whose structure is not known)."""
+
+    code = models.SlugField(_("代码"), max_length=30, unique=True)
+    name = models.CharField(_("名称"), max_length=50)
+    kind = models.CharField(_("证书类型"), max_length=20, choices=CertificateKind.choices)
+    pattern = models.CharField(
+        _("正则表达式"), max_length=300, help_text=_("命名分组 year、level、province 会与证书信息核对")
+    )
+    length = models.PositiveSmallIntegerField(_("长度"))
+    description = models.CharField(_("格式说明"), max_length=200)
+    example = models.CharField(_("示例"), max_length=40, blank=True)
+    fixed_level = models.ForeignKey(
+        Level, verbose_name=_("固定等级"), on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text=_("该格式只用于一个等级时填写，如特级技师证书"),
+    )  # fmt: skip
+    order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("证书编号格式")
+        verbose_name_plural = _("证书编号格式")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:number-format-detail", args=[self.pk])
+
+    def clean(self):
+        import re
+
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        try:
+            compiled = re.compile(self.pattern or "")
+        except re.error as error:
+            raise ValidationError({"pattern": _("正则表达式有误：%(error)s") % {"error": error}}) from None
+        unknown = set(compiled.groupindex) - {"year", "level", "province", "type", "institution", "site",
+                                               "city", "institution_type", "serial"}  # fmt: skip
+        if unknown:
+            raise ValidationError(
+                {"pattern": _("未知的命名分组：%(names)s") % {"names": "、".join(sorted(unknown))}}
+            )
+        if self.example and not compiled.fullmatch(self.example):
+            raise ValidationError({"example": _("示例与正则表达式不符")})

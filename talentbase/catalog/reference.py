@@ -136,3 +136,75 @@ def load_catalog(apps):
     load_levels(apps)
     load_organisation_kinds(apps)
     load_occupations(apps)
+
+
+# DOMAIN.md §8 and reference/domain-sources.md §2: (code, name, kind, pattern, length, description, example,
+# fixed level code). The 22-character structure is [sure]; the 特级技师 and legacy formats are [likely], so all
+# of them are data the city bureau can correct.
+CERTIFICATE_NUMBER_FORMATS = [
+    (
+        "skill_level_22", "职业技能等级证书（22 位）", "skill_level",
+        r"(?P<type>[YS])(?P<institution>\d{4})(?P<province>\d{2})(?P<site>\d{6})(?P<year>\d{2})(?P<level>[1-5])(?P<serial>\d{6})",
+        22, "1 位机构类别字母（Y 或 S）+ 4 位机构代码 + 2 位省份代码 + 6 位站点代码 + 2 位年份 + 1 位等级 + 6 位序号",
+        "S000031000123194000001", None,
+    ),
+    (
+        "principal_22", "特级技师证书（22 位）", "skill_level",
+        r"(?P<type>[A-Z]{2})(?P<institution>\d{4})(?P<province>\d{2})(?P<site>\d{6})(?P<year>\d{2})(?P<serial>\d{6})",
+        22, "2 位大写字母 + 4 位机构代码 + 2 位省份代码 + 6 位站点代码 + 2 位年份 + 6 位序号",
+        "YT00003100012323000001", "principal",
+    ),
+    (
+        "qualification_16", "职业资格证书（16 位）", "qualification",
+        r"(?P<year>\d{2})(?P<province>\d{2})(?P<city>\d{2})(?P<institution_type>\d)(?P<institution>\d{3})(?P<level>[1-5])(?P<serial>\d{5})",
+        16, "2 位年份 + 2 位省份代码 + 2 位地市代码 + 1 位机构类别 + 3 位机构序号 + 1 位等级 + 5 位序号",
+        "0831000010400123", None,
+    ),
+    (
+        "qualification_sh13", "上海职业资格证书（13 位，旧版）", "qualification", r"\d{13}", 13,
+        "13 位数字（上海旧版证书，全国联网查询时前补 000）", "0312345678901", None,
+    ),
+]  # fmt: skip
+
+# reference/domain-sources.md §1.2: names on certificates issued under earlier editions of the 大典, mapped to
+# the 2022 occupation. Only 盆景工 → 盆景师 has a source [likely]; the others are the usual older names of the
+# same trades and are flagged for the city bureau to confirm.
+OCCUPATION_ALIASES = [
+    ("2015", "4-09-10-03", "盆景工", "4-09-10-03", False, "2015 版名称，编码未变"),
+    ("2015", "4-09-10-01", "园林绿化工", "4-09-10-01", False, "2015 版与 2022 版同名同码"),
+    ("2015", "4-09-10-05", "插花花艺师", "4-09-10-05", True, ""),
+    ("1999", "", "绿化工", "4-09-10-01", True, "旧证书常见名称"),
+    ("1999", "", "花卉园艺工", "5-01-02-02", True, "旧证书常见名称"),
+    ("1999", "", "插花员", "4-09-10-05", True, "旧证书常见名称"),
+    ("1999", "", "森林病虫害防治员", "5-05-02-02", True, "旧证书常见名称"),
+    ("1999", "", "林木种苗工", "5-02-01-00", True, "旧证书常见名称"),
+]  # fmt: skip
+
+
+def load_certificate_number_formats(apps):
+    Format = apps.get_model("catalog", "CertificateNumberFormat")
+    Level = apps.get_model("catalog", "Level")
+    for order, (code, name, kind, pattern, length, description, example, level_code) in enumerate(
+        CERTIFICATE_NUMBER_FORMATS
+    ):
+        Format.objects.update_or_create(
+            code=code,
+            defaults={
+                "name": name, "kind": kind, "pattern": pattern, "length": length, "description": description,
+                "example": example, "order": order,
+                "fixed_level": Level.objects.get(code=level_code) if level_code else None,
+            },
+        )  # fmt: skip
+
+
+def load_occupation_aliases(apps):
+    Alias = apps.get_model("catalog", "OccupationAlias")
+    Occupation = apps.get_model("catalog", "Occupation")
+    for edition, code, name, target, needs_review, note in OCCUPATION_ALIASES:
+        occupation = Occupation.objects.filter(code=target).first()
+        if occupation is None:
+            continue  # the city bureau removed the occupation: no mapping to it
+        Alias.objects.update_or_create(
+            edition=edition, name=name,
+            defaults={"code": code, "occupation": occupation, "needs_review": needs_review, "note": note},
+        )  # fmt: skip

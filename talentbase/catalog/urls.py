@@ -26,4 +26,16 @@ urlpatterns = [
     path("kinds/<int:pk>/", views.KindDetailView.as_view(), name="kind-detail"),
     path("kinds/<int:pk>/edit/", views.KindFormView.as_view(), name="kind-edit"),
     path("kinds/<int:pk>/delete/", views.KindDeleteView.as_view(), name="kind-delete"),
+    path("aliases/", views.AliasListView.as_view(), name="alias-list"),
+    path("aliases/new/", views.AliasFormView.as_view(), name="alias-create"),
+    path("aliases/<int:pk>/", views.AliasDetailView.as_view(), name="alias-detail"),
+    path("aliases/<int:pk>/edit/", views.AliasFormView.as_view(), name="alias-edit"),
+    path("aliases/<int:pk>/delete/", views.AliasDeleteView.as_view(), name="alias-delete"),
+    path("number-formats/", views.NumberFormatListView.as_view(), name="number-format-list"),
+    path("number-formats/new/", views.NumberFormatFormView.as_view(), name="number-format-create"),
+    path("number-formats/<int:pk>/", views.NumberFormatDetailView.as_view(), name="number-format-detail"),
+    path("number-formats/<int:pk>/edit/", views.NumberFormatFormView.as_view(), name="number-format-edit"),
+    path(
+        "number-formats/<int:pk>/delete/", views.NumberFormatDeleteView.as_view(), name="number-format-delete"
+    ),
 ]

@@ -9,7 +9,15 @@ from talentbase.core.tables import Column
 from talentbase.core.views import ObjectDeleteView, ObjectDetailView, ObjectFormView, ObjectListView
 
 from . import forms
-from .models import District, Level, Occupation, OrganisationKind, Sector
+from .models import (
+    CertificateNumberFormat,
+    District,
+    Level,
+    Occupation,
+    OccupationAlias,
+    OrganisationKind,
+    Sector,
+)
 
 
 class SaveThroughActions(ObjectFormView):
@@ -161,6 +169,75 @@ class KindDeleteView(DeleteThroughActions):
     success_url_name = "catalog:kind-list"
 
 
+class AliasListView(ObjectListView):
+    model = OccupationAlias
+    default_ordering = "name"
+    create_url_name = "catalog:alias-create"
+    export_name = "occupation-aliases"
+    columns = [
+        Column("name", _("原职业名称"), order_by="name", link=True),
+        Column("code", _("原职业编码"), order_by="code"),
+        Column("edition", _("大典版本"), order_by="edition"),
+        Column("occupation", _("对应职业（2022 版）")),
+        Column("needs_review", _("待市局复核")),
+        Column("note", _("说明")),
+    ]
+
+    def base_queryset(self):
+        return OccupationAlias.objects.select_related("occupation")
+
+
+class AliasDetailView(ObjectDetailView):
+    model = OccupationAlias
+    edit_url_name = "catalog:alias-edit"
+    delete_url_name = "catalog:alias-delete"
+    fields = AliasListView.columns
+
+
+class AliasFormView(SaveThroughActions):
+    model = OccupationAlias
+    form_class = forms.OccupationAliasForm
+
+
+class AliasDeleteView(DeleteThroughActions):
+    model = OccupationAlias
+    success_url_name = "catalog:alias-list"
+
+
+class NumberFormatListView(ObjectListView):
+    model = CertificateNumberFormat
+    default_ordering = "order"
+    create_url_name = "catalog:number-format-create"
+    columns = [
+        Column("name", _("名称"), order_by="name", link=True),
+        Column("kind", _("证书类型")),
+        Column("length", _("长度")),
+        Column("description", _("格式说明")),
+        Column("example", _("示例")),
+        Column("is_active", _("启用")),
+    ]
+
+
+class NumberFormatDetailView(ObjectDetailView):
+    model = CertificateNumberFormat
+    edit_url_name = "catalog:number-format-edit"
+    delete_url_name = "catalog:number-format-delete"
+    fields = NumberFormatListView.columns + [
+        Column("pattern", _("正则表达式")),
+        Column("fixed_level", _("固定等级")),
+    ]
+
+
+class NumberFormatFormView(SaveThroughActions):
+    model = CertificateNumberFormat
+    form_class = forms.CertificateNumberFormatForm
+
+
+class NumberFormatDeleteView(DeleteThroughActions):
+    model = CertificateNumberFormat
+    success_url_name = "catalog:number-format-list"
+
+
 CATALOG_READERS = STAFF_ROLES - {Role.WORKER}
 register_menu(
     section="catalog", label=_("职业目录"), url_name="catalog:occupation-list", roles=CATALOG_READERS, order=500,
@@ -174,3 +251,7 @@ register_menu(section="catalog", label=_("技能等级"), group=_("基础数据"
               icon="bar-chart-steps")  # fmt: skip
 register_menu(section="catalog", label=_("单位类型"), group=_("基础数据"), url_name="catalog:kind-list", roles=[Role.CITY], order=540,
               icon="tags")  # fmt: skip
+register_menu(section="catalog", label=_("职业对照"), group=_("基础数据"), url_name="catalog:alias-list", roles=[Role.CITY],
+              order=505, icon="arrow-left-right")  # fmt: skip
+register_menu(section="catalog", label=_("证书编号格式"), group=_("基础数据"), url_name="catalog:number-format-list",
+              roles=[Role.CITY], order=506, icon="upc")  # fmt: skip

@@ -15,7 +15,7 @@ from talentbase.core.errors import DomainError
 from talentbase.core.roles import Role
 from talentbase.orgs.models import Organisation
 
-from . import protection
+from . import levels, merging, protection
 from .errors import RegistryError
 from .identity import IdNumberError, PhoneError, check_birth_and_gender, check_id_number, check_phone
 from .models import Employment, Person, ProfessionalTitle
@@ -201,7 +201,8 @@ def add_title(*, actor: Actor, person: Person, name: str, grade: str, issued_on:
 
 @transaction.atomic
 def merge_persons(*, actor: Actor, keep: Person, duplicate: Person, reason: str) -> Person:
-    """Merge two records of one person: the duplicate's employment and titles move to the record kept, its
+    """Merge two records of one person: the duplicate's employment, titles, levels and the records of other apps
+    (registered in ``registry.merging``) move to the record kept, its
     login moves too when the kept record has none, and the duplicate is deleted. City bureau only; audited
     with both record numbers and the reason (no personal data)."""
     if actor.role != Role.CITY:
@@ -216,6 +217,8 @@ def merge_persons(*, actor: Actor, keep: Person, duplicate: Person, reason: str)
     moved = {
         "employments": Employment.objects.filter(person=duplicate).update(person=keep),
         "titles": ProfessionalTitle.objects.filter(person=duplicate).update(person=keep),
+        "levels": levels.move_levels(from_person=duplicate, to_person=keep),
+        **merging.move_references(from_person=duplicate, to_person=keep),
     }
     if duplicate.user_id and not keep.user_id:
         user_id = duplicate.user_id

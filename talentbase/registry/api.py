@@ -1,7 +1,9 @@
 """Registry API: persons and employments, scoped like the pages; ID numbers and phones masked."""
 
 from django.utils.translation import gettext as _
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
+from rest_framework.decorators import action
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
@@ -10,8 +12,9 @@ from talentbase.core.api import ScopedModelSerializer, ScopedReadOnlyViewSet
 from talentbase.core.errors import DomainError
 from talentbase.core.pagination import Ordering, keyset_page
 
+from . import levels
 from .forms import PersonFilter
-from .models import Employment, Person
+from .models import Employment, LevelEntry, Person
 
 
 class PersonSerializer(ScopedModelSerializer):
@@ -83,3 +86,57 @@ class EmploymentViewSet(ScopedReadOnlyViewSet):
     serializer_class = EmploymentSerializer
     ordering = ["pk"]
     filterset_fields = ["employer", "person"]
+
+
+class LevelEntrySerializer(ScopedModelSerializer):
+    class Meta:
+        model = LevelEntry
+        fields = ["id", "person", "occupation", "level", "valid_from", "valid_to", "confirmed", "source_kind",
+                  "source_id", "end_reason"]  # fmt: skip
+
+
+class LevelOnSerializer(serializers.Serializer):
+    person = serializers.IntegerField()
+    occupation = serializers.IntegerField()
+    date = serializers.DateField()
+    level = serializers.IntegerField(allow_null=True)
+    level_name = serializers.CharField(allow_null=True)
+
+
+class LevelEntryViewSet(ScopedReadOnlyViewSet):
+    """The level history: one row per span of a level, derived from certificate records and appointments
+    (never written here). ``GET …/on/?person=&occupation=&date=`` answers the level held on a date."""
+
+    model = LevelEntry
+    serializer_class = LevelEntrySerializer
+    ordering = ["person_id", "occupation_id", "valid_from", "pk"]
+    filterset_fields = ["person", "occupation", "confirmed"]
+
+    @extend_schema(
+        parameters=[OpenApiParameter("person", int, required=True), OpenApiParameter("occupation", int, required=True),
+                    OpenApiParameter("date", str, required=True), OpenApiParameter("include_declared", bool)],
+        responses=LevelOnSerializer,
+    )  # fmt: skip
+    @action(detail=False, methods=["get"])
+    def on(self, request):
+        from talentbase.catalog.models import Occupation
+        from talentbase.core.imports.values import CellValueError, parse_date
+
+        params = request.query_params
+        try:
+            day = parse_date(params.get("date", ""))
+            person_id, occupation_id = int(params.get("person", "")), int(params.get("occupation", ""))
+        except (ValueError, CellValueError):
+            day = None
+        if day is None:
+            raise DomainError(
+                "invalid", _("请提供 person、occupation 和 date（如 2020-01-31）"), field="date"
+            )
+        person = scoping.get_for(self.actor, Person, person_id, "view")
+        occupation = Occupation.objects.filter(pk=occupation_id).first()
+        if occupation is None:
+            raise DomainError("invalid", _("职业不存在"), field="occupation")
+        include_declared = params.get("include_declared") in ("1", "true", "True")
+        level = levels.level_on(person, occupation, day, include_declared=include_declared)
+        return Response({"person": person.pk, "occupation": occupation.pk, "date": day,
+                         "level": level.pk if level else None, "level_name": level.name if level else None})  # fmt: skip

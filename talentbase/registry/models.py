@@ -205,3 +205,72 @@ class ProfessionalTitle(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("registry:person-detail", args=[self.person_id])
+
+
+class LevelSource(models.TextChoices):
+    """What a level entry stands on: the record that makes it true (by kind and id)."""
+
+    LEGACY_CERTIFICATE = "certificate_record", _("已有证书")
+    APPOINTMENT = "appointment", _("聘任")
+    PLATFORM_CERTIFICATE = "certificate", _("平台颁发证书")
+
+
+class LevelEntry(models.Model):
+    """One span of a person's level in one occupation: from ``valid_from`` until ``valid_to`` (exclusive;
+    open while null). The history of levels is these rows; the level on a date is the highest entry that
+    covers it (``registry.levels.level_on``). There is no stored "current level".
+
+    Entries are written only by ``registry.levels`` actions, called by the apps that own the records
+    (certificate records, appointments, and later the certificates the platform issues): a revoked or
+    replaced certificate ends its entry at once. ``confirmed`` is false for a certificate only declared (by
+    an employer or the worker); eligibility and subsidies count confirmed entries only."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="levels"
+    )
+    occupation = models.ForeignKey(
+        Occupation, verbose_name=_("职业"), on_delete=models.PROTECT, related_name="+"
+    )
+    level = models.ForeignKey(
+        "catalog.Level", verbose_name=_("等级"), on_delete=models.PROTECT, related_name="+"
+    )
+    # The level's rank, copied so that "the highest level on a date" is read from one index.
+    rank = models.PositiveSmallIntegerField(_("次序"))
+    valid_from = models.DateField(_("起始日期"))
+    valid_to = models.DateField(_("截止日期"), null=True, blank=True)
+    confirmed = models.BooleanField(_("已核实"), default=False)
+    source_kind = models.CharField(_("依据"), max_length=30, choices=LevelSource.choices)
+    source_id = models.PositiveBigIntegerField(_("依据编号"))
+    end_reason = models.CharField(_("终止原因"), max_length=100, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["occupation_id", "valid_from", "pk"]
+        verbose_name = _("等级记录")
+        verbose_name_plural = _("等级记录")
+        indexes = [
+            # level_on for many persons: one occupation, then each person's entries in order of start.
+            models.Index(fields=["occupation", "person", "valid_from"], name="registry_level_on_idx"),
+            models.Index(fields=["person", "occupation", "valid_from"], name="registry_level_history_idx"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_kind", "source_id"], name="registry_level_one_per_source"
+            ),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="registry_level_dates",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occupation.name} · {self.level} · {self.valid_from}–{self.valid_to or ''}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:person-detail", args=[self.person_id])
+
+    def covers(self, day) -> bool:
+        return self.valid_from <= day and (self.valid_to is None or day < self.valid_to)

@@ -7,7 +7,7 @@ from talentbase.core import scoping
 from talentbase.core.roles import Role
 from talentbase.orgs.models import Organisation
 
-from .models import Employment, Person, PersonNameKey, ProfessionalTitle
+from .models import Employment, LevelEntry, Person, PersonNameKey, ProfessionalTitle
 from .search import persons_having
 
 
@@ -123,5 +123,15 @@ scoping.register(
     add=[Role.CITY, Role.EMPLOYER],
     change=[Role.CITY, Role.EMPLOYER],
     delete=[Role.CITY, Role.EMPLOYER],
+    export=[Role.CITY, Role.HR, Role.SECTOR, Role.DISTRICT, Role.EMPLOYER],
+)
+
+
+# The level history is derived from certificate records and appointments (registry/levels.py): it is read by
+# whoever reads the person, and written by no role directly.
+scoping.register(
+    LevelEntry,
+    rows=_of_persons(person_rows),
+    view=[Role.CITY, Role.HR, Role.SECTOR, Role.DISTRICT, Role.EMPLOYER, Role.WORKER],
     export=[Role.CITY, Role.HR, Role.SECTOR, Role.DISTRICT, Role.EMPLOYER],
 )

@@ -1,6 +1,14 @@
 """Reference data: every staff role reads it, the city bureau alone edits it."""
 
-from talentbase.catalog.models import District, Level, Occupation, OrganisationKind, Sector
+from talentbase.catalog.models import (
+    CertificateNumberFormat,
+    District,
+    Level,
+    Occupation,
+    OccupationAlias,
+    OrganisationKind,
+    Sector,
+)
 from talentbase.core.roles import Role
 
 from .base import ScopedAccessTests
@@ -88,4 +96,40 @@ class OrganisationKindAccess(ScopedAccessTests):
         return {
             "a": OrganisationKind.objects.get(code="employer"),
             "b": OrganisationKind.objects.get(code="school"),
+        }
+
+
+class OccupationAliasAccess(ScopedAccessTests):
+    model = OccupationAlias
+    list_url = "catalog:alias-list"
+    detail_url = "catalog:alias-detail"
+    create_url = "catalog:alias-create"
+    edit_url = "catalog:alias-edit"
+    delete_url = "catalog:alias-delete"
+    api_basename = "occupationalias"
+    api_writable = True
+    access = read_only_for_all_but_city({"view": "ab", "change": "ab", "delete": "ab"})
+
+    def make_objects(self, personas):
+        return {
+            "a": OccupationAlias.objects.get(name="盆景工"),
+            "b": OccupationAlias.objects.get(name="森林病虫害防治员"),
+        }
+
+
+class CertificateNumberFormatAccess(ScopedAccessTests):
+    model = CertificateNumberFormat
+    list_url = "catalog:number-format-list"
+    detail_url = "catalog:number-format-detail"
+    create_url = "catalog:number-format-create"
+    edit_url = "catalog:number-format-edit"
+    delete_url = "catalog:number-format-delete"
+    api_basename = "certificatenumberformat"
+    api_writable = True
+    access = read_only_for_all_but_city({"view": "ab", "change": "ab", "delete": "ab"})
+
+    def make_objects(self, personas):
+        return {
+            "a": CertificateNumberFormat.objects.get(code="skill_level_22"),
+            "b": CertificateNumberFormat.objects.get(code="qualification_16"),
         }

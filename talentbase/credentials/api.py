@@ -1,0 +1,149 @@
+"""Certificate records and workers' reports over the API, scoped and masked like the pages: holders are
+named by masked ID number; records are created by document number (``id_type`` + ``id_number``, write-only)
+and changed only through their actions (confirm, revoke, replace, end)."""
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from talentbase.catalog.models import Level, Occupation
+from talentbase.core.api import ScopedModelSerializer, ScopedViewSet, WorkflowActionsMixin
+from talentbase.core.errors import DomainError
+from talentbase.registry.identity import IdNumberError, IdType
+
+from . import actions
+from .forms import find_person
+from .models import CertificateRecord, CertificateReport
+
+
+class RecordSerializer(ScopedModelSerializer):
+    holder_name = serializers.CharField(source="person.full_name", read_only=True)
+    holder_id_number = serializers.CharField(source="person.id_number_masked", read_only=True)
+    id_type = serializers.ChoiceField(choices=IdType.choices, write_only=True, default=IdType.RIC)
+    id_number = serializers.CharField(write_only=True, max_length=40)
+    occupation = serializers.PrimaryKeyRelatedField(queryset=Occupation.objects.all())
+    level = serializers.PrimaryKeyRelatedField(queryset=Level.objects.all())
+
+    class Meta:
+        model = CertificateRecord
+        fields = [
+            "id", "person", "holder_name", "holder_id_number", "id_type", "id_number", "kind", "number",
+            "occupation", "occupation_as_written", "work_type", "level", "issued_on", "issuer_name", "evaluator_name",
+            "employer", "confirmation", "status", "ended_on", "end_reason", "replaced_by", "source",
+        ]  # fmt: skip
+        read_only_fields = ["person", "employer", "confirmation", "status", "ended_on", "end_reason", "replaced_by",
+                            "source", "occupation_as_written"]  # fmt: skip
+
+
+class ReasonSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=200)
+    on = serializers.DateField(required=False, allow_null=True)
+
+
+class ReplaceSerializer(serializers.Serializer):
+    number = serializers.CharField(max_length=40)
+    issued_on = serializers.DateField()
+    reason = serializers.CharField(max_length=200)
+
+
+class ConfirmSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class CertificateRecordViewSet(ScopedViewSet):
+    model = CertificateRecord
+    serializer_class = RecordSerializer
+    ordering = ["-issued_on", "pk"]
+    filterset_fields = ["person", "occupation", "level", "kind", "confirmation", "status"]
+    http_method_names = ["get", "post", "delete", "head", "options"]
+
+    def get_queryset(self):
+        return super().get_queryset().select_related("person")
+
+    def perform_create_values(self, data):
+        try:
+            person = find_person(data.pop("id_type"), data.pop("id_number"))
+        except IdNumberError as error:
+            raise DomainError("invalid_id", error.message, field="id_number") from None
+        if person is None:
+            raise DomainError("person_missing", _("该证件号码尚未登记"), field="id_number")
+        return actions.record_certificate(actor=self.actor, person=person, **data)
+
+    def destroy(self, request, *args, **kwargs):
+        actions.delete_record(actor=self.actor, record=self.get_object())
+        return Response(status=204)
+
+    def _act(self, pk, serializer_class, function, **extra):
+        record = self.get_object_for_change(pk)
+        serializer = serializer_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        result = function(actor=self.actor, record=record, **serializer.validated_data, **extra)
+        return Response(RecordSerializer(result, context=self.get_serializer_context()).data)
+
+    def get_object_for_change(self, pk):
+        from talentbase.core import scoping
+
+        return scoping.get_for(self.actor, CertificateRecord, pk, "change")
+
+    @extend_schema(request=ConfirmSerializer, responses=RecordSerializer)
+    @action(detail=True, methods=["post"])
+    def confirm(self, request, pk=None):
+        return self._act(pk, ConfirmSerializer, actions.confirm_record)
+
+    @extend_schema(request=ReasonSerializer, responses=RecordSerializer)
+    @action(detail=True, methods=["post"])
+    def revoke(self, request, pk=None):
+        return self._act(pk, ReasonSerializer, actions.revoke_record)
+
+    @extend_schema(request=ReplaceSerializer, responses=RecordSerializer)
+    @action(detail=True, methods=["post"])
+    def replace(self, request, pk=None):
+        return self._act(pk, ReplaceSerializer, actions.replace_record)
+
+
+class ReportSerializer(ScopedModelSerializer):
+    state = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = CertificateReport
+        fields = ["id", "person", "kind", "record", "occupation", "level", "number", "issued_on", "issuer_name",
+                  "description", "routed_to", "state", "outcome", "resulting_record", "created_at"]  # fmt: skip
+        read_only_fields = fields
+
+
+class CertificateReportViewSet(WorkflowActionsMixin, ScopedViewSet):
+    """Reports are made on the worker's page (with a photo); here they are read and moved along their
+    workflow (``resolve`` and ``reject`` need a comment: the outcome)."""
+
+    model = CertificateReport
+    serializer_class = ReportSerializer
+    ordering = ["-created_at", "pk"]
+    filterset_fields = ["state", "kind"]
+    http_method_names = ["get", "post", "head", "options"]
+
+    def create(self, request, *args, **kwargs):
+        return Response(
+            {"code": "method_not_allowed", "detail": _("请在“我的证书与等级”页面报告")}, status=405
+        )
+
+    @extend_schema(request=None)
+    @action(detail=True, methods=["post"], serializer_class=None)
+    def transition(self, request, pk=None):
+        """Resolve and reject write the comment as the report's outcome, as the page does."""
+        from talentbase.core import scoping
+        from talentbase.core.api import TransitionSerializer
+
+        report = scoping.get_for(self.actor, CertificateReport, pk, "change")
+        serializer = TransitionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        name, comment = serializer.validated_data["transition"], serializer.validated_data["comment"]
+        if name == "resolve":
+            actions.resolve_report(actor=self.actor, report=report, outcome=comment)
+        elif name == "reject":
+            actions.decline_report(actor=self.actor, report=report, outcome=comment)
+        else:
+            return super().transition(request, pk)
+        report.refresh_from_db()
+        return Response({"id": report.pk, "to_state": report.state})

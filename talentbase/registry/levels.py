@@ -1,0 +1,251 @@
+"""Which level a person held in an occupation on a date: the one question that eligibility, subsidies,
+staffing and analytics all ask (DESIGN.md §2, registry).
+
+The answer comes from ``LevelEntry`` rows, each standing on one record (a certificate recorded in the
+registry, an appointment, later a certificate the platform issues). The apps that own those records call
+the actions here inside their own transaction and audit their own change; the entries are derived data and
+are never edited by hand:
+
+- ``record_level``  a record now makes a level true from a date (created, corrected or re-imported);
+- ``confirm_level`` a declared record was confirmed (by HR's export or the issuing institution);
+- ``end_level``     a record stops counting from a date (revoked, replaced, appointment ended);
+- ``drop_level``    a record entered by mistake is removed, with its entry.
+
+Reads: ``level_on`` for one person, ``levels_on`` for many at once (one indexed query per chunk, for
+reports over 10^5 persons), ``level_history`` for the person page, and ``years_in_trade`` from the
+employment history with overlapping periods counted once.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db import connections, router
+from django.db.models import Q
+
+from talentbase.catalog.models import Level, Occupation
+
+from .models import Employment, LevelEntry, Person
+
+# SQLite accepts at most 32766 parameters in a statement; PostgreSQL takes one array instead.
+PERSON_CHUNK = 10_000
+
+
+def _id(value) -> int:
+    return value if isinstance(value, int) else value.pk
+
+
+@functools.lru_cache(maxsize=1)
+def _levels_by_rank_cached(_version: int) -> dict[int, Level]:
+    return {level.rank: level for level in Level.objects.all()}
+
+
+def levels_by_rank() -> dict[int, Level]:
+    # The ladder has eight rows and its ranks never change (the city bureau edits names only).
+    return _levels_by_rank_cached(0)
+
+
+# --- Actions (called inside the owning app's transaction)
+
+
+def record_level(
+    *,
+    person,
+    occupation,
+    level: Level,
+    valid_from: datetime.date,
+    confirmed: bool,
+    source_kind: str,
+    source_id: int,
+    valid_to: datetime.date | None = None,
+) -> LevelEntry:
+    """The entry of one record, created or brought up to date (a record corrected, or imported again)."""
+    entry, _created = LevelEntry.objects.update_or_create(
+        source_kind=source_kind,
+        source_id=source_id,
+        defaults={
+            "person_id": _id(person), "occupation_id": _id(occupation), "level_id": level.pk,
+            "rank": level.rank, "valid_from": valid_from, "valid_to": valid_to, "confirmed": confirmed,
+            "end_reason": "",
+        },
+    )  # fmt: skip
+    return entry
+
+
+def confirm_level(*, source_kind: str, source_id: int) -> int:
+    return LevelEntry.objects.filter(source_kind=source_kind, source_id=source_id).update(confirmed=True)
+
+
+def end_level(*, source_kind: str, source_id: int, on: datetime.date, reason: str) -> int:
+    """The record stops counting from ``on`` (the entry covers the days before it). An entry that would
+    end before it starts (revoked on its first day) ends on that day: it covers nothing."""
+    entry = LevelEntry.objects.filter(source_kind=source_kind, source_id=source_id).first()
+    if entry is None:
+        return 0
+    entry.valid_to = max(on, entry.valid_from)
+    entry.end_reason = reason[:100]
+    entry.save(update_fields=["valid_to", "end_reason", "updated_at"])
+    return 1
+
+
+def drop_level(*, source_kind: str, source_id: int) -> int:
+    return LevelEntry.objects.filter(source_kind=source_kind, source_id=source_id).delete()[0]
+
+
+def move_levels(*, from_person: Person, to_person: Person) -> int:
+    """A merge of two records of one person moves the duplicate's entries to the record kept."""
+    return LevelEntry.objects.filter(person=from_person).update(person=to_person)
+
+
+# --- Reads
+
+
+def _covering(on: datetime.date) -> Q:
+    return Q(valid_from__lte=on) & (Q(valid_to__isnull=True) | Q(valid_to__gt=on))
+
+
+def level_on(person, occupation, on: datetime.date, *, include_declared: bool = False) -> Level | None:
+    """The highest level the person held in the occupation on ``on``; None if none. Only confirmed
+    records count unless ``include_declared``."""
+    entries = LevelEntry.objects.filter(_covering(on), person_id=_id(person), occupation_id=_id(occupation))
+    if not include_declared:
+        entries = entries.filter(confirmed=True)
+    rank = entries.order_by("-rank").values_list("rank", flat=True).first()
+    return None if rank is None else levels_by_rank()[rank]
+
+
+def levels_on(
+    persons: Iterable | None, occupation, on: datetime.date, *, include_declared: bool = False
+) -> dict[int, Level]:
+    """{person id: highest level on ``on``} for many persons in one occupation, persons without a level
+    left out; ``persons=None`` asks for everyone in the occupation. One query per chunk of persons over
+    the (occupation, person, valid_from) index, in raw SQL: a report asks for 10^5 persons at once
+    (bench/level_on.py)."""
+    connection = connections[router.db_for_read(LevelEntry)]
+    table = connection.ops.quote_name(LevelEntry._meta.db_table)
+    confirmed = "" if include_declared else " AND confirmed = %s"
+    sql = (
+        f"SELECT person_id, MAX(rank) FROM {table} WHERE occupation_id = %s AND valid_from <= %s "  # noqa: S608
+        f"AND (valid_to IS NULL OR valid_to > %s){confirmed}"
+    )
+    params: list = [_id(occupation), on, on] + ([] if include_declared else [True])
+    by_rank = levels_by_rank()
+    found: dict[int, Level] = {}
+    with connection.cursor() as cursor:
+        if persons is None:
+            cursor.execute(f"{sql} GROUP BY person_id", params)
+            return {person_id: by_rank[rank] for person_id, rank in cursor.fetchall()}
+        ids = sorted({_id(p) for p in persons})
+        for start in range(0, len(ids), PERSON_CHUNK):
+            chunk = ids[start : start + PERSON_CHUNK]
+            if connection.vendor == "postgresql":
+                cursor.execute(f"{sql} AND person_id = ANY(%s) GROUP BY person_id", [*params, chunk])
+            else:
+                marks = ", ".join(["%s"] * len(chunk))
+                cursor.execute(f"{sql} AND person_id IN ({marks}) GROUP BY person_id", [*params, *chunk])
+            found.update((person_id, by_rank[rank]) for person_id, rank in cursor.fetchall())
+    return found
+
+
+@dataclass(frozen=True)
+class LevelSpan:
+    """A span of one level in one occupation, for the person page and the API."""
+
+    occupation: Occupation
+    level: Level
+    valid_from: datetime.date
+    valid_to: datetime.date | None
+    confirmed: bool
+    source_kind: str
+    source_id: int
+    end_reason: str
+
+    @property
+    def is_current(self) -> bool:
+        return self.valid_to is None
+
+
+def level_history(person, *, include_declared: bool = True) -> list[LevelSpan]:
+    """Every entry of the person, by occupation then start: the history the person page draws."""
+    entries = LevelEntry.objects.filter(person_id=_id(person)).select_related("occupation", "level")
+    if not include_declared:
+        entries = entries.filter(confirmed=True)
+    return [
+        LevelSpan(
+            e.occupation,
+            e.level,
+            e.valid_from,
+            e.valid_to,
+            e.confirmed,
+            e.source_kind,
+            e.source_id,
+            e.end_reason,
+        )  # fmt: skip
+        for e in entries.order_by("occupation__code", "valid_from", "rank", "pk")
+    ]
+
+
+def current_levels(person, on: datetime.date | None = None, *, include_declared: bool = True) -> list[dict]:
+    """Per occupation, the highest level on ``on`` (today by default), and whether it is confirmed: the
+    "derived current level" the person page shows. A confirmed level wins over a higher declared one only
+    when ``include_declared`` is false."""
+    from .identity import today_in_china
+
+    on = on or today_in_china()
+    entries = LevelEntry.objects.filter(_covering(on), person_id=_id(person)).select_related(
+        "occupation", "level"
+    )
+    if not include_declared:
+        entries = entries.filter(confirmed=True)
+    best: dict[int, LevelEntry] = {}
+    confirmed_best: dict[int, LevelEntry] = {}
+    for entry in entries:
+        current = best.get(entry.occupation_id)
+        if current is None or (entry.rank, entry.confirmed) > (current.rank, current.confirmed):
+            best[entry.occupation_id] = entry
+        if entry.confirmed:
+            held = confirmed_best.get(entry.occupation_id)
+            if held is None or entry.rank > held.rank:
+                confirmed_best[entry.occupation_id] = entry
+    return [
+        {"occupation": entry.occupation, "level": entry.level, "confirmed": entry.confirmed,
+         "since": entry.valid_from,
+         "confirmed_level": confirmed_best[entry.occupation_id].level if entry.occupation_id in confirmed_best else None}
+        for entry in sorted(best.values(), key=lambda e: e.occupation.code)
+    ]  # fmt: skip
+
+
+def merged_days(periods: Iterable[tuple[datetime.date, datetime.date]]) -> int:
+    """Days covered by the periods [start, end), overlaps counted once."""
+    total = 0
+    current_start = current_end = None
+    for start, end in sorted(p for p in periods if p[1] > p[0]):
+        if current_end is None or start > current_end:
+            if current_end is not None:
+                total += (current_end - current_start).days
+            current_start, current_end = start, end
+        elif end > current_end:
+            current_end = end
+    if current_end is not None:
+        total += (current_end - current_start).days
+    return total
+
+
+def years_in_trade(person, occupation, on: datetime.date) -> float:
+    """Years worked in the occupation or one related to it up to ``on``, from the employment history, with
+    overlapping employments (two employers at once) counted once. An employment without an occupation
+    does not count: nothing says it was in the trade."""
+    occupation_id = _id(occupation)
+    related = set(Occupation.objects.filter(pk=occupation_id).values_list("related__pk", flat=True))
+    related.discard(None)
+    trades = {occupation_id} | related
+    periods = [
+        (start, min(end + datetime.timedelta(days=1), on) if end else on)
+        for start, end in Employment.objects.filter(
+            person_id=_id(person), occupation_id__in=trades, start_date__lt=on
+        ).values_list("start_date", "end_date")
+    ]
+    return round(merged_days(periods) / 365.25, 2)

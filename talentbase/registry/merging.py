@@ -1,0 +1,23 @@
+"""What points at a person, for a merge of two records of one person: the registry's own records, and
+those of the apps built on it, which register their models here (the registry imports none of them)."""
+
+from __future__ import annotations
+
+from django.db import models
+
+_references: list[tuple[type[models.Model], str]] = []
+
+
+def register_person_reference(model: type[models.Model], field: str = "person") -> None:
+    if (model, field) not in _references:
+        _references.append((model, field))
+
+
+def move_references(*, from_person, to_person) -> dict[str, int]:
+    """Point every registered reference of ``from_person`` at ``to_person``; the counts per model."""
+    moved = {}
+    for model, field in _references:
+        count = model._default_manager.filter(**{field: from_person}).update(**{field: to_person})
+        if count:
+            moved[model._meta.label_lower] = count
+    return moved
