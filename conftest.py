@@ -25,11 +25,17 @@ def build_test_world(persons: int = 60) -> None:
     """Reference data (again: a flush empties it) and the demo world with a few persons."""
     from django.apps import apps
 
-    from talentbase.catalog.reference import load_catalog
+    from talentbase.catalog.reference import (
+        load_catalog,
+        load_certificate_number_formats,
+        load_occupation_aliases,
+    )
     from talentbase.demo import world
     from talentbase.orgs.reference import load_named_organisations
 
     load_catalog(apps)
+    load_certificate_number_formats(apps)
+    load_occupation_aliases(apps)
     load_named_organisations(apps)
     world.build_world(employers=20)
     world.build_persons(count=persons)

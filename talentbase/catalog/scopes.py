@@ -1,7 +1,8 @@
-"""Reference data: every staff role reads it; the city bureau edits it (DESIGN.md §2)."""
+"""Reference data: every staff role reads it; the city bureau edits it (DESIGN.md §2). Workers read the
+occupations and levels too: they name them when they report a certificate missing from their record."""
 
 from talentbase.core import scoping
-from talentbase.core.roles import STAFF_ROLES, Role
+from talentbase.core.roles import ALL_ROLES, STAFF_ROLES, Role
 
 from .models import (
     CertificateNumberFormat,
@@ -29,7 +30,7 @@ for model in (
     scoping.register(
         model,
         rows=lambda actor: scoping.EVERYTHING,
-        view=STAFF_ROLES,
+        view=ALL_ROLES if model in (Level, Occupation) else STAFF_ROLES,
         add=EDITORS if model in EDITABLE_SETS else [],
         change=EDITORS,
         delete=EDITORS if model in EDITABLE_SETS else [],

@@ -37,7 +37,10 @@ class HolderFields(forms.Form):
             self.add_error("id_number", error.message)
             return cleaned
         if person is None:
-            self.add_error("id_number", _("该证件号码尚未登记：请先登记人员，或用证书导入时选择“登记新人员”"))
+            self.add_error(
+                "id_number",
+                _("该证件号码尚未登记：请先登记人员，或在证书导入时选择“按表中的姓名和证件号码登记”"),
+            )
         cleaned["person"] = person
         return cleaned
 

@@ -239,3 +239,36 @@ def link_demo_workers() -> None:
                                             person__user__isnull=True).order_by("pk").first()  # fmt: skip
         if current is not None:
             Person.objects.filter(pk=current.person_id).update(user=user)
+
+
+def build_worker_certificates() -> int:
+    """The demo workers' own certificates (a confirmed 五级 of 2016, a confirmed 四级 of 2021), so that the
+    worker's page shows a level history; recorded through the credentials actions as HR would."""
+    import datetime
+
+    from talentbase.accounts.actors import actor_for_membership
+    from talentbase.catalog.models import Level, Occupation
+    from talentbase.credentials import actions
+    from talentbase.credentials.models import CertificateRecord
+    from talentbase.registry.models import Person
+
+    hr = User.objects.filter(username="hr", is_demo=True).first()
+    if hr is None:
+        return 0
+    actor = actor_for_membership(hr.memberships.get())
+    occupation = Occupation.objects.get(code="4-09-10-01")
+    made = 0
+    for index, person in enumerate(
+        Person.objects.filter(user__is_demo=True, user__memberships__role=Role.WORKER)
+    ):
+        if CertificateRecord.objects.filter(person=person).exists():
+            continue
+        for level_code, kind, number, issued_on in (
+            ("level5", "qualification", f"163100100450{index:04d}", datetime.date(2016, 4, 1)),
+            ("level4", "skill_level", f"S00003100012321400{index:04d}", datetime.date(2021, 9, 1)),
+        ):
+            actions.record_certificate(actor=actor, person=person, kind=kind, number=number, occupation=occupation,
+                                       level=Level.objects.get(code=level_code), issued_on=issued_on,
+                                       issuer_name="上海绿苑职业技能评价中心（示例）")  # fmt: skip
+            made += 1
+    return made

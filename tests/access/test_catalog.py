@@ -18,8 +18,11 @@ READERS = [Role.HR, Role.SECTOR, Role.DISTRICT, Role.ASSOCIATION, Role.EVALUATIO
            Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN]  # fmt: skip
 
 
-def read_only_for_all_but_city(city: dict) -> dict:
-    return {**{str(role): READ_ALL for role in READERS}, "city": city}
+def read_only_for_all_but_city(city: dict, *, workers: bool = False) -> dict:
+    readers = {**{str(role): READ_ALL for role in READERS}, "city": city}
+    if workers:  # occupations and levels: a worker names them in a report of a missing certificate
+        readers[str(Role.WORKER)] = READ_ALL
+    return readers
 
 
 class OccupationAccess(ScopedAccessTests):
@@ -31,7 +34,7 @@ class OccupationAccess(ScopedAccessTests):
     delete_url = "catalog:occupation-delete"
     api_basename = "occupation"
     api_writable = True
-    access = read_only_for_all_but_city({"view": "ab", "change": "ab", "delete": "ab"})
+    access = read_only_for_all_but_city({"view": "ab", "change": "ab", "delete": "ab"}, workers=True)
 
     def make_objects(self, personas):
         return {
@@ -75,7 +78,7 @@ class LevelAccess(ScopedAccessTests):
     edit_url = "catalog:level-edit"
     api_basename = "level"
     api_writable = True
-    access = read_only_for_all_but_city({"view": "ab", "change": "ab"})
+    access = read_only_for_all_but_city({"view": "ab", "change": "ab"}, workers=True)
 
     def make_objects(self, personas):
         return {"a": Level.objects.get(code="level3"), "b": Level.objects.get(code="level5")}

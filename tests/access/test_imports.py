@@ -5,7 +5,9 @@ importers see only the city's own batches. Staged rows are the job's alone."""
 import pytest
 
 from talentbase.core.import_models import ImportBatch, ImportRowError, ImportStagedRow
+from talentbase.core.imports import machinery
 from talentbase.core.tests.imports_support import import_api_routes
+from tests.personas import ROLES
 
 from .base import ScopedAccessTests
 
@@ -25,10 +27,13 @@ class ImportBatchAccess(ScopedAccessTests):
     model = ImportBatch
     list_url = "registry:import-list"
     detail_url = "registry:import-detail"
-    create_url = "registry:import-create"
+    # The upload page belongs to a kind of import: see test_each_kind_of_import_opens_to_its_roles_only.
     api_basename = "import"
     access = {
         "city": {"view": "", "change": ""},
+        "hr": {"view": "", "change": ""},
+        "evaluation": {"view": "", "change": ""},
+        "association": {"view": "", "change": ""},
         "employer": {"view": "a", "change": "a"},
     }
 
@@ -36,9 +41,20 @@ class ImportBatchAccess(ScopedAccessTests):
         return {"a": make_batch(personas, False), "b": make_batch(personas, True)}
 
 
+@pytest.mark.parametrize("role", ROLES)
+def test_each_kind_of_import_opens_to_its_roles_only(personas, role):
+    """An upload page and its template answer 200 to the roles of that importer, 403 to every other."""
+    client = personas.client(role)
+    for importer in [i for i in machinery.importers() if i.url_prefix]:  # not the test suite's own kinds
+        expected = 200 if importer.may_import(personas.actor(role)) else 403
+        assert client.get(importer.url("create")).status_code == expected, (importer.kind, role)
+        assert client.get(importer.url("template")).status_code == expected, (importer.kind, role)
+
+
 class ImportRowErrorAccess(ScopedAccessTests):
     model = ImportRowError
-    access = {"city": {"view": ""}, "employer": {"view": "a"}}
+    access = {"city": {"view": ""}, "hr": {"view": ""}, "evaluation": {"view": ""}, "association": {"view": ""},
+              "employer": {"view": "a"}}  # fmt: skip
 
     def make_objects(self, personas):
         return {

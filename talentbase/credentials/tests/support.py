@@ -9,10 +9,9 @@ import itertools
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from talentbase.catalog.models import Level, Occupation
+from talentbase.credentials import actions
 from talentbase.orgs.models import Organisation
 from talentbase.registry.models import Person
-
-from .. import actions
 
 _serials = itertools.count(1)
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
@@ -23,7 +22,9 @@ def skill_number(*, year: int, level_number: int, province: str = "31", kind_let
     return f"{kind_letter}0000{province}{site}{year % 100:02d}{level_number}{serial or next(_serials):06d}"
 
 
-def qualification_number(*, year: int, level_number: int, province: str = "31", serial: int | None = None) -> str:
+def qualification_number(
+    *, year: int, level_number: int, province: str = "31", serial: int | None = None
+) -> str:
     return f"{year % 100:02d}{province}0010 04{level_number}{serial or next(_serials):05d}".replace(" ", "")
 
 

@@ -11,7 +11,13 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from talentbase.core.import_models import ImportState
-from talentbase.core.tests.imports_support import commit, import_settings, row_errors, upload, write_xlsx  # noqa: F401
+from talentbase.core.tests.imports_support import (  # noqa: F401
+    commit,
+    import_settings,
+    row_errors,
+    upload,
+    write_xlsx,
+)
 from talentbase.credentials.models import CertificateRecord, Confirmation, RecordSource
 from talentbase.registry import protection
 from talentbase.registry.identity import synthetic_ric
@@ -28,7 +34,9 @@ HEADERS = ["姓名", "证件类型", "证件号码", "所在单位", "职业名�
 
 def row(name, id_number, occupation="园林绿化工", level="四级/中级工", number=None, issued="2019-06-30", issuer="",
         evaluator="", employer=""):  # fmt: skip
-    number = number or support.skill_number(year=int(issued[:4]), level_number=int("54321"["五四三二一".index(level[0])]))
+    number = number or support.skill_number(
+        year=int(issued[:4]), level_number=int("54321"["五四三二一".index(level[0])])
+    )
     return [name, "居民身份证", id_number, employer, occupation, "", level, number, issued, evaluator, issuer]
 
 
@@ -48,10 +56,18 @@ def test_an_hr_export_is_imported_confirmed_with_per_row_reasons(personas, djang
     outsider = support.worker_person(personas, outsider=True)
     rows = [
         row("演示", id_of(worker)),
-        row("演示", id_of(outsider), occupation="盆景工", level="高级工", issued="2016-05-20",
-            number=support.qualification_number(year=2016, level_number=3)),  # 2015 name → 盆景师
+        row(
+            "演示",
+            id_of(outsider),
+            occupation="盆景工",
+            level="高级工",
+            issued="2016-05-20",
+            number=support.qualification_number(year=2016, level_number=3),
+        ),  # 2015 name → 盆景师
         row("错年", id_of(worker), number="S000031000123184000001"),  # year 18 against 2019
-        row("错级", id_of(worker), level="三级/高级工", number="S000031000123194000002"),  # digit 4 against 三级
+        row(
+            "错级", id_of(worker), level="三级/高级工", number="S000031000123194000002"
+        ),  # digit 4 against 三级
         row("无职业", id_of(worker), occupation="不存在的职业"),
         row("重复", id_of(outsider), number="S000031000123194000009"),
         row("重复", id_of(outsider), number="S000031000123194000009"),
@@ -72,12 +88,16 @@ def test_an_hr_export_is_imported_confirmed_with_per_row_reasons(personas, djang
     records = CertificateRecord.objects.filter(import_batch=batch).order_by("issued_on")
     assert [r.occupation.code for r in records] == ["4-09-10-03", "4-09-10-01"]
     assert records[0].occupation_as_written == "盆景工" and records[0].kind == "qualification"
-    assert all(r.confirmation == Confirmation.CONFIRMED and r.source == RecordSource.HR_IMPORT for r in records)
+    assert all(
+        r.confirmation == Confirmation.CONFIRMED and r.source == RecordSource.HR_IMPORT for r in records
+    )
     assert level_on(worker, support.occupation(), datetime.date(2020, 1, 1)).code == "level4"
     assert level_on(outsider, support.occupation("4-09-10-03"), datetime.date(2016, 5, 20)).code == "level3"
 
 
-def test_unknown_persons_are_registered_when_the_user_chooses(personas, django_capture_on_commit_callbacks, tmp_path):
+def test_unknown_persons_are_registered_when_the_user_chooses(
+    personas, django_capture_on_commit_callbacks, tmp_path
+):
     rng = random.Random(11)
     new_id = synthetic_ric(rng)
     path = write_xlsx(tmp_path / "new.xlsx", HEADERS, [
@@ -107,7 +127,10 @@ def test_an_employer_declares_and_hr_confirms_by_importing_the_same_numbers(
     assert "不是本单位的职工" in row_errors(batch)[3][0][1]
     commit(django_capture_on_commit_callbacks, employer, batch)
     record = CertificateRecord.objects.get(number=number)
-    assert record.confirmation == Confirmation.DECLARED and record.employer_id == personas.organisation("employer").pk
+    assert (
+        record.confirmation == Confirmation.DECLARED
+        and record.employer_id == personas.organisation("employer").pk
+    )
     assert level_on(worker, support.occupation(), datetime.date(2020, 1, 1)) is None
     # HR's export of the same certificate, in update mode, confirms it.
     hr_path = write_xlsx(tmp_path / "hr.xlsx", HEADERS, [row("演示", id_of(worker), number=number)])
@@ -144,7 +167,9 @@ def test_an_institution_imports_only_what_it_issued(personas, django_capture_on_
     assert all(r.confirmation == Confirmation.CONFIRMED for r in records)
 
 
-def test_roles_without_certificate_records_may_not_import(personas, django_capture_on_commit_callbacks, tmp_path):
+def test_roles_without_certificate_records_may_not_import(
+    personas, django_capture_on_commit_callbacks, tmp_path
+):
     path = write_xlsx(tmp_path / "x.xlsx", HEADERS, [])
     for role in ("worker", "training", "district", "sector"):
         with pytest.raises(PermissionDenied):

@@ -47,7 +47,9 @@ def test_a_lower_certificate_later_does_not_lower_the_level(personas):
 
 def test_declared_records_count_only_when_asked_and_once_confirmed(personas):
     person = support.worker_person(personas)
-    declared = support.record(personas, role="employer", person=person, level_code="level3", issued_on=D(2019, 5, 5))
+    declared = support.record(
+        personas, role="employer", person=person, level_code="level3", issued_on=D(2019, 5, 5)
+    )
     assert declared.confirmation == Confirmation.DECLARED
     on = D(2024, 1, 1)
     assert level_on(person, support.occupation(), on) is None
@@ -89,7 +91,10 @@ def test_a_replaced_certificate_hands_the_level_to_its_reissue(personas):
     old.refresh_from_db()
     assert old.status == RecordStatus.REPLACED and old.replaced_by == new
     entries = LevelEntry.objects.filter(person=person).order_by("valid_from")
-    assert [(e.valid_from, e.valid_to) for e in entries] == [(D(2019, 6, 30), D(2022, 3, 1)), (D(2022, 3, 1), None)]
+    assert [(e.valid_from, e.valid_to) for e in entries] == [
+        (D(2019, 6, 30), D(2022, 3, 1)),
+        (D(2022, 3, 1), None),
+    ]
     for day in (D(2019, 6, 30), D(2022, 2, 28), D(2022, 3, 1), D(2025, 1, 1)):
         assert level_on(person, support.occupation(), day).code == "level4"
 
@@ -122,7 +127,9 @@ def test_a_record_that_contradicts_itself_is_refused_and_nothing_is_written(pers
 
 def test_an_employer_declares_only_for_its_own_workers(personas):
     with pytest.raises(Exception) as refused:
-        support.record(personas, role="employer", outsider=False, person=support.worker_person(personas, outsider=True))
+        support.record(
+            personas, role="employer", outsider=False, person=support.worker_person(personas, outsider=True)
+        )
     assert refused.type.__name__ in ("Http404", "PermissionDenied")
 
 
@@ -132,7 +139,9 @@ def test_appointments_hold_a_level_until_they_end(personas):
     record = actions.appoint(actor=personas.actor("employer"), person=person, occupation=occupation,
                              level=support.level("principal"), appointed_on=D(2024, 1, 1))  # fmt: skip
     assert level_on(person, occupation, D(2024, 6, 1)).code == "principal"
-    actions.end_appointment(actor=personas.actor("employer"), record=record, on=D(2025, 1, 1), reason="岗位调整")
+    actions.end_appointment(
+        actor=personas.actor("employer"), record=record, on=D(2025, 1, 1), reason="岗位调整"
+    )
     assert level_on(person, occupation, D(2025, 1, 1)) is None
     assert level_on(person, occupation, D(2024, 12, 31)).code == "principal"
     with pytest.raises(DomainError):
@@ -158,7 +167,11 @@ def test_levels_on_answers_many_persons_like_level_on(personas):
 
 
 def test_merged_days_counts_overlaps_once():
-    periods = [(D(2020, 1, 1), D(2020, 1, 11)), (D(2020, 1, 5), D(2020, 1, 21)), (D(2020, 3, 1), D(2020, 3, 2))]
+    periods = [
+        (D(2020, 1, 1), D(2020, 1, 11)),
+        (D(2020, 1, 5), D(2020, 1, 21)),
+        (D(2020, 3, 1), D(2020, 3, 2)),
+    ]
     assert merged_days(periods) == 20 + 1
     assert merged_days([]) == 0
 

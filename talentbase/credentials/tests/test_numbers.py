@@ -47,16 +47,30 @@ def test_a_22_character_level_certificate_says_its_year_level_and_province(forma
     ("number", "level", "issued_on", "issuer_province", "reason"),
     [
         ("S000031000123194000001", 4, datetime.date(2020, 6, 30), None, "年份“19”与发证日期 2020-06-30 不符"),
-        ("S000031000123194000001", 3, datetime.date(2019, 6, 30), None, "第 16 位的等级“4”与等级“三级/高级工”不符"),
+        (
+            "S000031000123194000001",
+            3,
+            datetime.date(2019, 6, 30),
+            None,
+            "第 16 位的等级“4”与等级“三级/高级工”不符",
+        ),
         ("S000099000123194000001", 4, datetime.date(2019, 6, 30), None, "省份代码“99”不存在"),
-        ("S000032000123194000001", 4, datetime.date(2019, 6, 30), "31", "省份代码“32”与发证机构所在省份（31）不符"),
+        (
+            "S000032000123194000001",
+            4,
+            datetime.date(2019, 6, 30),
+            "31",
+            "省份代码“32”与发证机构所在省份（31）不符",
+        ),
         ("S00003100012319400001", 4, datetime.date(2019, 6, 30), None, "这里是 21 位"),
         ("X000031000123194000001", 4, datetime.date(2019, 6, 30), None, "格式不符"),
         ("0831000010400123", 3, datetime.date(2008, 1, 1), None, "第 11 位的等级“4”"),
         ("0831000010400123", 4, datetime.date(2009, 1, 1), None, "年份“08”"),
     ],
 )
-def test_each_contradiction_is_refused_with_its_reason(formats, number, level, issued_on, issuer_province, reason):
+def test_each_contradiction_is_refused_with_its_reason(
+    formats, number, level, issued_on, issuer_province, reason
+):
     with pytest.raises(CertificateNumberError) as refused:
         check_number(number, formats=formats, level=levels()[level], issued_on=issued_on,
                      issuer_province=issuer_province)  # fmt: skip
@@ -83,7 +97,9 @@ def test_old_shanghai_numbers_are_checked_for_shape_only(formats):
 
 def test_a_principal_technician_number_is_for_that_level_only(formats):
     principal = Level.objects.get(code="principal")
-    assert check_number("YT00003100012323000001", formats=formats, level=principal).format.code == "principal_22"
+    assert (
+        check_number("YT00003100012323000001", formats=formats, level=principal).format.code == "principal_22"
+    )
     with pytest.raises(CertificateNumberError):
         check_number("YT00003100012323000001", formats=formats, level=levels()[1])
 

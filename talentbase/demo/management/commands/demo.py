@@ -21,4 +21,7 @@ class Command(BaseCommand):
             return
         logins = world.build_world(seed=seed, employers=employers)
         made = world.build_persons(count=persons, seed=seed)
-        self.stdout.write(self.style.SUCCESS(f"demo world ready: {len(logins)} logins, {made} persons"))
+        certificates = world.build_worker_certificates()
+        self.stdout.write(
+            self.style.SUCCESS(f"demo world ready: {len(logins)} logins, {made} persons, {certificates} certificates")
+        )
