@@ -7,4 +7,4 @@ class RegistryConfig(AppConfig):
     verbose_name = _("人才信息库")
 
     def ready(self):
-        from . import scopes, views  # noqa: F401  (registers scope rules and menu entries)
+        from . import level_views, scopes, views  # noqa: F401  (registers scope rules and menu entries)

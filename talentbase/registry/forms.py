@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from talentbase.catalog.models import District, Occupation, Sector
+from talentbase.catalog.models import District, Level, Occupation, Sector
 from talentbase.core import crypto
 from talentbase.core.forms import ScopedFilterSet, ScopedForm
 from talentbase.core.roles import Role
@@ -15,7 +15,7 @@ from talentbase.orgs.validators import normalise_credit_code
 
 from . import protection
 from .identity import IdType, normalise_id_number
-from .models import Education, Employment, Gender, Person, PersonStatus, TitleGrade
+from .models import Education, Employment, Gender, LevelEntry, Person, PersonStatus, TitleGrade
 from .search import AgeBand, age_band_condition, name_prefix_condition, persons_having
 
 
@@ -83,7 +83,8 @@ class PersonFilter(ScopedFilterSet):
     sixth to a half of all persons) are tested row by row as the list walks its pk or sort index, which
     fills a page after a few hundred rows (registry/search.py).
 
-    Levels come with the level history of a later issue; there is no level filter yet."""
+    The level is read from the level history (``LevelEntry``, confirmed entries covering today) by the same
+    subquery forms, over its (rank, occupation) index."""
 
     q = django_filters.CharFilter(label=_("姓名或拼音"), method="search_name",
                                   help_text=_("姓名开头、拼音或首字母，如“张三”“zhangs”“zs”"))  # fmt: skip
@@ -98,6 +99,10 @@ class PersonFilter(ScopedFilterSet):
     occupation = IdChoiceFilter(
         queryset=Occupation.objects.all(), label=_("职业"), method="filter_occupation"
     )
+    level = IdChoiceFilter(
+        queryset=Level.objects.exclude(code="apprentice"), label=_("技能等级（含以上）"), method="filter_level",
+        help_text=_("今天持有该等级或更高等级（已核实）；选了职业时指该职业"),
+    )  # fmt: skip
     age = django_filters.ChoiceFilter(choices=AgeBand.choices, label=_("年龄段"), method="filter_age")
     gender = django_filters.ChoiceFilter(choices=Gender.choices, label=_("性别"))
     status = django_filters.ChoiceFilter(choices=PersonStatus.choices, label=_("状态"))
@@ -160,6 +165,17 @@ class PersonFilter(ScopedFilterSet):
 
     def filter_occupation(self, queryset, name, value):
         return self._currently_employed(queryset, occupation=value)
+
+    def filter_level(self, queryset, name, value):
+        today = timezone.localdate()
+        entries = LevelEntry.objects.filter(
+            Q(valid_to__isnull=True) | Q(valid_to__gt=today), rank__gte=value.rank, valid_from__lte=today,
+            confirmed=True,
+        )  # fmt: skip
+        occupation = self.form.cleaned_data.get("occupation") if hasattr(self.form, "cleaned_data") else None
+        if occupation is not None:
+            entries = entries.filter(occupation=occupation)
+        return queryset.filter(persons_having(entries))
 
     def filter_age(self, queryset, name, value):
         sorted_by_birth_date = (self.data.get("sort") or "").lstrip("-") == "birth_date"

@@ -255,6 +255,8 @@ class LevelEntry(models.Model):
             # level_on for many persons: one occupation, then each person's entries in order of start.
             models.Index(fields=["occupation", "person", "valid_from"], name="registry_level_on_idx"),
             models.Index(fields=["person", "occupation", "valid_from"], name="registry_level_history_idx"),
+            # The person list's level filter: who holds this level or above, in any or one occupation.
+            models.Index(fields=["rank", "occupation"], name="registry_level_rank_idx"),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, views
+from . import import_views, level_views, views
 
 app_name = "registry"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.PersonListView.as_view(), name="person-list"),
     path("new/", views.PersonCreateView.as_view(), name="person-create"),
     path("me/", views.MyRecordView.as_view(), name="my-record"),
+    path("levels/", level_views.LevelReportView.as_view(), name="level-report"),
     path("<int:pk>/", views.PersonDetailView.as_view(), name="person-detail"),
     path("<int:pk>/edit/", views.PersonEditView.as_view(), name="person-edit"),
     path("<int:pk>/employments/", views.EmploymentAddView.as_view(), name="employment-add"),

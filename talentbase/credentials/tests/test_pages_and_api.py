@@ -268,3 +268,66 @@ def test_the_certificate_import_pages(personas, django_capture_on_commit_callbac
                                        created_by=batch.created_by, original_filename="x.xlsx", file_format="xlsx",
                                        state="previewed")  # fmt: skip
     assert client.post(reverse("credentials:import-cancel", args=[other.pk])).status_code == 302
+
+
+def test_the_level_report_counts_and_lists_the_persons_in_scope(personas):
+    worker, outsider = support.worker_person(personas), support.worker_person(personas, outsider=True)
+    support.record(personas, person=worker, level_code="level3", issued_on=D(2018, 1, 1))
+    support.record(personas, person=outsider, level_code="level4", issued_on=D(2019, 1, 1), outsider=True)
+    support.record(personas, role="employer", person=worker, level_code="level2", issued_on=D(2020, 1, 1),
+                   number=support.skill_number(year=2020, level_number=2))  # fmt: skip
+    url = reverse("registry:level-report")
+    query = {"occupation": support.occupation().pk, "on": "2021-01-01"}
+    city = personas.client("city").get(url, query)
+    assert city.status_code == 200
+    assert [(p.pk, lv.code) for p, lv in city.context["rows"]] == sorted(
+        [(worker.pk, "level3"), (outsider.pk, "level4")]
+    )
+    assert city.context["total"] == 2
+    declared = personas.client("city").get(url, {**query, "include_declared": "on"})
+    assert (worker.pk, "level2") in [(p.pk, lv.code) for p, lv in declared.context["rows"]]
+    before = personas.client("city").get(url, {**query, "on": "2018-06-01"})
+    assert [p.pk for p, _lv in before.context["rows"]] == [worker.pk]
+    employer = personas.client("employer").get(url, query)
+    assert [p.pk for p, _lv in employer.context["rows"]] == [worker.pk]  # its own employees only
+    export = personas.client("employer").get(url, {**query, "export": "xlsx"})
+    assert export.status_code == 200 and export["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert personas.client("worker").get(url, query).status_code == 403
+    assert personas.client("training").get(url, query).status_code == 403
+    assert personas.client("city").get(url).status_code == 200  # the empty form
+
+
+def test_the_level_report_pages_with_a_signed_cursor(personas, monkeypatch):
+    from talentbase.registry import level_views
+
+    monkeypatch.setattr(level_views, "PAGE_SIZE", 1)
+    worker, outsider = support.worker_person(personas), support.worker_person(personas, outsider=True)
+    support.record(personas, person=worker, level_code="level3", issued_on=D(2018, 1, 1))
+    support.record(personas, person=outsider, level_code="level4", issued_on=D(2019, 1, 1), outsider=True)
+    url = reverse("registry:level-report")
+    query = {"occupation": support.occupation().pk, "on": "2021-01-01"}
+    first = personas.client("city").get(url, query)
+    second = personas.client("city").get(url, {**query, "after": first.context["next_cursor"]})
+    pages = [p.pk for p, _lv in first.context["rows"]] + [p.pk for p, _lv in second.context["rows"]]
+    assert pages == sorted([worker.pk, outsider.pk]) and not second.context["next_cursor"]
+    forged = personas.client("city").get(url, {**query, "after": "1"})
+    assert [p.pk for p, _lv in forged.context["rows"]] == pages[:1]  # a forged cursor starts again
+
+
+def test_the_person_list_filters_by_confirmed_level(personas):
+    worker, outsider = support.worker_person(personas), support.worker_person(personas, outsider=True)
+    support.record(personas, person=worker, level_code="level3", issued_on=D(2018, 1, 1))
+    support.record(personas, person=outsider, level_code="level5", issued_on=D(2019, 1, 1), outsider=True)
+    support.record(personas, role="employer", person=worker, level_code="level1", issued_on=D(2020, 1, 1),
+                   number=support.skill_number(year=2020, level_number=1))  # fmt: skip
+    client = personas.client("city")
+
+    def listed(**filters):
+        response = client.get(reverse("registry:person-list"), filters)
+        return {obj.pk for obj, _cells in response.context["rows"]}
+
+    high = support.level("level3").pk
+    assert listed(level=high) == {worker.pk}
+    assert listed(level=support.level("level5").pk) >= {worker.pk, outsider.pk}
+    assert listed(level=support.level("level2").pk) == set()  # the 一级 is only declared
+    assert listed(level=high, occupation=support.occupation("5-02-03-01").pk) == set()
