@@ -194,6 +194,14 @@ OTP_TOTP_TOLERANCE = 1
 TALENTBASE_AUDIT_RETENTION_DAYS = env_int("TALENTBASE_AUDIT_RETENTION_DAYS", 365)
 TALENTBASE_AUDIT_MIN_RETENTION_DAYS = 184
 
+# --- Bulk imports.
+# A running import job whose batch has not moved for this long was left by a killed worker: `talentbase
+# reap_imports` starts it again (the jobs resume) or, after a few attempts, fails it.
+TALENTBASE_IMPORT_STALE_MINUTES = env_int("TALENTBASE_IMPORT_STALE_MINUTES", 10)
+# Days the uploaded files, staged rows and error reports of batches never committed are kept (and the error
+# reports of finished batches): `talentbase purge_imports` removes them after that.
+TALENTBASE_IMPORT_RETENTION_DAYS = env_int("TALENTBASE_IMPORT_RETENTION_DAYS", 7)
+
 # --- Security headers and cookies. Production defaults; TALENTBASE_DEV relaxes only what plain HTTP needs.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -83,6 +83,12 @@ class ImportBatch(models.Model):
     committed_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(_("完成时间"), null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # When the preview first read the registry: the commit re-checks what changed after it.
+    preview_started_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The preview staged the prepared rows (batches previewed before it did are validated again at commit).
+    rows_staged = models.BooleanField(default=False, editable=False)
+    # Times ``talentbase reap_imports`` restarted a job left running by a killed worker.
+    attempts = models.PositiveSmallIntegerField(default=0, editable=False)
 
     objects = ScopedQuerySet.as_manager()
 
@@ -139,11 +145,16 @@ class ImportRowError(models.Model):
 
 class ImportStagedRow(models.Model):
     """A validated row, prepared for writing (personal data already encrypted and hashed), staged in a
-    committed chunk while the import runs and deleted in the transaction that publishes it. A killed job
-    leaves these behind and nothing published; running the job again resumes after the last one."""
+    committed chunk by the preview and deleted in the transaction that publishes it (or by a cancel, a
+    failure or the retention purge). A killed job leaves these behind and nothing published; running the
+    job again resumes after the last one."""
 
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="staged_rows")
     row_number = models.PositiveIntegerField()
+    # The payload's action (create, update) and the importer's lookup key (an ID number's hash), outside
+    # the JSON so that the commit's re-check is one SQL join, without decoding every payload.
+    action = models.CharField(max_length=10, default="create")
+    lookup = models.CharField(max_length=100, blank=True, default="")
     # JSON as text: written and read back whole by the job, never queried inside (cheaper than jsonb).
     payload = models.TextField()
 

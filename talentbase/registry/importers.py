@@ -10,7 +10,6 @@ may change the person) or skipped, as the batch's mode says.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import unicodedata
 
@@ -22,11 +21,13 @@ from django.utils.translation import gettext_lazy as _
 from talentbase.core import crypto, scoping
 from talentbase.core.actor import Actor
 from talentbase.core.errors import DomainError
+from talentbase.core.import_models import ImportStagedRow
 from talentbase.core.imports import bulk
 from talentbase.core.imports.columns import Column, normalise_choice
 from talentbase.core.imports.machinery import (
     ACTION_KEY,
     CREATE,
+    LOOKUP_KEY,
     SKIP,
     UPDATE,
     Importer,
@@ -38,7 +39,6 @@ from talentbase.core.imports.values import CellValueError, parse_date
 from talentbase.core.roles import Role
 from talentbase.orgs.models import Organisation
 
-from .actions import _name_key_text
 from .identity import (
     IdErrorCode,
     IdNumberError,
@@ -53,7 +53,7 @@ from .identity import (
 )
 from .models import ID_NUMBER_CONTEXT, PHONE_CONTEXT, Education, Employment, Gender, Person, PersonStatus
 from .protection import id_number_hash, phone_hash
-from .search import index_names
+from .search import name_index_keys, person_name_keys, write_name_keys
 
 NAME = Column(
     "full_name", _("姓名"), required=True, example="张三",
@@ -155,9 +155,21 @@ def registered(hashes: list[str]) -> dict[str, int]:
         return dict(cursor.fetchall())
 
 
-@functools.lru_cache(maxsize=65536)
-def cached_name_keys(name: str) -> str:
-    return _name_key_text(name)
+NOT_CHANGEABLE = _("该人员已登记，且不在本单位的在职人员中，不能更新其信息")
+ALREADY_REGISTERED = _("该证件号码已登记；如需更新其信息，请选择“新增，并更新已有记录”或“新增，跳过已有记录”")
+
+
+class RawChoices(dict):
+    """Cell text as typed → code (None when unknown), memoised over a file: a roster repeats a handful of
+    texts (居民身份证, 男, 本科) 10^5 times, each normalised once."""
+
+    def __init__(self, lookup: dict):
+        super().__init__()
+        self.lookup = lookup
+
+    def __missing__(self, text: str):
+        code = self[text] = self.lookup.get(normalise_choice(text))
+        return code
 
 
 def _cell_error(column: Column, message) -> tuple[str, str]:
@@ -212,9 +224,9 @@ class PersonRosterImporter(Importer):
 
     def validate(self, rows, *, actor: Actor, mode: str, options: dict):
         today = today_in_china()
-        id_types = ID_TYPE.choice_lookup()
-        genders = GENDER.choice_lookup()
-        educations = EDUCATION.choice_lookup()
+        id_types = RawChoices(ID_TYPE.choice_lookup())
+        genders = RawChoices(GENDER.choice_lookup())
+        educations = RawChoices(EDUCATION.choice_lookup())
         first_row_of: dict[str, int] = {}
         iterator = iter(rows)
         while chunk := list(itertools.islice(iterator, self.chunk_size)):
@@ -269,12 +281,12 @@ class PersonRosterImporter(Importer):
             errors.append(_cell_error(NAME, _("姓名不能超过 50 个字")))
         id_type = IdType.RIC
         if type_text:
-            id_type = id_types.get(normalise_choice(type_text))
+            id_type = id_types[type_text]
             if id_type is None:
                 errors.append(_cell_error(ID_TYPE, _choice_problem(ID_TYPE, type_text)))
         gender = ""
         if gender_text:
-            gender = genders.get(normalise_choice(gender_text), "")
+            gender = genders[gender_text] or ""
             if not gender:
                 errors.append(_cell_error(GENDER, _("性别请填写“男”或“女”")))
         birth_date = start_date = None
@@ -288,7 +300,7 @@ class PersonRosterImporter(Importer):
             errors.append(_cell_error(START_DATE, problem.message))
         education = ""
         if education_text:
-            education = educations.get(normalise_choice(education_text), "")
+            education = educations[education_text] or ""
             if not education:
                 errors.append(_cell_error(EDUCATION, _choice_problem(EDUCATION, education_text)))
         phone = ""
@@ -363,40 +375,31 @@ class PersonRosterImporter(Importer):
                 payload[ACTION_KEY] = UPDATE
                 payload["person_id"] = person_id
             elif mode == UPDATE:
-                errors.append(
-                    _cell_error(ID_NUMBER, _("该人员已登记，且不在本单位的在职人员中，不能更新其信息"))
-                )
+                errors.append(_cell_error(ID_NUMBER, NOT_CHANGEABLE))
             else:
-                errors.append(
-                    _cell_error(
-                        ID_NUMBER,
-                        _(
-                            "该证件号码已登记；如需更新其信息，请选择“新增，并更新已有记录”或“新增，跳过已有记录”"
-                        ),
-                    )
-                )
+                errors.append(_cell_error(ID_NUMBER, ALREADY_REGISTERED))
 
-    # --- staging: what is kept between chunks holds no ID number or phone in clear
+    # --- staging, during the preview: what is kept holds no ID number or phone in clear, and everything the
+    # publication needs is computed here (encryption, hashes, masks, pinyin keys), outside its transaction
 
     def prepare(self, payloads: list[dict], *, actor: Actor, options: dict) -> list[dict]:
-        creates = [p for p in payloads if p[ACTION_KEY] == CREATE]
-        id_tokens = iter(crypto.encrypt_many([p["id_number"] for p in creates], context=ID_NUMBER_CONTEXT))
+        id_tokens = iter(crypto.encrypt_many(
+            [p["id_number"] for p in payloads if p[ACTION_KEY] == CREATE], context=ID_NUMBER_CONTEXT
+        ))  # fmt: skip
         phone_tokens = iter(
-            crypto.encrypt_many([p["phone"] or None for p in payloads], context=PHONE_CONTEXT)
+            crypto.encrypt_many([p["phone"] for p in payloads if p["phone"]], context=PHONE_CONTEXT)
         )
         prepared = []
         for payload in payloads:
             phone = payload["phone"]
-            phone_token = next(phone_tokens)
+            name_keys, search_keys = name_index_keys(payload["full_name"])
             row = {
-                ACTION_KEY: payload[ACTION_KEY],
-                "full_name": payload["full_name"],
-                "name_keys": cached_name_keys(payload["full_name"]),
+                ACTION_KEY: payload[ACTION_KEY], LOOKUP_KEY: payload["id_number_hash"],
+                "full_name": payload["full_name"], "name_keys": name_keys, "search_keys": search_keys,
                 "education": payload["education"],
-                "phone_encrypted": phone_token or "",
-                "phone_hash": phone_hash(phone) if phone else "",
+                "phone_encrypted": next(phone_tokens) if phone else "", "phone_hash": phone_hash(phone) if phone else "",
                 "phone_masked": mask_phone(phone) if phone else "",
-            }
+            }  # fmt: skip
             if payload[ACTION_KEY] == CREATE:
                 number = payload["id_number"]
                 row.update({
@@ -409,6 +412,55 @@ class PersonRosterImporter(Importer):
                 row["person_id"] = payload["person_id"]
             prepared.append(row)
         return prepared
+
+    # --- at commit: what changed in the registry since the preview
+
+    def recheck(self, batch, *, actor: Actor, since):
+        """One join of the staged rows with the registry on the ID number's hash: a person registered since
+        the preview (a create: refused, or skipped in skip mode), a person to update who changed after the
+        preview started or is gone, or is no longer the importer's to change (refused)."""
+        connection = bulk.connection_for(Person)
+        quote = connection.ops.quote_name
+        staged, persons = quote(ImportStagedRow._meta.db_table), quote(Person._meta.db_table)
+        sql = (
+            f"SELECT s.row_number, s.action, p.id, CASE WHEN p.updated_at > %s THEN 1 ELSE 0 END "  # noqa: S608
+            f"FROM {staged} s LEFT JOIN {persons} p ON p.id_number_hash = s.lookup "
+            f"WHERE s.batch_id = %s AND (p.id IS NOT NULL OR s.action = %s) ORDER BY s.row_number"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [connection.ops.adapt_datetimefield_value(since), batch.pk, UPDATE])
+            found = cursor.fetchall()
+        to_update: dict[int, int] = {}
+        for number, action, person_id, changed in found:
+            if action == CREATE:
+                if batch.mode == SKIP:
+                    yield Outcome(number, payload={ACTION_KEY: SKIP})
+                elif batch.mode == UPDATE:
+                    yield Outcome(number, errors=(_cell_error(ID_NUMBER, _(
+                        "该证件号码在预览后已被登记，本行未导入；如需更新其信息，请重新上传"
+                    )),))  # fmt: skip
+                else:
+                    yield Outcome(number, errors=(_cell_error(ID_NUMBER, ALREADY_REGISTERED),))
+            elif person_id is None or changed:
+                yield Outcome(number, errors=(_cell_error(ID_NUMBER, _(
+                    "该人员的信息在预览后已被修改或删除，本行未更新；请重新上传以重新校验"
+                )),))  # fmt: skip
+            else:
+                to_update[person_id] = number
+        ids = sorted(to_update)
+        may_change = scoping.may(actor, Person, "change")
+        for start in range(0, len(ids), WRITE_CHUNK):
+            chunk = ids[start : start + WRITE_CHUNK]
+            allowed = set()
+            if may_change:
+                allowed = set(
+                    scoping.visible_to(actor, Person, "change")
+                    .filter(pk__in=chunk)
+                    .values_list("pk", flat=True)
+                )
+            for pk in chunk:
+                if pk not in allowed:
+                    yield Outcome(to_update[pk], errors=(_cell_error(ID_NUMBER, NOT_CHANGEABLE),))
 
     # --- publication: inside the machinery's one transaction
 
@@ -464,7 +516,8 @@ class PersonRosterImporter(Importer):
         )
 
     def write_persons(self, payloads: list[dict], employer_id: int | None) -> list[int]:
-        """New persons, their name keys and their employment: COPY / executemany with ids handed out first."""
+        """New persons, their name keys and their employment: COPY / executemany with ids handed out first.
+        The keys are the payloads' ``search_keys`` (from ``prepare``), or computed here when absent."""
         if not payloads:
             return []
         from django.db import connection
@@ -477,7 +530,10 @@ class PersonRosterImporter(Importer):
              p["phone_masked"], p["education"], PersonStatus.ACTIVE, now, now)
             for pk, p in zip(ids, payloads, strict=True)
         ))  # fmt: skip
-        index_names(((pk, p["full_name"]) for pk, p in zip(ids, payloads, strict=True)), replace=False)
+        write_name_keys([
+            (pk, key) for pk, p in zip(ids, payloads, strict=True)
+            for key in (p["search_keys"] if "search_keys" in p else person_name_keys(p["full_name"]))
+        ])  # fmt: skip
         if employer_id is not None:
             bulk.insert_rows(Employment, EMPLOYMENT_COLUMNS, (
                 (pk, employer_id, p["position"], p["start_date"], "", now) for pk, p in zip(ids, payloads, strict=True)
@@ -512,5 +568,6 @@ class PersonRosterImporter(Importer):
                  p["person_id"])
                 for p in payloads
             ])  # fmt: skip
-        index_names([(p["person_id"], p["full_name"]) for p in payloads], replace=True)
+        write_name_keys([(p["person_id"], key) for p in payloads for key in p["search_keys"]],
+                        replace_for=[p["person_id"] for p in payloads])  # fmt: skip
         return len(payloads)

@@ -54,11 +54,27 @@ def search_key(text: str) -> str:
 @functools.lru_cache(maxsize=65536)
 def person_name_keys(full_name: str) -> tuple[str, ...]:
     """The keys of one name: its pinyin keys and the name itself, each cut to the key length."""
-    keys = {key[:KEY_LENGTH] for key in name_keys(full_name)}
+    return _index_keys(full_name, name_keys(full_name))
+
+
+def _index_keys(full_name: str, pinyin_keys: Iterable[str]) -> tuple[str, ...]:
+    keys = {key[:KEY_LENGTH] for key in pinyin_keys}
     own = search_key(full_name)
     if own:
         keys.add(own)
     return tuple(sorted(keys))
+
+
+NAME_KEYS_LENGTH = Person._meta.get_field("name_keys").max_length
+
+
+@functools.lru_cache(maxsize=65536)
+def name_index_keys(full_name: str) -> tuple[str, tuple[str, ...]]:
+    """The ``Person.name_keys`` text (as ``registry.actions`` writes it) and the ``PersonNameKey`` keys of
+    one name, from ONE pinyin pass (its readings cached per character): what a bulk writer prepares ahead
+    of its transaction, so that writing the index is only ``write_name_keys``."""
+    pinyin_keys = name_keys(full_name)
+    return " ".join(sorted(pinyin_keys))[:NAME_KEYS_LENGTH], _index_keys(full_name, pinyin_keys)
 
 
 def persons_having(rows: QuerySet, *, few: bool | None = None) -> Q:
@@ -140,34 +156,59 @@ def index_names(
     key_model=PersonNameKey,
     using: str | None = None,
 ) -> int:
-    """Write the keys of (person id, full name) pairs without going row by row through the ORM: COPY on
-    PostgreSQL, executemany elsewhere, ``WRITE_BATCH`` rows at a time. With ``replace`` the persons' old
-    keys go first; a caller that has just created the persons passes ``replace=False``.
+    """Write the keys of (person id, full name) pairs without going row by row through the ORM (see
+    ``write_name_keys``), ``WRITE_BATCH`` persons at a time. With ``replace`` the persons' old keys go
+    first; a caller that has just created the persons passes ``replace=False``.
 
-    The fast path for 10^5–10^6 new persons (the demo world, the benchmark, imports that hold the names):
-    keys come from ``person_name_keys``, whose pinyin is cached per character and per name.
+    The fast path for 10^5–10^6 new persons (the demo world, the benchmark): keys come from
+    ``person_name_keys``, whose pinyin is cached per character and per name. A writer that already holds
+    the keys (imports prepare them with ``name_index_keys``) calls ``write_name_keys`` directly.
     ``key_model`` and ``using`` let a migration pass its historical model and its database."""
+    alias = using or router.db_for_write(key_model)
+    written = 0
+    with transaction.atomic(using=alias):
+        for chunk in _batches(names, WRITE_BATCH):
+            rows = [(pk, key) for pk, full_name in chunk for key in person_name_keys(full_name or "")]
+            written += write_name_keys(
+                rows, replace_for=[pk for pk, _name in chunk] if replace else None, key_model=key_model,
+                using=alias,
+            )  # fmt: skip
+    return written
+
+
+def write_name_keys(
+    rows: Iterable[tuple[int, str]],
+    *,
+    replace_for: list[int] | None = None,
+    key_model=PersonNameKey,
+    using: str | None = None,
+) -> int:
+    """Write (person id, key) rows as they are, inside the caller's transaction: COPY on PostgreSQL, one
+    executemany on the driver's own cursor elsewhere (SQLite), no per-row Python beyond the driver's.
+    ``replace_for``: the persons whose old keys go first (in ``WRITE_BATCH`` slices)."""
     connection = connections[using or router.db_for_write(key_model)]
     table = connection.ops.quote_name(key_model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in ("person_id", "key"))
+    manager = key_model._default_manager.using(connection.alias)
+    for chunk in _batches(replace_for or (), WRITE_BATCH):
+        manager.filter(person_id__in=chunk).delete()
     written = 0
-    with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-        for chunk in _batches(names, WRITE_BATCH):
-            if replace:
-                key_model._default_manager.using(connection.alias).filter(
-                    person_id__in=[pk for pk, _name in chunk]
-                ).delete()
-            rows = [(pk, key) for pk, full_name in chunk for key in person_name_keys(full_name or "")]
-            if not rows:
-                continue
-            if connection.vendor == "postgresql":
-                # The psycopg 3 cursor under Django's wrapper; COPY is twice executemany (PERFORMANCE.md).
-                with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:  # noqa: S608 — names from _meta
-                    for row in rows:
-                        copy.write_row(row)
-            else:
-                cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES (%s, %s)", rows)  # noqa: S608
-            written += len(rows)
+    with connection.cursor() as cursor:
+        raw = cursor.cursor  # the driver's cursor under Django's wrapper
+        if connection.vendor == "postgresql":
+            # psycopg 3's COPY is twice executemany (PERFORMANCE.md).
+            with raw.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:  # noqa: S608 — names from _meta
+                for row in rows:
+                    copy.write_row(row)
+                    written += 1
+        elif connection.vendor == "sqlite":
+            rows = rows if isinstance(rows, list) else list(rows)
+            raw.executemany(f"INSERT INTO {table} ({columns}) VALUES (?, ?)", rows)  # noqa: S608
+            written = len(rows)
+        else:
+            rows = rows if isinstance(rows, list) else list(rows)
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES (%s, %s)", rows)  # noqa: S608
+            written = len(rows)
     return written
 
 

@@ -1,18 +1,31 @@
-"""The one way every bulk import runs (DESIGN.md §2): upload → a preview that validates every row against
-the file and the database → commit all or nothing, or only the valid rows → a background job that stages
-the rows in committed chunks and publishes them in one short transaction → the rows in error downloadable
-with their reason, ready to fix and upload again.
+"""The one way every bulk import runs (DESIGN.md §2): upload → a preview job that validates every row
+against the file and the database AND stages the valid rows, prepared for writing, in committed chunks →
+commit all or nothing, or only the valid rows → a commit job that re-checks the staged rows against what
+changed in the registry since the preview and publishes them in one short transaction → the rows in
+error downloadable with their reason, ready to fix and upload again.
 
 An app adds a kind of import with an :class:`Importer` subclass in its ``importers.py`` (found at start-up)
 decorated with :func:`register`: its ``columns``, ``validate`` (plain tuples in, one :class:`Outcome` per
-row out), ``prepare`` (what to stage: personal data already encrypted) and ``publish`` (the bulk write).
+row out), ``prepare`` (what to stage: personal data already encrypted, every per-row computation done),
+``recheck`` (the staged rows that changes since the preview refuse) and ``publish`` (the bulk write).
+
+The file is read and validated once, by the preview. Staged rows are valid rows only (creates and
+updates; skips are counted, not staged), so they serve both policies: "all" is refused at commit while
+any row is in error, "valid only" publishes them. The commit does not read the file again: the importer's
+``recheck`` (one SQL join over the staged rows) finds what may have changed since the preview started (an
+ID number registered meanwhile, a person to update changed or gone), and those rows become rows in error,
+in a new report (the file is read again only then, for their cells), or skips; with "all", any such row
+fails the batch. ``publish`` still refuses, inside its transaction, what was registered in between.
 
 Why staging: a long import must not hold the database's write lock (SQLite has one for the whole
 database), and a job killed half-way must leave nothing published. Each chunk of prepared rows is its
 own short committed transaction; publication reads them back and writes them, updates the batch and
-deletes them in ONE transaction. A killed job leaves staged rows and nothing else; running it again
-(``talentbase run_import BATCH_ID``) validates the file again and stages only the rows after the last
-staged one, so it is idempotent.
+deletes them in ONE transaction. A killed preview leaves staged rows and nothing else; running it again
+(``talentbase run_import --preview BATCH_ID``, or ``talentbase reap_imports``) validates the file again
+and stages only the rows after the last staged one (and those whose action changed). A killed commit
+leaves the staged rows; running it again re-checks and publishes. Cancelling, failing, or the retention
+purge (``talentbase purge_imports``) removes staged rows and files. Batches previewed before the preview
+staged (``rows_staged`` false) are validated and staged again by the commit job, as they were then.
 """
 
 from __future__ import annotations
@@ -31,6 +44,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
+from django.db.models import F
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import format_lazy
@@ -55,13 +69,17 @@ from .reading import Table, detect_format, open_table
 logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 2000
-# Test hook: the import job exits abruptly (as if killed) once this many rows are staged.
+# Test hooks: a job exits abruptly (as if killed) once this many rows are staged (the preview), or inside
+# the publishing transaction once the importer has written (the commit).
 CRASH_AFTER_ENV = "TALENTBASE_IMPORT_CRASH_AFTER"
+CRASH_PUBLISH_ENV = "TALENTBASE_IMPORT_CRASH_IN_PUBLISH"
 IMPORT_DIR = "imports"
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 CREATE, UPDATE, SKIP = "create", "update", "skip"
 ACTION_KEY = "_action"
+# A prepared payload's ``_lookup`` is staged beside it (not in the JSON), for ``Importer.recheck`` to join on.
+LOOKUP_KEY = "_lookup"
 
 IMPORT_VERB = "import"
 UPLOAD_VERB = "import_upload"
@@ -125,8 +143,17 @@ class Importer:
         raise NotImplementedError
 
     def prepare(self, payloads: list[dict], *, actor: Actor, options: dict) -> list[dict]:
-        """Turn a chunk of valid payloads into what is staged (JSON): encrypt personal data here."""
+        """Turn a chunk of valid payloads into what is staged (JSON): encrypt personal data here, and do
+        every per-row computation the publication needs, since it runs during the preview, outside the
+        publishing transaction. A ``_lookup`` key (e.g. an ID number's hash) is staged for ``recheck``."""
         return payloads
+
+    def recheck(self, batch: ImportBatch, *, actor: Actor, since) -> Iterable[Outcome]:
+        """At commit, before publishing, without reading the file: the staged rows that what changed in
+        the database since ``since`` (the preview's start) now refuses (an outcome with errors) or turns
+        into a skip (an outcome whose payload's ``_action`` is ``skip``). Staged rows can be read from
+        ``ImportStagedRow`` (``action``, ``lookup``) in SQL. Default: nothing changes a staged row."""
+        return ()
 
     def publish(self, batch: ImportBatch, rows: Iterator[tuple[int, dict]], *, actor: Actor) -> PublishResult:
         """Write the staged rows (row number, prepared payload) in bulk, inside the caller's transaction.
@@ -342,6 +369,7 @@ def _enqueue(name: str, batch_id: int) -> None:
 
 def _set_state(batch: ImportBatch, sources: Iterable[str], target: str, **values) -> bool:
     """Move the batch if it is in one of ``sources`` (a conditional update: one winner)."""
+    values.setdefault("updated_at", timezone.now())  # update() skips auto_now; the reaper reads it
     moved = ImportBatch.objects.filter(pk=batch.pk, state__in=list(sources)).update(state=target, **values)
     if moved:
         batch.refresh_from_db()
@@ -359,15 +387,22 @@ def _fail(batch: ImportBatch, message, sources=(ImportState.VALIDATING, ImportSt
 
 
 def run_preview(batch_id: int) -> None:
-    """Validate every row against the file and the database; record the errors and the report."""
+    """Validate every row against the file and the database, record the errors and the report, and stage
+    the valid rows prepared for writing, in committed chunks. Safe to run again after a crash: the pass
+    is made again and staging resumes after the last staged row."""
     batch = ImportBatch.objects.filter(pk=batch_id).first()
     if batch is None or not _set_state(batch, [ImportState.UPLOADED, ImportState.VALIDATING], ImportState.VALIDATING,
                                        progress=0):  # fmt: skip
         return
+    # The first run's start: rows it staged were checked against the registry as it was then.
+    ImportBatch.objects.filter(pk=batch.pk, preview_started_at__isnull=True).update(
+        preview_started_at=timezone.now()
+    )
+    batch.refresh_from_db()
     with translation.override(batch.options.get("language") or settings.LANGUAGE_CODE):
         try:
             actor = actor_from_snapshot(batch.actor_snapshot)
-            result = ImportRun(batch, actor, stage=False).run()
+            result = ImportRun(batch, actor, running_state=ImportState.VALIDATING).run()
         except DomainError as error:
             _fail(batch, error.message)
             return
@@ -378,27 +413,35 @@ def run_preview(batch_id: int) -> None:
         if result.cancelled:
             return
         _set_state(batch, [ImportState.VALIDATING], ImportState.PREVIEWED, previewed_at=timezone.now(),
-                   **result.counts())  # fmt: skip
+                   rows_staged=True, **result.counts())  # fmt: skip
 
 
 def run_import(batch_id: int) -> None:
-    """Stage the valid rows chunk by chunk, then publish them all in one transaction. Safe to run again
-    after a crash: nothing was published, and staging resumes after the last staged row."""
+    """Publish a committed batch: re-check the staged rows against what changed in the registry since the
+    preview (without reading the file), then publish them all in one transaction. Safe to run again after
+    a crash: nothing was published, and the re-check finds only what it has not taken out yet."""
     batch = ImportBatch.objects.filter(pk=batch_id).first()
     if batch is None or batch.state != ImportState.COMMITTING:
         return  # done, cancelled or failed: nothing to do (a re-run after success is a no-op)
     with translation.override(batch.options.get("language") or settings.LANGUAGE_CODE):
         try:
             actor = actor_from_snapshot(batch.actor_snapshot)
-            result = ImportRun(batch, actor, stage=True).run()
-            if result.cancelled:
+            if batch.rows_staged:
+                _recheck(batch, actor)
+            else:
+                # Previewed before the preview staged its rows: validate the file again and stage them now.
+                result = ImportRun(batch, actor, running_state=ImportState.COMMITTING).run()
+                if result.cancelled:
+                    return
+                ImportBatch.objects.filter(pk=batch.pk).update(**result.counts())
+                batch.refresh_from_db()
+            if batch.state != ImportState.COMMITTING:
                 return
-            ImportBatch.objects.filter(pk=batch.pk).update(**result.counts())
-            if batch.policy == ImportPolicy.ALL and result.error_rows:
+            if batch.policy == ImportPolicy.ALL and batch.error_rows:
                 _fail(batch, format_lazy(_("校验发现 {count} 行错误，未导入任何数据；请下载错误报告修正后重新上传"),
-                                         count=result.error_rows))  # fmt: skip
+                                         count=batch.error_rows))  # fmt: skip
                 return
-            _publish(batch, actor, result)
+            _publish(batch, actor)
         except DomainError as error:
             _fail(batch, error.message)
         except Exception:
@@ -407,21 +450,122 @@ def run_import(batch_id: int) -> None:
             raise
 
 
-def _publish(batch: ImportBatch, actor: Actor, result: RunResult) -> None:
+def _recheck(batch: ImportBatch, actor: Actor) -> None:
+    """Before publishing: the staged rows that the registry's changes since the preview now refuse become
+    rows in error (recorded, in a new report) and those it turns into skips are counted as such; both are
+    taken out of the staged rows. Nothing to do, the usual case, costs the importer's one query."""
     importer = get_importer(batch.kind)
+    since = batch.preview_started_at or batch.created_at
+    refused: dict[int, list[tuple[str, str]]] = {}
+    skipped: set[int] = set()
+    for outcome in importer.recheck(batch, actor=actor, since=since):
+        if outcome.errors:
+            refused.setdefault(outcome.row_number, []).extend((str(c), str(m)) for c, m in outcome.errors)
+        elif (outcome.payload or {}).get(ACTION_KEY) == SKIP:
+            skipped.add(outcome.row_number)
+    skipped -= set(refused)
+    if not refused and not skipped:
+        return
+    numbers = sorted(set(refused) | skipped)
+    actions: dict[int, str] = {}
+    for start in range(0, len(numbers), 500):
+        actions.update(
+            ImportStagedRow.objects.filter(batch_id=batch.pk, row_number__in=numbers[start : start + 500])
+            .values_list("row_number", "action")
+        )  # fmt: skip
+    refused = {number: errors for number, errors in refused.items() if number in actions}
+    skipped = {number for number in skipped if number in actions}
+    report = ""
+    if refused:
+        errors: dict[int, list[tuple[str, str]]] = {}
+        for number, column, message in (
+            ImportRowError.objects.filter(batch_id=batch.pk)
+            .order_by("row_number", "pk")
+            .values_list("row_number", "column", "message")
+        ):
+            errors.setdefault(number, []).append((column, message))
+        for number, row_errors in refused.items():
+            errors.setdefault(number, []).extend(row_errors)
+        report = _write_error_report(batch, errors, _read_cells(batch, set(errors)))
+    dropped = {CREATE: 0, UPDATE: 0}
+    for number in actions:
+        dropped[actions[number]] = dropped.get(actions[number], 0) + 1
+    with transaction.atomic():
+        still = (
+            ImportBatch.objects.select_for_update().filter(pk=batch.pk, state=ImportState.COMMITTING).first()
+        )
+        if still is None:
+            transaction.on_commit(lambda: _remove(report))
+            return
+        for start in range(0, len(numbers), 500):
+            ImportStagedRow.objects.filter(
+                batch_id=batch.pk, row_number__in=numbers[start : start + 500]
+            ).delete()
+        bulk.insert_rows(ImportRowError, ["batch_id", "row_number", "column", "message"], (
+            (batch.pk, number, column[:100], message[:500])
+            for number in sorted(refused) for column, message in refused[number]
+        ))  # fmt: skip
+        values = {
+            "valid_rows": F("valid_rows") - len(refused), "error_rows": F("error_rows") + len(refused),
+            "skip_rows": F("skip_rows") + len(skipped),
+            "create_rows": F("create_rows") - dropped.get(CREATE, 0),
+            "update_rows": F("update_rows") - dropped.get(UPDATE, 0), "updated_at": timezone.now(),
+        }  # fmt: skip
+        if report:
+            values["error_report"] = report
+            old = still.error_report
+            transaction.on_commit(lambda: _remove(old))
+        ImportBatch.objects.filter(pk=batch.pk).update(**values)
+    batch.refresh_from_db()
+
+
+def _read_cells(batch: ImportBatch, numbers: set[int]) -> dict[int, list[str]]:
+    """The cells of some rows as read from the stored file (for an error report), reading no further than
+    the last of them."""
+    if not numbers or not batch.stored_file:
+        return {}
+    importer = get_importer(batch.kind)
+    table = open_table(read_private(batch.stored_file), batch.file_format, importer.columns)
+    cells: dict[int, list[str]] = {}
+    last = max(numbers)
+    for number, row in table.records():
+        if number in numbers:
+            cells[number] = row
+        if number >= last:
+            break
+    return cells
+
+
+def _write_error_report(batch: ImportBatch, errors: dict, cells: dict) -> str:
+    """Write the rows in error with their reasons as a new private file; its path (the caller records it)."""
+    from .reports import error_report_bytes
+
+    content = error_report_bytes(
+        batch.headers, ((number, cells.get(number, []), errors[number]) for number in sorted(errors))
+    )
+    relative = _new_path(batch, "-errors.xlsx")
+    write_private(relative, content)
+    return relative
+
+
+def _publish(batch: ImportBatch, actor: Actor) -> None:
+    importer = get_importer(batch.kind)
+    crash = bool(os.environ.get(CRASH_PUBLISH_ENV))
     with transaction.atomic():
         locked = ImportBatch.objects.select_for_update().filter(pk=batch.pk).first()
         if locked is None or locked.state != ImportState.COMMITTING:
             return
         published = importer.publish(locked, staged_rows(batch.pk), actor=actor)
+        if crash:
+            os._exit(137)  # the test of a job killed while publishing: the transaction never commits
         ImportStagedRow.objects.filter(batch_id=batch.pk).delete()
         counts = {"created": published.created, "updated": published.updated,
-                  "skipped": published.skipped + result.skip_rows, "errors": result.error_rows}  # fmt: skip
+                  "skipped": published.skipped + locked.skip_rows, "errors": locked.error_rows}  # fmt: skip
         audit.record_audit(actor=actor, verb=IMPORT_VERB, obj=locked,
                            changes={"kind": batch.kind, **counts})  # fmt: skip
         ImportBatch.objects.filter(pk=batch.pk).update(
             state=ImportState.DONE, written_rows=published.created + published.updated,
-            progress=locked.total_rows, finished_at=timezone.now(), stored_file="",
+            progress=locked.total_rows, finished_at=timezone.now(), updated_at=timezone.now(), stored_file="",
         )  # fmt: skip
         stored = locked.stored_file
         transaction.on_commit(lambda: _remove(stored))
@@ -433,12 +577,13 @@ def staged_rows(batch_id: int) -> Iterator[tuple[int, dict]]:
     tuples: no model instances for 10^5 rows."""
     connection = bulk.connection_for(ImportStagedRow)
     table = connection.ops.quote_name(ImportStagedRow._meta.db_table)
+    decode = json.JSONDecoder().decode
     with connection.chunked_cursor() as cursor:
         cursor.execute(f"SELECT row_number, payload FROM {table} WHERE batch_id = %s ORDER BY row_number",  # noqa: S608
                        [batch_id])  # fmt: skip
         while rows := cursor.fetchmany(CHUNK_SIZE):
             for number, payload in rows:
-                yield number, json.loads(payload)
+                yield number, decode(payload)
 
 
 @dataclass
@@ -472,16 +617,24 @@ class _CancelledError(Exception):
     pass
 
 
-class ImportRun:
-    """One pass over the file: validate every row, record the errors and write the error report; with
-    ``stage``, also stage the valid rows in committed chunks, reporting progress on the batch."""
+# Staged payloads: compact JSON, one encoder for all (dates and decimals as DjangoJSONEncoder writes them).
+_PAYLOAD_ENCODER = DjangoJSONEncoder(ensure_ascii=False, separators=(",", ":"))
+STAGED_COLUMNS = ["batch_id", "row_number", "action", "lookup", "payload"]
 
-    def __init__(self, batch: ImportBatch, actor: Actor, *, stage: bool):
+
+class ImportRun:
+    """One pass over the file: validate every row, record the errors, write the error report and stage
+    the valid rows (prepared: personal data encrypted) in committed chunks, reporting progress on the
+    batch while it is in ``running_state`` (it stops when the batch leaves it: cancelled).
+
+    Run again after a crash, it resumes: rows up to the last staged one are staged again only when their
+    action changed (a person registered meanwhile), and staged rows now refused are taken out."""
+
+    def __init__(self, batch: ImportBatch, actor: Actor, *, running_state: str):
         self.batch = batch
         self.actor = actor
-        self.stage = stage
         self.importer = get_importer(batch.kind)
-        self.running_state = ImportState.COMMITTING if stage else ImportState.VALIDATING
+        self.running_state = running_state
         self.errors: dict[int, list[tuple[str, str]]] = {}
         self.error_cells: dict[int, list[str]] = {}
         self.actions: dict[int, str] = {}
@@ -490,11 +643,12 @@ class ImportRun:
         self.fed = 0
         self.since_flush = 0
         self.staged = 0
-        self.crash_after = int(os.environ.get(CRASH_AFTER_ENV) or 0) if stage else 0
-        self.staged_upto = 0
-        if stage:
-            last = ImportStagedRow.objects.filter(batch_id=batch.pk).order_by("-row_number").first()
-            self.staged_upto = last.row_number if last else 0
+        self.crash_after = int(os.environ.get(CRASH_AFTER_ENV) or 0)
+        # What a crashed run staged: {row number: action}.
+        self.staged_actions: dict[int, str] = dict(
+            ImportStagedRow.objects.filter(batch_id=batch.pk).values_list("row_number", "action")
+        )
+        self.staged_upto = max(self.staged_actions, default=0)
 
     # -- the pass
 
@@ -516,8 +670,7 @@ class ImportRun:
             self._flush()
         except _CancelledError:
             return RunResult(cancelled=True)
-        if self.stage:
-            self._unstage_refused()
+        self._unstage_refused()
         self._fetch_missing_cells()
         self._save_errors()
         self._write_report()
@@ -542,15 +695,12 @@ class ImportRun:
             if cells is not None:
                 self.error_cells[number] = cells
             self.actions.pop(number, None)
-            self.since_flush += 1
-            if self.since_flush >= self.importer.chunk_size:
-                self._flush()
-            return
-        payload = outcome.payload or {}
-        action = payload.get(ACTION_KEY, CREATE)
-        self.actions[number] = action
-        if self.stage and action != SKIP and number > self.staged_upto:
-            self.buffer.append((number, payload))
+        else:
+            payload = outcome.payload or {}
+            action = payload.get(ACTION_KEY, CREATE)
+            self.actions[number] = action
+            if action != SKIP and (number > self.staged_upto or self.staged_actions.get(number) != action):
+                self.buffer.append((number, payload))
         self.since_flush += 1
         if self.since_flush >= self.importer.chunk_size:
             self._flush()
@@ -564,10 +714,14 @@ class ImportRun:
         if chunk:
             payloads = self.importer.prepare([payload for _n, payload in chunk], actor=self.actor,
                                              options=self.batch.options)  # fmt: skip
-            prepared = [
-                (self.batch.pk, number, json.dumps(payload, cls=DjangoJSONEncoder, ensure_ascii=False))
-                for (number, _p), payload in zip(chunk, payloads, strict=True)
-            ]
+            encode = _PAYLOAD_ENCODER.encode
+            for (number, _p), payload in zip(chunk, payloads, strict=True):
+                lookup = payload.pop(LOOKUP_KEY, "")
+                prepared.append(
+                    (self.batch.pk, number, payload.get(ACTION_KEY, CREATE), lookup, encode(payload))
+                )
+        # Rows a crashed run staged with another action: replaced.
+        replaced = [number for number, _p in chunk if number in self.staged_actions]
         with transaction.atomic():
             # Rows whose outcome is known; the validator may be reading ahead.
             done = self.fed - len(self.pending_cells)
@@ -576,8 +730,12 @@ class ImportRun:
             )
             if not still:
                 raise _CancelledError
+            if replaced:
+                ImportStagedRow.objects.filter(batch_id=self.batch.pk, row_number__in=replaced).delete()
             if prepared:
-                bulk.insert_rows(ImportStagedRow, ["batch_id", "row_number", "payload"], prepared)
+                bulk.insert_rows(ImportStagedRow, STAGED_COLUMNS, prepared)
+        for number in replaced:
+            del self.staged_actions[number]
         self.staged += len(prepared)
         if self.crash_after and self.staged >= self.crash_after and prepared:
             os._exit(137)  # the test of a killed job: no cleanup, no rollback of committed chunks
@@ -591,7 +749,7 @@ class ImportRun:
         if last is None:
             return
         refused = [n for n in self.errors if n <= last.row_number]
-        refused += [n for n, action in self.actions.items() if action == SKIP and n <= self.staged_upto]
+        refused += [n for n in self.staged_actions if self.actions.get(n) == SKIP]
         refused.sort()
         for start in range(0, len(refused), 500):
             with transaction.atomic():
@@ -603,17 +761,7 @@ class ImportRun:
         """Rows found in error after they were read (the first of two duplicates) are read again for the
         report; only when there are such rows."""
         missing = {number for number in self.errors if number not in self.error_cells}
-        if not missing:
-            return
-        table = open_table(
-            read_private(self.batch.stored_file), self.batch.file_format, self.importer.columns
-        )
-        last = max(missing)
-        for number, cells in table.records():
-            if number in missing:
-                self.error_cells[number] = cells
-            if number >= last:
-                break
+        self.error_cells.update(_read_cells(self.batch, missing))
 
     def _save_errors(self) -> None:
         rows = (
@@ -626,22 +774,12 @@ class ImportRun:
             bulk.insert_rows(ImportRowError, ["batch_id", "row_number", "column", "message"], rows)
 
     def _write_report(self) -> None:
-        from .reports import error_report_bytes
-
         old = self.batch.error_report
         if not self.errors:
             ImportBatch.objects.filter(pk=self.batch.pk).update(error_report="")
             _remove(old)
             return
-        content = error_report_bytes(
-            self.batch.headers,
-            (
-                (number, self.error_cells.get(number, []), self.errors[number])
-                for number in sorted(self.errors)
-            ),
-        )
-        relative = _new_path(self.batch, "-errors.xlsx")
-        write_private(relative, content)
+        relative = _write_error_report(self.batch, self.errors, self.error_cells)
         ImportBatch.objects.filter(pk=self.batch.pk).update(error_report=relative)
         self.batch.error_report = relative
         _remove(old)

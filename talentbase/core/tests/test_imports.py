@@ -28,7 +28,7 @@ from talentbase.core.imports.reading import (
 )
 from talentbase.core.imports.reports import error_report_bytes, template_bytes
 from talentbase.core.imports.values import CellValueError, parse_date
-from talentbase.core.models import Decision
+from talentbase.core.models import AuditEvent, Decision
 from talentbase.core.roles import Role
 from talentbase.core.tests.imports_support import (
     FIXTURES,
@@ -72,6 +72,15 @@ class NoteImporter(machinery.Importer):
 
     def prepare(self, payloads, *, actor, options):
         return [{**payload, "note": payload["note"].upper()} for payload in payloads]
+
+    def recheck(self, batch, *, actor, since):
+        """``refuse_at_commit`` / ``skip_at_commit`` in the options: codes that "changed since the preview"."""
+        refuse, skip = batch.options.get("refuse_at_commit", []), batch.options.get("skip_at_commit", [])
+        for number, payload in machinery.staged_rows(batch.pk):
+            if payload["code"] in refuse:
+                yield machinery.Outcome(number, errors=(("编号", "预览后已被占用"),))
+            elif payload["code"] in skip:
+                yield machinery.Outcome(number, payload={machinery.ACTION_KEY: machinery.SKIP})
 
     def publish(self, batch, rows, *, actor):
         fail_after = batch.options.get("fail_after")
@@ -247,26 +256,52 @@ def test_coded_columns_accept_labels_codes_and_aliases():
 @pytest.mark.django_db
 @pytest.mark.usefixtures("import_settings")
 class TestTheJob:
-    def test_rows_are_staged_in_committed_chunks_with_progress_then_published_at_once(
+    def test_the_preview_stages_rows_in_committed_chunks_with_progress_and_the_commit_publishes_at_once(
         self, personas, django_capture_on_commit_callbacks, tmp_path, monkeypatch
     ):
         actor = personas.actor("employer")
         rows = [[str(n), f"note {n}"] for n in range(10)]
-        batch = upload(django_capture_on_commit_callbacks, actor, notes_file(tmp_path, rows), kind=KIND)
-        assert (batch.total_rows, batch.valid_rows, batch.error_rows) == (10, 10, 0)
         seen = []
         flush = machinery.ImportRun._flush
 
         def watch(run):
             flush(run)
-            seen.append((ImportStagedRow.objects.filter(batch=batch).count(), published().count()))
+            batch = ImportBatch.objects.get(pk=run.batch.pk)
+            seen.append(
+                (batch.state, ImportStagedRow.objects.filter(batch=batch).count(), published().count())
+            )
 
         monkeypatch.setattr(machinery.ImportRun, "_flush", watch)
+        batch = upload(django_capture_on_commit_callbacks, actor, notes_file(tmp_path, rows), kind=KIND)
+        assert (batch.total_rows, batch.valid_rows, batch.error_rows) == (10, 10, 0)
+        # Chunks of 3, each committed with its progress while the preview runs; nothing published.
+        assert seen[:3] == [("validating", 3, 0), ("validating", 6, 0), ("validating", 9, 0)]
+        assert batch.rows_staged and ImportStagedRow.objects.filter(batch=batch).count() == 10
         batch = commit(django_capture_on_commit_callbacks, actor, batch, "all")
         assert batch.state == "done" and batch.written_rows == 10 and batch.progress == 10
-        assert seen[:3] == [(3, 0), (6, 0), (9, 0)]  # chunks of 3, nothing published meanwhile
+        assert len(seen) == 4  # the commit staged nothing
         assert sorted(published().values_list("comment", flat=True)) == sorted(f"NOTE {n}" for n in range(10))
         assert not ImportStagedRow.objects.filter(batch=batch).exists()
+
+    def test_the_commit_publishes_the_staged_rows_without_reading_or_validating_the_file(
+        self, personas, django_capture_on_commit_callbacks, tmp_path, monkeypatch
+    ):
+        actor = personas.actor("employer")
+        batch = upload(django_capture_on_commit_callbacks, actor, notes_file(tmp_path, [[str(n), "x"] for n in range(5)]),
+                       kind=KIND)  # fmt: skip
+        # The stored copy changed (it now has an error) and validating would break: neither is looked at.
+        machinery.write_private(
+            batch.stored_file, notes_file(tmp_path, [["bad", ""]], name="changed.xlsx").read_bytes()
+        )
+
+        def refuse(*args, **kwargs):
+            raise AssertionError("the commit validated the file again")
+
+        monkeypatch.setattr(NoteImporter, "validate", refuse)
+        monkeypatch.setattr(machinery, "open_table", refuse)
+        batch = commit(django_capture_on_commit_callbacks, actor, batch, "all")
+        assert batch.state == "done", batch.message
+        assert sorted(published().values_list("object_id", flat=True)) == ["0", "1", "2", "3", "4"]
 
     def test_a_failure_while_publishing_leaves_nothing_behind(
         self, personas, django_capture_on_commit_callbacks, tmp_path
@@ -300,41 +335,52 @@ class TestTheJob:
             ["1", "again"],
         ]
 
-    def test_a_cancelled_job_stops_at_its_next_chunk_and_publishes_nothing(
+    def test_a_cancelled_preview_stops_at_its_next_chunk_and_leaves_nothing_staged(
         self, personas, django_capture_on_commit_callbacks, tmp_path, monkeypatch
     ):
         actor = personas.actor("employer")
-        batch = upload(django_capture_on_commit_callbacks, actor, notes_file(tmp_path, [[str(n), ""] for n in range(9)]),
-                       kind=KIND)  # fmt: skip
         flush = machinery.ImportRun._flush
 
         def cancel_after_first(run):
             flush(run)
-            ImportBatch.objects.filter(pk=batch.pk).update(state="cancelled")
+            with django_capture_on_commit_callbacks(execute=True):
+                machinery.cancel(actor=actor, batch=run.batch)
 
         monkeypatch.setattr(machinery.ImportRun, "_flush", cancel_after_first)
-        batch = commit(django_capture_on_commit_callbacks, actor, batch, "all")
+        batch = upload(django_capture_on_commit_callbacks, actor, notes_file(tmp_path, [[str(n), ""] for n in range(9)]),
+                       kind=KIND)  # fmt: skip
         assert batch.state == "cancelled"
+        assert not ImportStagedRow.objects.filter(batch=batch).exists()
         assert not published().exists()
 
-    def test_a_crashed_job_run_again_resumes_after_its_last_staged_row(
+    def test_cancelling_a_previewed_batch_removes_its_staged_rows(
+        self, personas, django_capture_on_commit_callbacks, tmp_path
+    ):
+        actor = personas.actor("employer")
+        batch = upload(
+            django_capture_on_commit_callbacks, actor, notes_file(tmp_path, [["1", ""], ["2", ""]]), kind=KIND
+        )
+        assert ImportStagedRow.objects.filter(batch=batch).count() == 2
+        with django_capture_on_commit_callbacks(execute=True):
+            machinery.cancel(actor=actor, batch=batch)
+        assert not ImportStagedRow.objects.filter(batch=batch).exists()
+
+    def test_a_crashed_preview_run_again_resumes_after_its_last_staged_row(
         self, personas, django_capture_on_commit_callbacks, tmp_path
     ):
         """As if killed after the first chunk: its staged rows stay, and the next run stages only the rest."""
         actor = personas.actor("employer")
         batch = upload(django_capture_on_commit_callbacks, actor, notes_file(tmp_path, [[str(n), "x"] for n in range(7)]),
                        kind=KIND)  # fmt: skip
-        ImportBatch.objects.filter(pk=batch.pk).update(state="committing", committed_by=actor.user)
-        ImportStagedRow.objects.bulk_create(
-            ImportStagedRow(
-                batch=batch,
-                row_number=n,
-                payload=json.dumps({"code": str(n - 2), "note": "FROM THE FIRST RUN"}),
-            )
-            for n in (2, 3, 4)
-        )
-        machinery.run_import(batch.pk)
+        ImportStagedRow.objects.filter(batch=batch, row_number__gt=4).delete()
+        for row in ImportStagedRow.objects.filter(batch=batch):
+            row.payload = json.dumps({"code": str(row.row_number - 2), "note": "FROM THE FIRST RUN"})
+            row.save()
+        ImportBatch.objects.filter(pk=batch.pk).update(state="validating", rows_staged=False)
+        machinery.run_preview(batch.pk)
         batch.refresh_from_db()
+        assert (batch.state, batch.valid_rows, batch.rows_staged) == ("previewed", 7, True)
+        batch = commit(django_capture_on_commit_callbacks, actor, batch, "all")
         assert batch.state == "done"
         notes = dict(published().values_list("object_id", "comment"))
         assert notes == {"0": "FROM THE FIRST RUN", "1": "FROM THE FIRST RUN", "2": "FROM THE FIRST RUN",
@@ -342,12 +388,67 @@ class TestTheJob:
         machinery.run_import(batch.pk)
         assert published().count() == 7
 
-    def test_all_or_nothing_with_an_error_found_by_the_job_fails_and_stages_nothing(
+    def test_a_resumed_preview_takes_out_a_staged_row_that_is_now_in_error(
+        self, personas, django_capture_on_commit_callbacks, tmp_path
+    ):
+        actor = personas.actor("employer")
+        path = notes_file(tmp_path, [["1", ""], ["2", ""], ["3", ""]])
+        batch = upload(django_capture_on_commit_callbacks, actor, path, kind=KIND)
+        # The crashed run staged rows 2-4; the file now repeats row 2's code on row 4 (as if read differently).
+        machinery.write_private(batch.stored_file,
+                                notes_file(tmp_path, [["1", ""], ["2", ""], ["1", ""]], name="v2.xlsx").read_bytes())  # fmt: skip
+        ImportBatch.objects.filter(pk=batch.pk).update(state="validating")
+        machinery.run_preview(batch.pk)
+        batch.refresh_from_db()
+        assert (batch.valid_rows, batch.error_rows) == (1, 2)
+        assert set(ImportStagedRow.objects.filter(batch=batch).values_list("row_number", flat=True)) == {3}
+
+    def test_rows_refused_by_the_recheck_at_commit_are_errors_in_a_new_report_and_the_rest_is_published(
+        self, personas, django_capture_on_commit_callbacks, tmp_path
+    ):
+        actor = personas.actor("employer")
+        rows = [["1", "a"], ["x", "bad"], ["3", "c"], ["4", "d"], ["5", "e"]]
+        batch = upload(django_capture_on_commit_callbacks, actor, notes_file(tmp_path, rows), kind=KIND,
+                       policy="valid_only", options={"refuse_at_commit": ["4"], "skip_at_commit": ["5"]})  # fmt: skip
+        assert (batch.valid_rows, batch.error_rows, batch.create_rows) == (4, 1, 4)
+        first_report = batch.error_report
+        batch = commit(django_capture_on_commit_callbacks, actor, batch)
+        assert batch.state == "done", batch.message
+        assert sorted(published().values_list("object_id", flat=True)) == ["1", "3"]
+        assert (batch.valid_rows, batch.error_rows, batch.create_rows, batch.skip_rows) == (3, 2, 2, 1)
+        assert row_errors(batch) == {3: [("编号", "编号应为数字")], 5: [("编号", "预览后已被占用")]}
+        assert batch.error_report != first_report and not machinery.media_path(first_report).exists()
+        report = CalamineWorkbook.from_filelike(io.BytesIO(machinery.read_private(batch.error_report)))
+        assert [row[:2] for row in itertools.islice(report.get_sheet_by_index(0).iter_rows(), 1, None)] == [
+            ["x", "bad"],
+            ["4", "d"],
+        ]
+        event = AuditEvent.objects.get(verb=machinery.IMPORT_VERB, object_id=str(batch.pk))
+        assert (event.changes["created"], event.changes["skipped"], event.changes["errors"]) == (2, 1, 2)
+
+    def test_all_or_nothing_fails_when_the_recheck_at_commit_refuses_a_row(
+        self, personas, django_capture_on_commit_callbacks, tmp_path
+    ):
+        actor = personas.actor("employer")
+        path = notes_file(tmp_path, [[str(n), ""] for n in range(5)])
+        batch = upload(
+            django_capture_on_commit_callbacks, actor, path, kind=KIND, options={"refuse_at_commit": ["3"]}
+        )
+        batch = commit(django_capture_on_commit_callbacks, actor, batch, "all")
+        assert batch.state == "failed" and "1 行错误" in batch.message
+        assert not published().exists()
+        assert not ImportStagedRow.objects.filter(batch=batch).exists()
+        assert row_errors(batch) == {5: [("编号", "预览后已被占用")]}
+        assert batch.error_report and batch.stored_file == ""
+
+    def test_a_batch_previewed_before_the_preview_staged_is_validated_again_at_commit(
         self, personas, django_capture_on_commit_callbacks, tmp_path
     ):
         actor = personas.actor("employer")
         path = notes_file(tmp_path, [[str(n), ""] for n in range(5)])
         batch = upload(django_capture_on_commit_callbacks, actor, path, kind=KIND)
+        ImportStagedRow.objects.filter(batch=batch).delete()
+        ImportBatch.objects.filter(pk=batch.pk).update(rows_staged=False)
         # The job reads the stored copy again: changed since the preview, it now has an error.
         changed = notes_file(tmp_path, [["0", ""], ["bad", ""]], name="changed.xlsx").read_bytes()
         machinery.write_private(batch.stored_file, changed)
@@ -356,6 +457,17 @@ class TestTheJob:
         assert not published().exists()
         assert not ImportStagedRow.objects.filter(batch=batch).exists()
         assert ImportRowError.objects.filter(batch=batch, row_number=3).exists()
+
+    def test_a_batch_previewed_before_the_preview_staged_is_staged_and_published_by_the_commit(
+        self, personas, django_capture_on_commit_callbacks, tmp_path
+    ):
+        actor = personas.actor("employer")
+        batch = upload(django_capture_on_commit_callbacks, actor, notes_file(tmp_path, [[str(n), "y"] for n in range(4)]),
+                       kind=KIND)  # fmt: skip
+        ImportStagedRow.objects.filter(batch=batch).delete()
+        ImportBatch.objects.filter(pk=batch.pk).update(rows_staged=False)
+        batch = commit(django_capture_on_commit_callbacks, actor, batch, "all")
+        assert batch.state == "done" and published().count() == 4
 
     def test_commit_twice_starts_one_job(self, personas, django_capture_on_commit_callbacks, tmp_path):
         actor = personas.actor("employer")

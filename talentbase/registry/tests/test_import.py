@@ -9,6 +9,7 @@ TALENTBASE_SLOW=1."""
 from __future__ import annotations
 
 import io
+import json
 import os
 import random
 import re
@@ -24,6 +25,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 from django.urls import reverse
+from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
 from talentbase.core.errors import DomainError
@@ -330,6 +332,105 @@ def test_city_official_imports_for_a_chosen_employer(personas, django_capture_on
     assert Employment.objects.filter(person__in=created, employer=employer).count() == 3
 
 
+def test_valid_only_refuses_at_commit_a_person_registered_since_the_preview_and_writes_the_rest(
+    personas, django_capture_on_commit_callbacks, tmp_path
+):
+    from talentbase.registry.actions import register_person
+
+    actor = personas.actor("employer")
+    rows = generated_rows(20, seed=31)
+    batch = upload(django_capture_on_commit_callbacks, actor, write_roster(tmp_path / "r.xlsx", rows),
+                   policy="valid_only")  # fmt: skip
+    assert (batch.valid_rows, batch.error_rows, batch.rows_staged) == (20, 0, True)
+    register_person(actor=actor, full_name="抢先", id_type="ric", id_number=rows[5][1])
+    before = Person.objects.count()
+    batch = commit(django_capture_on_commit_callbacks, actor, batch)
+    assert batch.state == "done", batch.message
+    assert Person.objects.count() == before + 19
+    assert (batch.written_rows, batch.error_rows, batch.valid_rows) == (19, 1, 19)
+    assert row_errors(batch)[7][0][1].startswith("该证件号码已登记")
+    report = read_xlsx(machinery.read_private(batch.error_report))
+    assert report[1][:2] == rows[5][:2]  # the row's cells as uploaded, read again for the report
+
+
+def test_skip_mode_skips_at_commit_a_person_registered_since_the_preview(
+    personas, django_capture_on_commit_callbacks, tmp_path
+):
+    from talentbase.registry.actions import register_person
+
+    actor = personas.actor("employer")
+    rows = generated_rows(5, seed=32)
+    batch = upload(
+        django_capture_on_commit_callbacks, actor, write_roster(tmp_path / "r.xlsx", rows), mode="skip"
+    )
+    register_person(actor=actor, full_name="抢先", id_type="ric", id_number=rows[0][1])
+    batch = commit(django_capture_on_commit_callbacks, actor, batch, "all")
+    assert batch.state == "done", batch.message
+    assert (batch.written_rows, batch.skip_rows, batch.error_rows) == (4, 1, 0)
+    event = AuditEvent.objects.get(verb=machinery.IMPORT_VERB, object_id=str(batch.pk))
+    assert (event.changes["created"], event.changes["skipped"]) == (4, 1)
+
+
+def test_an_update_whose_person_changed_since_the_preview_is_refused_not_applied(
+    personas, django_capture_on_commit_callbacks, tmp_path
+):
+    """The preview staged "update this person"; someone edits the person before the commit: the row is
+    refused (the user re-uploads to see the current state), never written over the newer edit."""
+    actor = personas.actor("employer")
+    own = Person.objects.visible_to(actor, "change").order_by("pk")[:2]
+    changed, untouched = list(own)
+    path = write_roster(tmp_path / "update.xlsx", [
+        ["改名甲", protection.reveal_id_number(changed), "13600000001", ""],
+        ["改名乙", protection.reveal_id_number(untouched), "13600000002", ""],
+    ])  # fmt: skip
+    batch = upload(django_capture_on_commit_callbacks, actor, path, mode="update", policy="valid_only")
+    assert batch.update_rows == 2
+    Person.objects.filter(pk=changed.pk).update(education="master", updated_at=timezone.now())
+    batch = commit(django_capture_on_commit_callbacks, actor, batch)
+    assert batch.state == "done", batch.message
+    assert (batch.written_rows, batch.update_rows, batch.error_rows) == (1, 1, 1)
+    assert "预览后已被修改" in row_errors(batch)[2][0][1]
+    changed.refresh_from_db()
+    untouched.refresh_from_db()
+    assert changed.full_name != "改名甲" and changed.education == "master"
+    assert untouched.full_name == "改名乙"
+    assert Person.objects.filter(name_prefix_condition("gaimingyi"), pk=untouched.pk).exists()
+
+
+def test_all_or_nothing_fails_when_an_update_s_person_was_deleted_since_the_preview(
+    personas, django_capture_on_commit_callbacks, tmp_path
+):
+    actor = personas.actor("employer")
+    person = Person.objects.visible_to(actor, "change").order_by("pk").first()
+    path = write_roster(tmp_path / "u.xlsx", [["改名丙", protection.reveal_id_number(person), "", ""]])
+    batch = upload(django_capture_on_commit_callbacks, actor, path, mode="update")
+    Person.objects.filter(pk=person.pk).update(id_number_hash="gone")  # as if merged away
+    batch = commit(django_capture_on_commit_callbacks, actor, batch, "all")
+    assert batch.state == "failed" and "1 行错误" in batch.message
+    assert "预览后已被修改或删除" in row_errors(batch)[2][0][1]
+
+
+def test_the_preview_stages_everything_the_publication_writes(personas, django_capture_on_commit_callbacks):
+    """Encrypted numbers and phones, hashes, masks and the name's search keys: no ID number in clear."""
+    from talentbase.registry.actions import _name_key_text
+    from talentbase.registry.search import person_name_keys
+
+    actor = personas.actor("employer")
+    batch = upload(
+        django_capture_on_commit_callbacks, actor, FIXTURES / "roster_mixed.xlsx", policy="valid_only"
+    )
+    staged = list(ImportStagedRow.objects.filter(batch=batch).order_by("row_number"))
+    assert [row.row_number for row in staged] == sorted(VALID_ROWS)
+    numbers = {protection.reveal_id_number(person) for person in Person.objects.all()[:1]}
+    for row in staged:
+        payload = json.loads(row.payload)
+        assert row.action == "create" and row.lookup == payload["id_number_hash"]
+        assert payload["id_number_encrypted"].startswith("v1.") and "id_number" not in payload
+        assert payload["name_keys"] == _name_key_text(payload["full_name"])
+        assert tuple(payload["search_keys"]) == person_name_keys(payload["full_name"])
+        assert not any(number in row.payload for number in numbers)
+
+
 def test_other_roles_may_not_import(personas, django_capture_on_commit_callbacks):
     from django.core.exceptions import PermissionDenied
 
@@ -591,40 +692,60 @@ def _run_import_process(env, batch_id) -> subprocess.CompletedProcess:
                           env=env, capture_output=True, text=True, timeout=300, cwd=ROOT)  # fmt: skip
 
 
+def _run_preview_process(env, batch_id) -> subprocess.CompletedProcess:
+    return subprocess.run([str(Path(sys.executable).parent / "talentbase"), "run_import", "--preview", str(batch_id)],
+                          env=env, capture_output=True, text=True, timeout=300, cwd=ROOT)  # fmt: skip
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_job_killed_half_way_publishes_nothing_and_completes_when_run_again(live_world, settings, tmp_path):
-    """``talentbase run_import`` with TALENTBASE_IMPORT_CRASH_AFTER exits like a killed worker (os._exit)
-    after three committed chunks: nothing is published; the same command run again completes, and once
-    more does nothing."""
+    """``talentbase run_import --preview`` with TALENTBASE_IMPORT_CRASH_AFTER exits like a killed worker
+    (os._exit) after three committed chunks: nothing is published, the batch is still validating; run
+    again, the preview resumes and stages the rest. The commit's job killed inside its publishing
+    transaction (TALENTBASE_IMPORT_CRASH_IN_PUBLISH) publishes nothing either; run again it completes, and
+    once more does nothing."""
     var_dir = tmp_path / "var"
     settings.MEDIA_ROOT = var_dir / "media"  # what the subprocess's settings make of TALENTBASE_VAR_DIR
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # jobs run below
     actor = live_world.actor("employer")
     path = write_roster(tmp_path / "crash.xlsx", generated_rows(10_000, seed=7))
-    # The preview runs here (in-process queue); the commit's job runs in the subprocess.
     batch = machinery.upload(actor=actor, kind="registry.persons", uploaded_file=_file(path), mode="create")
-    batch.refresh_from_db()
-    assert (batch.state, batch.valid_rows) == ("previewed", 10_000), batch.message
-    ImportBatch.objects.filter(pk=batch.pk).update(state="committing", committed_by=actor.user)
     before = Person.objects.count()
     env, count = _subprocess_database(tmp_path, var_dir)
     staged_sql = f"SELECT COUNT(*) FROM core_importstagedrow WHERE batch_id = {batch.pk}"  # noqa: S608
     state_sql = f"SELECT state FROM core_importbatch WHERE id = {batch.pk}"  # noqa: S608
+    persons_sql = "SELECT COUNT(*) FROM registry_person"
 
-    crashed = _run_import_process({**env, machinery.CRASH_AFTER_ENV: "5000"}, batch.pk)
+    crashed = _run_preview_process({**env, machinery.CRASH_AFTER_ENV: "5000"}, batch.pk)
     assert crashed.returncode == 137, crashed.stderr[-2000:]
-    assert count("SELECT COUNT(*) FROM registry_person") == before
+    assert count(persons_sql) == before
     assert count(staged_sql) == 6000  # three committed chunks of 2000, then killed
+    assert count(state_sql) == "validating"
+
+    resumed = _run_preview_process(env, batch.pk)
+    assert resumed.returncode == 0, resumed.stderr[-2000:]
+    assert count(staged_sql) == 10_000
+    assert count(state_sql) == "previewed"
+    counts_sql = f"SELECT valid_rows * 100000 + error_rows FROM core_importbatch WHERE id = {batch.pk}"  # noqa: S608
+    assert count(counts_sql) == 10_000 * 100_000
+    # What ``commit`` does, in the database the subprocess sees (a copy of the test's on in-memory SQLite).
+    commit_sql = f"UPDATE core_importbatch SET state = 'committing' WHERE id = {batch.pk} RETURNING id"  # noqa: S608
+    assert count(commit_sql) == batch.pk
+    killed = _run_import_process({**env, machinery.CRASH_PUBLISH_ENV: "1"}, batch.pk)
+    assert killed.returncode == 137, killed.stderr[-2000:]
+    assert count(persons_sql) == before
+    assert count(staged_sql) == 10_000
     assert count(state_sql) == "committing"
 
     finished = _run_import_process(env, batch.pk)
     assert finished.returncode == 0, finished.stderr[-2000:]
-    assert count("SELECT COUNT(*) FROM registry_person") == before + 10_000
+    assert count(persons_sql) == before + 10_000
     assert count(staged_sql) == 0
     assert count(state_sql) == "done"
 
     again = _run_import_process(env, batch.pk)
     assert again.returncode == 0, again.stderr[-2000:]
-    assert count("SELECT COUNT(*) FROM registry_person") == before + 10_000
+    assert count(persons_sql) == before + 10_000
 
 
 def _file(path: Path):

@@ -1,0 +1,20 @@
+"""``talentbase purge_imports``: apply the retention of import batches (``TALENTBASE_IMPORT_RETENTION_DAYS``):
+uploaded files, staged rows and error reports of batches never committed, error reports of finished ones.
+Run it daily."""
+
+from django.core.management.base import BaseCommand
+
+from talentbase.core.actor import system_actor
+from talentbase.core.imports.housekeeping import purge_imports, retention
+
+
+class Command(BaseCommand):
+    help = "Remove the files, staged rows and error reports of import batches past the retention period."
+
+    def handle(self, *args, **options):
+        result = purge_imports(actor=system_actor())
+        self.stdout.write(
+            f"older than {retention().days} days: {len(result.batches)} batches ({result.expired} previewed "
+            f"and never committed, now cancelled), {result.files} files, {result.staged_rows} staged rows, "
+            f"{result.orphan_files} unnamed files removed"
+        )
