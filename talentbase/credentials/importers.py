@@ -17,6 +17,7 @@ file) before anything is written; publication writes persons, records and level 
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 
@@ -82,7 +83,7 @@ WORK_TYPE = Column("work_type", _("工种名称"), aliases=("工种", "work type
 LEVEL = Column(
     "level", _("等级"), required=True, example="四级/中级工", width=14,
     aliases=("技能等级", "证书等级", "职业资格等级", "level"),
-    choices=lambda: [(str(level.pk), level.name) for level in Level.objects.exclude(code="apprentice")],
+    choices=lambda: [(level.code, level.name) for level in Level.objects.exclude(code="apprentice")],
     help_text=_("如 四级/中级工、中级工、四级、4"),
 )  # fmt: skip
 NUMBER = Column(
@@ -118,6 +119,13 @@ LEVEL_COLUMNS = ["person_id", "occupation_id", "level_id", "rank", "valid_from",
                  "source_kind", "source_id", "end_reason", "created_at", "updated_at"]  # fmt: skip
 
 
+@functools.lru_cache(maxsize=65536)
+def _norm(text: str) -> str:
+    """``normalise_choice`` remembered: the same employer, institution and level names repeat on every row."""
+    return normalise_choice(text)
+
+
+@functools.lru_cache(maxsize=65536)
 def _key(text: str) -> str:
     return normalise_choice(re.sub(r"[（(].*?[)）]", "", text or ""))
 
@@ -139,7 +147,8 @@ def level_lookup() -> dict[str, Level]:
     """Every way a level is written in upstream tables and on certificates → the level."""
     lookup: dict[str, Level] = {}
     for level in Level.objects.all():
-        names = {level.name, level.short_name, *level.name.split("/"), str(level.pk)}
+        # Never the primary key: "4" means 四级 (the national number), whatever the row id of a level is.
+        names = {level.name, level.short_name, *level.name.split("/"), level.code}
         if level.national_number:
             number = level.national_number
             chinese = next(c for c, n in CN_DIGITS.items() if n == number)
@@ -262,7 +271,7 @@ class CertificateImporter(Importer):
             errors.append(_error(NAME, _("请填写姓名")))
         id_type = IdType.RIC
         if type_text:
-            id_type = context["id_types"].get(normalise_choice(type_text))
+            id_type = context["id_types"].get(_norm(type_text))
             if id_type is None:
                 errors.append(_error(ID_TYPE, format_lazy(_("“{value}”无法识别"), value=type_text)))
         id_check = None
@@ -280,14 +289,14 @@ class CertificateImporter(Importer):
             errors.append(_error(OCCUPATION, format_lazy(
                 _("职业名称“{value}”无法识别：请填写 2022 版职业分类大典中的名称，或请市局补充职业对照"),
                 value=occupation_text or "")))  # fmt: skip
-        level = context["levels"].get(normalise_choice(level_text))
+        level = context["levels"].get(_norm(level_text))
         if level is None:
             errors.append(
                 _error(LEVEL, format_lazy(_("等级“{value}”无法识别，请填写如 四级/中级工"), value=level_text))
             )
         kind = None
         if kind_text:
-            kind = context["kinds"].get(normalise_choice(kind_text))
+            kind = context["kinds"].get(_norm(kind_text))
             if kind is None:
                 errors.append(_error(KIND, format_lazy(_("“{value}”无法识别"), value=kind_text)))
         issued_on = None
@@ -301,14 +310,14 @@ class CertificateImporter(Importer):
         except CellValueError as problem:
             errors.append(_error(ISSUED_ON, problem.message))
         organisations = context["organisations"]
-        issuer_id = organisations.get(normalise_choice(issuer_text)) if issuer_text else None
-        evaluator_id = organisations.get(normalise_choice(evaluator_text)) if evaluator_text else None
+        issuer_id = organisations.get(_norm(issuer_text)) if issuer_text else None
+        evaluator_id = organisations.get(_norm(evaluator_text)) if evaluator_text else None
         if actor.role in ISSUER_ROLES:
             if not issuer_text and not evaluator_text:
                 issuer_id = actor.organisation_id
             if actor.organisation_id not in (issuer_id, evaluator_id):
                 errors.append(_error(ISSUER, _("只能导入本机构颁发或评价的证书")))
-        employer_id = organisations.get(normalise_choice(employer_text)) if employer_text else None
+        employer_id = organisations.get(_norm(employer_text)) if employer_text else None
         check = None
         try:
             number = numbers.normalise_number(number_text)

@@ -19,7 +19,6 @@ employment history with overlapping periods counted once.
 from __future__ import annotations
 
 import datetime
-import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -38,14 +37,10 @@ def _id(value) -> int:
     return value if isinstance(value, int) else value.pk
 
 
-@functools.lru_cache(maxsize=1)
-def _levels_by_rank_cached(_version: int) -> dict[int, Level]:
-    return {level.rank: level for level in Level.objects.all()}
-
-
 def levels_by_rank() -> dict[int, Level]:
-    # The ladder has eight rows and its ranks never change (the city bureau edits names only).
-    return _levels_by_rank_cached(0)
+    """The eight rungs by rank: read each time (one small query), so a name the city bureau corrects shows
+    at once."""
+    return {level.rank: level for level in Level.objects.all()}
 
 
 # --- Actions (called inside the owning app's transaction)
@@ -113,8 +108,8 @@ def level_on(person, occupation, on: datetime.date, *, include_declared: bool = 
     entries = LevelEntry.objects.filter(_covering(on), person_id=_id(person), occupation_id=_id(occupation))
     if not include_declared:
         entries = entries.filter(confirmed=True)
-    rank = entries.order_by("-rank").values_list("rank", flat=True).first()
-    return None if rank is None else levels_by_rank()[rank]
+    entry = entries.select_related("level").order_by("-rank").first()
+    return None if entry is None else entry.level
 
 
 def levels_on(

@@ -252,8 +252,12 @@ class LevelEntry(models.Model):
         verbose_name = _("等级记录")
         verbose_name_plural = _("等级记录")
         indexes = [
-            # level_on for many persons: one occupation, then each person's entries in order of start.
-            models.Index(fields=["occupation", "person", "valid_from"], name="registry_level_on_idx"),
+            # levels_on for many persons: one occupation, then each person's entries in order of start, with
+            # every column the question reads, so the answer comes from the index alone.
+            models.Index(
+                fields=["occupation", "person", "valid_from", "valid_to", "confirmed", "rank"],
+                name="registry_level_on_idx",
+            ),
             models.Index(fields=["person", "occupation", "valid_from"], name="registry_level_history_idx"),
             # The person list's level filter: who holds this level or above, in any or one occupation.
             models.Index(fields=["rank", "occupation"], name="registry_level_rank_idx"),

@@ -174,3 +174,17 @@ def test_roles_without_certificate_records_may_not_import(
     for role in ("worker", "training", "district", "sector"):
         with pytest.raises(PermissionDenied):
             upload(django_capture_on_commit_callbacks, personas.actor(role), path, kind=KIND)
+
+
+@pytest.mark.parametrize(
+    ("written", "code"),
+    [("4", "level4"), ("四级", "level4"), ("中级工", "level4"), ("中级", "level4"), ("四级/中级工", "level4"),
+     ("5", "level5"), ("初级", "level5"), ("1", "level1"), ("高级技师", "level1"), ("技师", "level2"),
+     ("高级", "level3"), ("国家职业资格三级", "level3"), ("特级技师", "principal"), ("首席技师", "chief")],
+)  # fmt: skip
+def test_levels_are_read_as_upstream_tables_write_them(written, code):
+    from talentbase.core.imports.columns import normalise_choice
+    from talentbase.credentials.importers import level_lookup
+
+    assert level_lookup()[normalise_choice(written)].code == code
+    assert normalise_choice("6") not in level_lookup()  # never a row id
