@@ -36,11 +36,13 @@ import resource
 import statistics
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from _imports import raw_read, run_import  # noqa: E402 — the bench folder's own helper
 
 HEADERS = ["姓名", "证件类型", "证件号码", "性别", "出生日期", "手机号码", "学历", "岗位", "入职日期"]
 SURNAMES = (
@@ -115,16 +117,6 @@ def write_file(path: Path, rows: int, error_share: float, seed: int) -> int:
     return bad
 
 
-def raw_read(path: Path) -> float:
-    from python_calamine import CalamineWorkbook
-
-    started = time.perf_counter()
-    count = 0
-    for _row in CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).iter_rows():
-        count += 1
-    return time.perf_counter() - started
-
-
 def importing_employer():
     from talentbase.accounts.actors import actor_for_membership
     from talentbase.accounts.models import Membership, User
@@ -145,12 +137,9 @@ def main() -> None:
         import django
 
         django.setup()
-        from django.core.files.uploadedfile import SimpleUploadedFile
         from django.core.management import call_command
         from django.db import connection
 
-        from talentbase.core.import_models import ImportBatch
-        from talentbase.core.imports import machinery
         from talentbase.registry.models import Person
 
         call_command("migrate", verbosity=0)
@@ -161,37 +150,14 @@ def main() -> None:
 
         raw = statistics.median(raw_read(path) for _ in range(3))
 
-        publish_seconds = []
-        publish = machinery._publish
-
-        def timed_publish(*args, **kwargs):  # how long the one publishing transaction holds the write lock
-            began = time.perf_counter()
-            try:
-                return publish(*args, **kwargs)
-            finally:
-                publish_seconds.append(time.perf_counter() - began)
-
-        machinery._publish = timed_publish
         before = Person.objects.count()
-        started = time.perf_counter()
-        with path.open("rb") as handle:
-            upload = SimpleUploadedFile(path.name, handle.read())
-        batch = machinery.upload(actor=actor, kind="registry.persons", uploaded_file=upload, mode="create",
-                                 policy="valid_only")  # fmt: skip
-        batch.refresh_from_db()
-        previewed = time.perf_counter()
-        if batch.state != "previewed":
-            sys.exit(f"preview ended {batch.state}: {batch.message}")
-        machinery.commit(actor=actor, batch=batch, policy="valid_only")
-        batch = ImportBatch.objects.get(pk=batch.pk)
-        finished = time.perf_counter()
-        if batch.state != "done":
-            sys.exit(f"import ended {batch.state}: {batch.message}")
+        timing = run_import(actor, "registry.persons", path)
+        batch = timing.batch
         written = Person.objects.count() - before
         assert written == args.rows - bad == batch.written_rows, (written, args.rows, bad, batch.written_rows)
         assert batch.error_rows == bad and (bad == 0 or batch.error_report)
 
-        preview_s, commit_s, total = previewed - started, finished - previewed, finished - started
+        preview_s, commit_s, total = timing.preview_s, timing.commit_s, timing.total_s
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         engine = connection.vendor
         print(f"roster import bench: {args.rows} rows x {len(HEADERS)} columns ({size / 1e6:.1f} MB xlsx), "
@@ -201,7 +167,7 @@ def main() -> None:
         print(
             f"  ratio total / raw read: {total / raw:.2f}  (target <= 3); commit job alone: {commit_s / raw:.2f}"
         )
-        print(f"  the publishing transaction (write lock held): {sum(publish_seconds):.2f} s")
+        print(f"  the publishing transaction (write lock held): {timing.publish_s:.2f} s")
         print(f"  rows/s: {args.rows / total:,.0f}  (persons written: {written})")
         print(f"  peak memory (max RSS of this process): {peak_mb:.0f} MB")
 
