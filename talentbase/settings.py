@@ -146,7 +146,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "transaction_mode": "IMMEDIATE",
         "timeout": 20,
-        "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA secure_delete=ON;",
+        # A 64 MB page cache per connection (the default is 2 MB): a bulk import writes 10^5 rows into
+        # tables with several indexes, and with a small cache every index insert rereads pages from disk.
+        "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA secure_delete=ON;"
+        "PRAGMA cache_size=-65536;PRAGMA temp_store=MEMORY;",
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
