@@ -270,7 +270,17 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "技能人才信息平台 — scoped like the pages; personal data masked.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Two models have a "kind" of their own: name their enums rather than let the schema invent names.
+    "ENUM_NAME_OVERRIDES": {
+        "CertificateKindEnum": "talentbase.catalog.models.CertificateKind",
+        "ReportKindEnum": "talentbase.credentials.models.ReportKind",
+    },
 }
+
+# --- Exports: a list export with more rows than this runs as a background job with progress; its file is
+# kept this many days (`talentbase purge_imports` removes it).
+TALENTBASE_EXPORT_SYNC_ROWS = env_int("TALENTBASE_EXPORT_SYNC_ROWS", 20_000)
+TALENTBASE_EXPORT_RETENTION_DAYS = env_int("TALENTBASE_EXPORT_RETENTION_DAYS", 7)
 
 # --- Background jobs: Django's Tasks API, on the database unless set otherwise.
 TASKS = {

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from . import audit, scoping, workflow
+from . import audit, export_jobs, scoping, workflow
 from .errors import DomainError
 from .exports import workbook_bytes, xlsx_response
 from .navigation import menu_for
@@ -107,6 +107,15 @@ class ObjectListView(ActorRequiredMixin, TemplateView):
 
     def export(self):
         queryset = self.get_queryset("export")
+        filename = f"{self.export_name or self.model._meta.model_name}.xlsx"
+        if export_jobs.is_large(queryset):
+            # Too many rows for one request (PERFORMANCE.md: ~15k rows/s): a job writes the file with progress.
+            job = export_jobs.start(
+                actor=self.actor, url_name=self.request.resolver_match.view_name, query=self.request.GET,
+                title=str(self.title or self.model._meta.verbose_name_plural), filename=filename,
+                audited_query=self.audited_query(), model_label=self.model._meta.label_lower,
+            )  # fmt: skip
+            return HttpResponseRedirect(job.get_absolute_url())
         rows = ([column.value(obj) for column in self.columns] for obj in queryset.iterator(chunk_size=2000))
         content = workbook_bytes([str(c.label) for c in self.columns], rows)
         audit.record_audit(
@@ -115,7 +124,7 @@ class ObjectListView(ActorRequiredMixin, TemplateView):
             object_type=self.model._meta.label_lower,
             reason=self.audited_query()[:500],
         )
-        return xlsx_response(content, f"{self.export_name or self.model._meta.model_name}.xlsx")
+        return xlsx_response(content, filename)
 
     def audited_query(self) -> str:
         query = self.request.GET.copy()

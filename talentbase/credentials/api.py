@@ -9,7 +9,12 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from talentbase.catalog.models import Level, Occupation
-from talentbase.core.api import ScopedModelSerializer, ScopedViewSet, WorkflowActionsMixin
+from talentbase.core.api import (
+    ScopedModelSerializer,
+    ScopedViewSet,
+    TransitionSerializer,
+    WorkflowActionsMixin,
+)
 from talentbase.core.errors import DomainError
 from talentbase.registry.identity import IdNumberError, IdType
 
@@ -128,12 +133,11 @@ class CertificateReportViewSet(WorkflowActionsMixin, ScopedViewSet):
             {"code": "method_not_allowed", "detail": _("请在“我的证书与等级”页面报告")}, status=405
         )
 
-    @extend_schema(request=None)
-    @action(detail=True, methods=["post"], serializer_class=None)
+    @extend_schema(request=TransitionSerializer)
+    @action(detail=True, methods=["post"], serializer_class=TransitionSerializer)
     def transition(self, request, pk=None):
         """Resolve and reject write the comment as the report's outcome, as the page does."""
         from talentbase.core import scoping
-        from talentbase.core.api import TransitionSerializer
 
         report = scoping.get_for(self.actor, CertificateReport, pk, "change")
         serializer = TransitionSerializer(data=request.data)

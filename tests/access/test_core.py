@@ -59,3 +59,25 @@ class DecisionAccess(ScopedAccessTests):
             to_state="submitted", role="evaluation",
         )  # fmt: skip
         return {"a": make(1), "b": make(2)}
+
+
+class ExportJobAccess(ScopedAccessTests):
+    """A background export is its user's alone (another user of the same organisation and role included)."""
+
+    from talentbase.core.export_models import ExportJob as model  # noqa: N813
+
+    detail_url = "core:export-detail"
+    access = {
+        str(role): {"view": "a" if str(role) == "employer" else ""}
+        for role in ["city", "hr", "sector", "district", "association", "evaluation", "training", "employer",
+                     "sysadmin", "secadmin", "auditadmin"]
+    }  # fmt: skip
+
+    def make_objects(self, personas):
+        from talentbase.core.export_models import ExportJob
+
+        def job(outsider):
+            return ExportJob.objects.create(created_by=personas.user("employer", outsider), url_name="registry:person-list",
+                                            title="人员", filename="persons.xlsx")  # fmt: skip
+
+        return {"a": job(False), "b": job(True)}

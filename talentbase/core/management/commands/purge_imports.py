@@ -1,10 +1,12 @@
 """``talentbase purge_imports``: apply the retention of import batches (``TALENTBASE_IMPORT_RETENTION_DAYS``):
-uploaded files, staged rows and error reports of batches never committed, error reports of finished ones.
-Run it daily."""
+uploaded files, staged rows and error reports of batches never committed, error reports of finished ones;
+and of background exports (``TALENTBASE_EXPORT_RETENTION_DAYS``): their files. Run it daily."""
 
 from django.core.management.base import BaseCommand
 
+from talentbase.core import audit
 from talentbase.core.actor import system_actor
+from talentbase.core.export_jobs import purge_exports
 from talentbase.core.imports.housekeeping import purge_imports, retention
 
 
@@ -18,3 +20,8 @@ class Command(BaseCommand):
             f"and never committed, now cancelled), {result.files} files, {result.staged_rows} staged rows, "
             f"{result.orphan_files} unnamed files removed"
         )
+        exports = purge_exports()
+        if exports:
+            audit.record_audit(actor=system_actor(), verb="export_purge", object_type="core.exportjob",
+                               changes={"files": exports})  # fmt: skip
+        self.stdout.write(f"export files past their retention removed: {exports}")

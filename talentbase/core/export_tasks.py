@@ -1,0 +1,10 @@
+"""The export job on Django's Tasks API (the engine is a setting); its argument is an id only."""
+
+from django_tasks import task
+
+from . import export_jobs
+
+
+@task()
+def run_export(job_id: int) -> None:
+    export_jobs.run_export(job_id)
