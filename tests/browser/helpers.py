@@ -27,3 +27,5 @@ def sign_out(page) -> None:
     if page.get_by_role("button", name="展开菜单").is_visible():
         page.get_by_role("button", name="展开菜单").click()
     page.get_by_role("button", name="退出").click()
+    # Wait for the logout to land: a navigation started before it would cancel the POST and keep the session.
+    page.wait_for_url("**/accounts/login/**")
