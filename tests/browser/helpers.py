@@ -29,3 +29,9 @@ def sign_out(page) -> None:
     page.get_by_role("button", name="退出").click()
     # Wait for the logout to land: a navigation started before it would cancel the POST and keep the session.
     page.wait_for_url("**/accounts/login/**")
+
+
+def forget_session(page) -> None:
+    """Drop the session cookie, to sign in as someone else: the sign-out button is tested on its own
+    (test_navigation); a journey between two users need not press it on a phone-width menu."""
+    page.context.clear_cookies()

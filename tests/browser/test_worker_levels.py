@@ -9,7 +9,7 @@ import pytest
 from talentbase.credentials.tests import support
 from talentbase.registry.models import Person
 
-from .helpers import sign_in, sign_out
+from .helpers import forget_session, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -52,7 +52,7 @@ def test_worker_reports_a_missing_certificate_and_the_employer_resolves_it(
     page.get_by_role("button", name="保存").click()
     assert "待处理" in page.get_by_test_id("object-fields").inner_text()
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
-    sign_out(page)
+    forget_session(page)
 
     page.set_viewport_size({"width": 1280, "height": 900})
     sign_in(page, live_server, "employer")
@@ -63,7 +63,7 @@ def test_worker_reports_a_missing_certificate_and_the_employer_resolves_it(
     page.get_by_role("button", name="办结").click()
     assert "已办结" in page.get_by_test_id("object-fields").inner_text()
     axe_check(page)
-    sign_out(page)
+    forget_session(page)
 
     page.set_viewport_size({"width": 375, "height": 740})
     sign_in(page, live_server, "worker")
