@@ -104,12 +104,27 @@ def _covering(on: datetime.date) -> Q:
 
 def level_on(person, occupation, on: datetime.date, *, include_declared: bool = False) -> Level | None:
     """The highest level the person held in the occupation on ``on``; None if none. Only confirmed
-    records count unless ``include_declared``."""
-    entries = LevelEntry.objects.filter(_covering(on), person_id=_id(person), occupation_id=_id(occupation))
-    if not include_declared:
-        entries = entries.filter(confirmed=True)
-    entry = entries.select_related("level").order_by("-rank").first()
-    return None if entry is None else entry.level
+    records count unless ``include_declared``.
+
+    One raw query over the (person, occupation, valid_from) index, joined to the ladder: eligibility and
+    subsidy checks ask this once per applicant, and the ORM's query building cost more than the query."""
+    connection = connections[router.db_for_read(LevelEntry)]
+    quote = connection.ops.quote_name
+    entries, ladder = quote(LevelEntry._meta.db_table), quote(Level._meta.db_table)
+    confirmed = "" if include_declared else " AND e.confirmed = %s"
+    sql = (
+        f"SELECT l.id, l.code, l.name, l.short_name, l.rank, l.national_number FROM {entries} e "  # noqa: S608
+        f"JOIN {ladder} l ON l.id = e.level_id WHERE e.person_id = %s AND e.occupation_id = %s "
+        f"AND e.valid_from <= %s AND (e.valid_to IS NULL OR e.valid_to > %s){confirmed} ORDER BY e.rank DESC LIMIT 1"
+    )
+    params = [_id(person), _id(occupation), on, on] + ([] if include_declared else [True])
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    pk, code, name, short_name, rank, national_number = row
+    return Level(pk=pk, code=code, name=name, short_name=short_name, rank=rank, national_number=national_number)
 
 
 def levels_on(
