@@ -39,8 +39,9 @@ from talentbase.core.imports.machinery import (
     SKIP,
     UPDATE,
     Importer,
-    Outcome,
     PublishResult,
+    checked_in_chunks,
+    outcomes,
     register,
 )
 from talentbase.core.imports.values import CellValueError, parse_date
@@ -236,30 +237,14 @@ class CertificateImporter(Importer):
             "occupation_names": dict(Occupation.objects.values_list("pk", "name")),
             "confirms": actor.role in CONFIRMERS,
         }
-        first_row_of: dict[str, int] = {}
-        iterator = iter(rows)
-        while chunk := list(itertools.islice(iterator, self.chunk_size)):
-            checked, late, in_chunk = [], [], {}
-            for number, cells in chunk:
-                errors, payload = self.check_row(cells, actor, context)
-                if payload is not None:
-                    first = first_row_of.get(payload["number"])
-                    if first is None:
-                        first_row_of[payload["number"]] = number
-                    else:
-                        errors.append(
-                            _error(NUMBER, format_lazy(_("与第 {row} 行的证书编号重复"), row=first))
-                        )
-                        message = _error(NUMBER, format_lazy(_("与第 {row} 行的证书编号重复"), row=number))
-                        if first in in_chunk:
-                            in_chunk[first].append(message)
-                        else:
-                            late.append(Outcome(first, errors=(message,)))
-                in_chunk[number] = errors
-                checked.append((number, errors, payload))
+        chunks = checked_in_chunks(
+            rows, chunk_size=self.chunk_size, key=lambda payload: payload["number"],
+            check=lambda cells: self.check_row(cells, actor, context),
+            duplicate=lambda row: _error(NUMBER, format_lazy(_("与第 {row} 行的证书编号重复"), row=row)),
+        )  # fmt: skip
+        for checked, late in chunks:
             self.compare_with_registry(checked, actor=actor, mode=mode, options=options)
-            for number, errors, payload in checked:
-                yield Outcome(number, errors=tuple(errors)) if errors else Outcome(number, payload=payload)
+            yield from outcomes(checked)
             yield from late
 
     def check_row(self, cells, actor: Actor, context) -> tuple[list, dict | None]:

@@ -33,6 +33,8 @@ from talentbase.core.imports.machinery import (
     Importer,
     Outcome,
     PublishResult,
+    checked_in_chunks,
+    outcomes,
     register,
 )
 from talentbase.core.imports.values import CellValueError, parse_date
@@ -227,35 +229,14 @@ class PersonRosterImporter(Importer):
         id_types = RawChoices(ID_TYPE.choice_lookup())
         genders = RawChoices(GENDER.choice_lookup())
         educations = RawChoices(EDUCATION.choice_lookup())
-        first_row_of: dict[str, int] = {}
-        iterator = iter(rows)
-        while chunk := list(itertools.islice(iterator, self.chunk_size)):
-            checked: list[tuple[int, list, dict | None]] = []
-            late: list[Outcome] = []
-            in_chunk: dict[int, list] = {}
-            for number, cells in chunk:
-                errors, payload = self.check_row(cells, today, id_types, genders, educations)
-                if payload is not None:
-                    key = payload["id_number_hash"]
-                    first = first_row_of.get(key)
-                    if first is None:
-                        first_row_of[key] = number
-                    else:
-                        errors.append(
-                            _cell_error(ID_NUMBER, format_lazy(_("与第 {row} 行的证件号码重复"), row=first))
-                        )
-                        message = _cell_error(
-                            ID_NUMBER, format_lazy(_("与第 {row} 行的证件号码重复"), row=number)
-                        )
-                        if first in in_chunk:
-                            in_chunk[first].append(message)
-                        else:
-                            late.append(Outcome(first, errors=(message,)))
-                in_chunk[number] = errors
-                checked.append((number, errors, payload))
+        chunks = checked_in_chunks(
+            rows, chunk_size=self.chunk_size, key=lambda payload: payload["id_number_hash"],
+            check=lambda cells: self.check_row(cells, today, id_types, genders, educations),
+            duplicate=lambda row: _cell_error(ID_NUMBER, format_lazy(_("与第 {row} 行的证件号码重复"), row=row)),
+        )  # fmt: skip
+        for checked, late in chunks:
             self.compare_with_registry(checked, actor=actor, mode=mode)
-            for number, errors, payload in checked:
-                yield Outcome(number, errors=tuple(errors)) if errors else Outcome(number, payload=payload)
+            yield from outcomes(checked)
             yield from late
 
     def check_row(self, cells, today, id_types, genders, educations) -> tuple[list, dict | None]:

@@ -30,6 +30,7 @@ staged (``rows_staged`` false) are validated and staged again by the commit job,
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 import os
@@ -96,6 +97,41 @@ class Outcome(NamedTuple):
     row_number: int
     payload: dict | None = None
     errors: tuple[tuple[str, str], ...] = ()
+
+
+def checked_in_chunks(rows, *, chunk_size: int, check, key, duplicate):
+    """The rows checked one by one, a chunk at a time, with a key seen twice in the file reported on both rows.
+
+    ``check(cells)`` gives (errors list, payload or None); ``key(payload)`` the value that must be unique in
+    the file; ``duplicate(row)`` the error naming the other row. Yields, per chunk, ``checked`` — (row number,
+    errors, payload) for the caller to compare with the database, adding to the errors — and ``late``: the
+    outcomes of earlier rows found to be the first of a duplicate (already yielded as valid; the machinery
+    turns them into errors)."""
+    first_row_of: dict = {}
+    iterator = iter(rows)
+    while chunk := list(itertools.islice(iterator, chunk_size)):
+        checked: list[tuple[int, list, dict | None]] = []
+        late: list[Outcome] = []
+        in_chunk: dict[int, list] = {}
+        for number, cells in chunk:
+            errors, payload = check(cells)
+            if payload is not None:
+                first = first_row_of.setdefault(key(payload), number)
+                if first != number:
+                    errors.append(duplicate(first))
+                    if first in in_chunk:
+                        in_chunk[first].append(duplicate(number))
+                    else:
+                        late.append(Outcome(first, errors=(duplicate(number),)))
+            in_chunk[number] = errors
+            checked.append((number, errors, payload))
+        yield checked, late
+
+
+def outcomes(checked) -> Iterator[Outcome]:
+    """One outcome per checked row: its errors, or its payload."""
+    for number, errors, payload in checked:
+        yield Outcome(number, errors=tuple(errors)) if errors else Outcome(number, payload=payload)
 
 
 @dataclass
