@@ -63,8 +63,8 @@ from talentbase.registry.importers import (
     registered,
 )
 from talentbase.registry.models import ID_NUMBER_CONTEXT, LevelEntry, LevelSource, Person
-from talentbase.registry.pinyin import name_keys
 from talentbase.registry.protection import id_number_hash
+from talentbase.registry.search import name_index_keys
 
 from . import numbers
 from .actions import APPOINTED_LEVELS, CONFIRMERS, ISSUER_ROLES
@@ -447,14 +447,17 @@ class CertificateImporter(Importer):
         for payload in new:
             if payload["id_number_hash"] not in found:
                 unique.setdefault(payload["id_number_hash"], payload)
-        people = [
-            {"full_name": p["full_name"], "name_keys": " ".join(sorted(name_keys(p["full_name"])))[:400],
-             "id_type": p["id_type"], "id_number_encrypted": p["id_number_encrypted"],
-             "id_number_hash": p["id_number_hash"], "id_number_masked": p["id_number_masked"],
-             "birth_date": p["birth_date"], "gender": p["gender"], "phone_encrypted": "", "phone_hash": "",
-             "phone_masked": "", "education": "", "position": "", "start_date": today_in_china().isoformat()}
-            for p in unique.values()
-        ]  # fmt: skip
+        people = []
+        for p in unique.values():
+            # One pinyin pass gives both the name's key text and its index keys (write_persons writes those).
+            text, keys = name_index_keys(p["full_name"])
+            people.append({
+                "full_name": p["full_name"], "name_keys": text, "search_keys": keys, "id_type": p["id_type"],
+                "id_number_encrypted": p["id_number_encrypted"], "id_number_hash": p["id_number_hash"],
+                "id_number_masked": p["id_number_masked"], "birth_date": p["birth_date"], "gender": p["gender"],
+                "phone_encrypted": "", "phone_hash": "", "phone_masked": "", "education": "", "position": "",
+                "start_date": today_in_china().isoformat(),
+            })  # fmt: skip
         employer_id = actor.organisation_id if actor.role == Role.EMPLOYER else None
         ids = PersonRosterImporter().write_persons(people, employer_id)
         found.update(zip(unique, ids, strict=True))

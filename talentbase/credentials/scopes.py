@@ -12,19 +12,14 @@ from django.db.models import Q
 
 from talentbase.core import scoping
 from talentbase.core.roles import Role
-from talentbase.registry.models import Person
-from talentbase.registry.scopes import person_rows
+from talentbase.registry.scopes import of_persons, person_rows
 
 from .models import CertificateRecord, CertificateReport, Confirmation
 
 ISSUERS = [Role.EVALUATION, Role.ASSOCIATION]
 
 
-def _persons(actor) -> Q:
-    condition = person_rows(actor)
-    if condition in (scoping.EVERYTHING, scoping.NOTHING):
-        return condition
-    return Q(person__in=Person.objects.filter(condition).values("pk"))
+_persons = of_persons(person_rows)
 
 
 def _issued_by(actor) -> Q:

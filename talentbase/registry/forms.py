@@ -15,6 +15,7 @@ from talentbase.orgs.validators import normalise_credit_code
 
 from . import protection
 from .identity import IdType, normalise_id_number
+from .levels import covering
 from .models import Education, Employment, Gender, LevelEntry, Person, PersonStatus, TitleGrade
 from .search import AgeBand, age_band_condition, name_prefix_condition, persons_having
 
@@ -168,10 +169,7 @@ class PersonFilter(ScopedFilterSet):
 
     def filter_level(self, queryset, name, value):
         today = timezone.localdate()
-        entries = LevelEntry.objects.filter(
-            Q(valid_to__isnull=True) | Q(valid_to__gt=today), rank__gte=value.rank, valid_from__lte=today,
-            confirmed=True,
-        )  # fmt: skip
+        entries = LevelEntry.objects.filter(covering(today), rank__gte=value.rank, confirmed=True)
         occupation = self.form.cleaned_data.get("occupation") if hasattr(self.form, "cleaned_data") else None
         if occupation is not None:
             entries = entries.filter(occupation=occupation)

@@ -11,7 +11,7 @@ from collections import Counter
 from django import forms
 from django.core import signing
 from django.core.exceptions import PermissionDenied
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils.translation import gettext_lazy as _
 from django.views.generic import TemplateView
 
@@ -24,7 +24,7 @@ from talentbase.core.roles import Role
 from talentbase.core.views import ActorRequiredMixin
 
 from .identity import today_in_china
-from .levels import levels_by_rank
+from .levels import covering, levels_by_rank
 from .models import LevelEntry, Person
 
 PAGE_SIZE = 50
@@ -41,9 +41,7 @@ class LevelReportForm(ScopedForm):
 
 def held_levels(actor, occupation, on: datetime.date, *, include_declared: bool):
     """(person id, highest rank) of the persons in scope holding a level in the occupation on the date."""
-    entries = scoping.visible_to(actor, LevelEntry).filter(
-        Q(valid_to__isnull=True) | Q(valid_to__gt=on), occupation=occupation, valid_from__lte=on
-    )
+    entries = scoping.visible_to(actor, LevelEntry).filter(covering(on), occupation=occupation)
     if not include_declared:
         entries = entries.filter(confirmed=True)
     return entries.values("person_id").annotate(top=Max("rank")).order_by("person_id")

@@ -98,7 +98,8 @@ def move_levels(*, from_person: Person, to_person: Person) -> int:
 # --- Reads
 
 
-def _covering(on: datetime.date) -> Q:
+def covering(on: datetime.date) -> Q:
+    """Entries in force on ``on``: started, and not ended (``valid_to`` is exclusive)."""
     return Q(valid_from__lte=on) & (Q(valid_to__isnull=True) | Q(valid_to__gt=on))
 
 
@@ -124,7 +125,9 @@ def level_on(person, occupation, on: datetime.date, *, include_declared: bool = 
     if row is None:
         return None
     pk, code, name, short_name, rank, national_number = row
-    return Level(pk=pk, code=code, name=name, short_name=short_name, rank=rank, national_number=national_number)
+    return Level(
+        pk=pk, code=code, name=name, short_name=short_name, rank=rank, national_number=national_number
+    )
 
 
 def levels_on(
@@ -205,7 +208,7 @@ def current_levels(person, on: datetime.date | None = None, *, include_declared:
     from .identity import today_in_china
 
     on = on or today_in_china()
-    entries = LevelEntry.objects.filter(_covering(on), person_id=_id(person)).select_related(
+    entries = LevelEntry.objects.filter(covering(on), person_id=_id(person)).select_related(
         "occupation", "level"
     )
     if not include_declared:

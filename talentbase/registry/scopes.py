@@ -101,7 +101,7 @@ scoping.register(
 scoping.register(PersonNameKey, rows=lambda actor: scoping.NOTHING)
 
 
-def _of_persons(rows) -> object:
+def of_persons(rows) -> object:
     """A person's records are seen and changed by whoever sees and changes the person."""
 
     def scope(actor) -> Q:
@@ -117,8 +117,8 @@ def _of_persons(rows) -> object:
 
 scoping.register(
     ProfessionalTitle,
-    rows=_of_persons(person_rows),
-    change_rows=_of_persons(person_change_rows),
+    rows=of_persons(person_rows),
+    change_rows=of_persons(person_change_rows),
     view=[Role.CITY, Role.HR, Role.SECTOR, Role.DISTRICT, Role.EMPLOYER, Role.WORKER],
     add=[Role.CITY, Role.EMPLOYER],
     change=[Role.CITY, Role.EMPLOYER],
@@ -131,7 +131,7 @@ scoping.register(
 # whoever reads the person, and written by no role directly.
 scoping.register(
     LevelEntry,
-    rows=_of_persons(person_rows),
+    rows=of_persons(person_rows),
     view=[Role.CITY, Role.HR, Role.SECTOR, Role.DISTRICT, Role.EMPLOYER, Role.WORKER],
     export=[Role.CITY, Role.HR, Role.SECTOR, Role.DISTRICT, Role.EMPLOYER],
 )
