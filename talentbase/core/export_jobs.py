@@ -11,8 +11,6 @@ from __future__ import annotations
 
 import datetime
 import logging
-import uuid
-from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
@@ -21,7 +19,7 @@ from django.urls import resolve, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import audit, crypto, scoping
+from . import audit, crypto, private_files, scoping
 from .actor import Actor
 from .export_models import ExportJob, ExportState
 from .exports import workbook_bytes
@@ -42,10 +40,6 @@ def is_large(queryset) -> bool:
     """More rows than a request should write: counted only up to the limit (an index range at most)."""
     limit = sync_limit()
     return queryset.order_by()[: limit + 1].count() > limit
-
-
-def _path(relative: str) -> Path:
-    return Path(settings.MEDIA_ROOT) / relative
 
 
 def start(*, actor: Actor, url_name: str, query: QueryDict, title: str, filename: str, audited_query: str,
@@ -110,10 +104,8 @@ def run_export(job_id: int) -> None:
                     ExportJob.objects.filter(pk=job.pk).update(progress=number, updated_at=timezone.now())
 
         content = workbook_bytes([str(c.label) for c in view.columns], rows())
-        directory = _path(EXPORT_DIR)
-        directory.mkdir(parents=True, exist_ok=True)
-        relative = f"{EXPORT_DIR}/{job.pk}-{uuid.uuid4().hex}.xlsx.bin"
-        _path(relative).write_bytes(crypto.encrypt_bytes(content, context=FILE_CONTEXT))
+        relative = private_files.new_name(EXPORT_DIR, f"{job.pk}-", ".xlsx.bin")
+        private_files.write(relative, content, context=FILE_CONTEXT)
         ExportJob.objects.filter(pk=job.pk).update(state=ExportState.DONE, progress=total, stored_file=relative,
                                                    finished_at=timezone.now())  # fmt: skip
     except Exception:
@@ -125,9 +117,13 @@ def run_export(job_id: int) -> None:
 
 def read_file(actor: Actor, job: ExportJob) -> bytes:
     job = scoping.get_for(actor, ExportJob, job.pk, "view")
-    if job.state != ExportState.DONE or not job.stored_file or not _path(job.stored_file).exists():
+    if (
+        job.state != ExportState.DONE
+        or not job.stored_file
+        or not private_files.path(job.stored_file).exists()
+    ):
         raise FileNotFoundError
-    return crypto.decrypt_bytes(_path(job.stored_file).read_bytes(), context=FILE_CONTEXT)
+    return private_files.read(job.stored_file, context=FILE_CONTEXT)
 
 
 def purge_exports(*, now: datetime.datetime | None = None) -> int:
@@ -136,7 +132,7 @@ def purge_exports(*, now: datetime.datetime | None = None) -> int:
     cutoff = (now or timezone.now()) - datetime.timedelta(days=days)
     removed = 0
     for job in ExportJob.objects.filter(created_at__lt=cutoff).exclude(stored_file=""):
-        _path(job.stored_file).unlink(missing_ok=True)
+        private_files.remove(job.stored_file)
         ExportJob.objects.filter(pk=job.pk).update(stored_file="", message=str(_("文件已过保留期限，已删除")))
         removed += 1
     return removed

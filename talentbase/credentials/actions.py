@@ -4,10 +4,7 @@ person's level history kept in step through the registry's actions in the same t
 from __future__ import annotations
 
 import datetime
-import uuid
-from pathlib import Path
 
-from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -15,7 +12,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from talentbase.catalog.models import CertificateKind, Level, Occupation
-from talentbase.core import audit, crypto, scoping
+from talentbase.core import audit, private_files, scoping
 from talentbase.core.actor import Actor
 from talentbase.core.errors import DomainError
 from talentbase.core.roles import Role
@@ -379,17 +376,13 @@ def _store_photo(photo) -> tuple[str, str]:
     content_type = _photo_type(content[:16])
     if content_type is None:
         raise DomainError(CredentialError.PHOTO, _("请上传 JPG、PNG、WebP 或 HEIC 格式的照片"), field="photo")
-    directory = Path(settings.MEDIA_ROOT) / PHOTO_DIR
-    directory.mkdir(parents=True, exist_ok=True)
-    relative = f"{PHOTO_DIR}/{uuid.uuid4().hex}.bin"
-    (Path(settings.MEDIA_ROOT) / relative).write_bytes(crypto.encrypt_bytes(content, context=PHOTO_CONTEXT))
+    relative = private_files.new_name(PHOTO_DIR, suffix=".bin")
+    private_files.write(relative, content, context=PHOTO_CONTEXT)
     return relative, content_type
 
 
 def read_photo(report: CertificateReport) -> bytes:
-    return crypto.decrypt_bytes(
-        (Path(settings.MEDIA_ROOT) / report.photo_file).read_bytes(), context=PHOTO_CONTEXT
-    )
+    return private_files.read(report.photo_file, context=PHOTO_CONTEXT)
 
 
 def route_report(person: Person, record: CertificateRecord | None, issuer_name: str) -> Organisation | None:
@@ -457,8 +450,7 @@ def report_certificate(
             photo_file=photo_file, photo_type=photo_type, routed_to=routed_to, created_by=actor.user,
         )  # fmt: skip
     except BaseException:
-        if photo_file:
-            (Path(settings.MEDIA_ROOT) / photo_file).unlink(missing_ok=True)
+        private_files.remove(photo_file)
         raise
     audit.audit_change(actor=actor, obj=report, before=None, verb=audit.CREATE)
     return report

@@ -34,7 +34,6 @@ import itertools
 import json
 import logging
 import os
-import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -51,7 +50,7 @@ from django.utils import timezone, translation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from talentbase.core import audit, crypto, scoping
+from talentbase.core import audit, private_files, scoping
 from talentbase.core.actor import Actor
 from talentbase.core.errors import DomainError
 from talentbase.core.import_models import (
@@ -231,13 +230,11 @@ def importer_roles() -> frozenset[str]:
 
 
 def media_path(relative: str) -> Path:
-    return Path(settings.MEDIA_ROOT) / relative
+    return private_files.path(relative)
 
 
 def _new_path(batch: ImportBatch, suffix: str) -> str:
-    directory = media_path(IMPORT_DIR)
-    directory.mkdir(parents=True, exist_ok=True)
-    return f"{IMPORT_DIR}/{batch.pk}-{uuid.uuid4().hex}{suffix}"
+    return private_files.new_name(IMPORT_DIR, f"{batch.pk}-", suffix)
 
 
 # Uploaded rosters and their error reports hold ID numbers as typed: they are stored encrypted with the
@@ -246,16 +243,14 @@ FILE_CONTEXT = "core.imports.file"
 
 
 def write_private(relative: str, content: bytes) -> None:
-    media_path(relative).write_bytes(crypto.encrypt_bytes(content, context=FILE_CONTEXT))
+    private_files.write(relative, content, context=FILE_CONTEXT)
 
 
 def read_private(relative: str) -> bytes:
-    return crypto.decrypt_bytes(media_path(relative).read_bytes(), context=FILE_CONTEXT)
+    return private_files.read(relative, context=FILE_CONTEXT)
 
 
-def _remove(relative: str) -> None:
-    if relative:
-        media_path(relative).unlink(missing_ok=True)
+_remove = private_files.remove
 
 
 # --- The acting user of a job
