@@ -1,6 +1,8 @@
 from django.urls import path
 
-from . import import_views, level_views, views
+from talentbase.core.imports.views import import_urls
+
+from . import level_views, views
 
 app_name = "registry"
 
@@ -15,18 +17,5 @@ urlpatterns = [
     path("<int:pk>/reveal/", views.RevealView.as_view(), name="person-reveal"),
     path("<int:pk>/titles/", views.TitleAddView.as_view(), name="title-add"),
     path("<int:pk>/merge/", views.MergeView.as_view(), name="person-merge"),
-    path("imports/", import_views.RosterImportListView.as_view(), name="import-list"),
-    path("imports/new/", import_views.RosterImportCreateView.as_view(), name="import-create"),
-    path("imports/template.xlsx", import_views.RosterImportTemplateView.as_view(), name="import-template"),
-    path("imports/<int:pk>/", import_views.RosterImportDetailView.as_view(), name="import-detail"),
-    path(
-        "imports/<int:pk>/progress/", import_views.RosterImportProgressView.as_view(), name="import-progress"
-    ),
-    path("imports/<int:pk>/commit/", import_views.RosterImportCommitView.as_view(), name="import-commit"),
-    path("imports/<int:pk>/cancel/", import_views.RosterImportCancelView.as_view(), name="import-cancel"),
-    path(
-        "imports/<int:pk>/errors.xlsx",
-        import_views.RosterImportErrorReportView.as_view(),
-        name="import-errors",
-    ),
+    *import_urls("registry.persons"),
 ]

@@ -1,6 +1,6 @@
-"""The pages of an import, the same for every kind: an app subclasses them with its ``kind`` and wires
-the URL names ``<url_prefix>-list``, ``-create``, ``-detail``, ``-progress``, ``-commit``, ``-cancel``,
-``-errors`` and ``-template`` (see ``registry/import_views.py``).
+"""The pages of an import, the same for every kind: an app adds ``*import_urls(kind)`` to its urlpatterns,
+which wires the URL names ``import-list``, ``-create``, ``-detail``, ``-progress``, ``-commit``,
+``-cancel``, ``-errors`` and ``-template`` under the app's namespace (its importer's ``url_prefix``).
 
 upload (file, mode, policy) → the batch page: while the job runs, a progress bar polled with htmx; then
 the preview (counts, the first 200 errors, buttons to commit all or nothing, only the valid rows, download
@@ -232,3 +232,19 @@ class ImportTemplateView(ImportMixin, View):
             instructions=importer.instructions(),
         )
         return xlsx_response(content, importer.template_filename)
+
+
+def import_urls(kind: str) -> list:
+    """The eight pages of one kind of import, under ``imports/`` of the app that owns the importer."""
+    from django.urls import path
+
+    return [
+        path("imports/", ImportListView.as_view(kind=kind), name="import-list"),
+        path("imports/new/", ImportCreateView.as_view(kind=kind), name="import-create"),
+        path("imports/template.xlsx", ImportTemplateView.as_view(kind=kind), name="import-template"),
+        path("imports/<int:pk>/", ImportDetailView.as_view(kind=kind), name="import-detail"),
+        path("imports/<int:pk>/progress/", ImportProgressView.as_view(kind=kind), name="import-progress"),
+        path("imports/<int:pk>/commit/", ImportCommitView.as_view(kind=kind), name="import-commit"),
+        path("imports/<int:pk>/cancel/", ImportCancelView.as_view(kind=kind), name="import-cancel"),
+        path("imports/<int:pk>/errors.xlsx", ImportErrorReportView.as_view(kind=kind), name="import-errors"),
+    ]
