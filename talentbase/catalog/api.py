@@ -1,3 +1,5 @@
+import copy
+
 from talentbase.core.api import ScopedModelSerializer, ScopedViewSet
 
 from .models import (
@@ -98,11 +100,13 @@ class CertificateNumberFormatSerializer(ScopedModelSerializer):
         from django.core.exceptions import ValidationError as DjangoValidationError
         from rest_framework.exceptions import ValidationError
 
-        instance = CertificateNumberFormat(**{**({} if self.instance is None else
-                                                 {f: getattr(self.instance, f) for f in self.Meta.fields if f != "fixed_level"}),
-                                              **attrs})  # fmt: skip
+        # The model's own rules (the pattern compiles, names only known groups, matches its example), on the
+        # format as it would be saved, without touching the instance before the save.
+        candidate = copy.copy(self.instance) if self.instance is not None else CertificateNumberFormat()
+        for name, value in attrs.items():
+            setattr(candidate, name, value)
         try:
-            instance.clean()
+            candidate.clean()
         except DjangoValidationError as error:
             raise ValidationError(error.message_dict) from None
         return attrs

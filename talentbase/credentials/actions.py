@@ -456,21 +456,36 @@ def report_certificate(
     return report
 
 
+def reported_certificate(report: CertificateReport) -> dict:
+    """The certificate a "missing" report describes, as the values of ``record_certificate``: its kind is the
+    one its number's format says (职业技能等级证书 when the number fits none)."""
+    if report.issued_on is None:
+        raise DomainError(
+            "issued_on_required", _("报告中没有发证日期：请联系报告人补充，或不勾选“同时登记该证书”")
+        )
+    kind = CertificateKind.SKILL_LEVEL
+    try:
+        kind = numbers.check_number(
+            numbers.normalise_number(report.number), formats=numbers.load_formats()
+        ).kind
+    except numbers.CertificateNumberError:
+        pass
+    return {"kind": kind, "number": report.number, "occupation": report.occupation, "level": report.level,
+            "issued_on": report.issued_on, "issuer_name": report.issuer_name}  # fmt: skip
+
+
 @transaction.atomic
 def resolve_report(
-    *, actor: Actor, report: CertificateReport, outcome: str, record_values: dict | None = None
+    *, actor: Actor, report: CertificateReport, outcome: str, record: bool = False
 ) -> CertificateReport:
-    """Resolve a report with the outcome written down; with ``record_values`` the certificate is recorded
-    from it at the same time (declared by an employer, confirmed by the issuing institution)."""
+    """Resolve a report with the outcome written down; with ``record`` the certificate a "missing" report
+    describes is recorded at the same time (declared by an employer, confirmed by the issuing institution)."""
     report = scoping.get_for(actor, CertificateReport.objects.select_for_update(), report.pk, "change")
     resulting = None
-    if record_values:
-        person = Person.objects.get(pk=report.person_id)
-        if actor.role == Role.EMPLOYER:
-            # The employer records it for a person it sees: the report made the person its task.
-            scoping.get_for(actor, Person, person.pk, "view")
+    if record and report.kind == ReportKind.MISSING:
+        # record_certificate checks that the actor may record for this person (an employer: its worker).
         resulting = record_certificate(
-            actor=actor, person=person, source=RecordSource.REPORT, **record_values
+            actor=actor, person=report.person, source=RecordSource.REPORT, **reported_certificate(report)
         )
     take_transition(report, "resolve", actor=actor, comment=outcome,
                     changes={"outcome": outcome.strip()[:1000], "resulting_record": resulting})  # fmt: skip

@@ -260,11 +260,8 @@ class ReportActionView(ActorRequiredMixin, View):
                 form = forms.ResolveForm(request.POST, actor=self.actor)
                 if not form.is_valid():
                     raise DomainError("outcome_required", _("请填写处理结果"))
-                record_values = None
-                if form.cleaned_data["record_certificate"] and report.kind == ReportKind.MISSING:
-                    record_values = report_record_values(report)
                 actions.resolve_report(actor=self.actor, report=report, outcome=form.cleaned_data["outcome"],
-                                       record_values=record_values)  # fmt: skip
+                                       record=form.cleaned_data["record_certificate"])  # fmt: skip
             elif name == "reject":
                 form = forms.DeclineForm(request.POST, actor=self.actor)
                 if not form.is_valid():
@@ -281,24 +278,6 @@ class ReportActionView(ActorRequiredMixin, View):
         else:
             messages.success(request, _("操作成功"))
         return redirect(report.get_absolute_url())
-
-
-def report_record_values(report: CertificateReport) -> dict:
-    """The certificate a "missing" report describes, as the values of ``record_certificate``."""
-    number = report.number
-    kind = CertificateKind.SKILL_LEVEL
-    from .numbers import CertificateNumberError, check_number, load_formats, normalise_number
-
-    try:
-        kind = check_number(normalise_number(number), formats=load_formats()).kind
-    except CertificateNumberError:
-        pass
-    if report.issued_on is None:
-        raise DomainError(
-            "issued_on_required", _("报告中没有发证日期：请联系报告人补充，或不勾选“同时登记该证书”")
-        )
-    return {"kind": kind, "number": number, "occupation": report.occupation, "level": report.level,
-            "issued_on": report.issued_on, "issuer_name": report.issuer_name}  # fmt: skip
 
 
 class ReportPhotoView(ActorRequiredMixin, View):

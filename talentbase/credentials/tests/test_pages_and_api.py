@@ -331,3 +331,20 @@ def test_the_person_list_filters_by_confirmed_level(personas):
     assert listed(level=support.level("level5").pk) >= {worker.pk, outsider.pk}
     assert listed(level=support.level("level2").pk) == set()  # the 一级 is only declared
     assert listed(level=high, occupation=support.occupation("5-02-03-01").pk) == set()
+
+
+def test_the_city_bureau_edits_a_number_format_and_its_rules_hold_over_the_api(personas):
+    from talentbase.catalog.models import CertificateNumberFormat
+
+    fmt = CertificateNumberFormat.objects.get(code="qualification_sh13")
+    url = reverse("certificatenumberformat-detail", args=[fmt.pk])
+    client = personas.client("city")
+    broken = client.patch(url, {"pattern": r"(\d{13}"}, content_type="application/json")
+    assert broken.status_code == 400 and "pattern" in broken.json()
+    unknown = client.patch(url, {"pattern": r"(?P<month>\d{2})\d{11}"}, content_type="application/json")
+    assert unknown.status_code == 400 and "month" in str(unknown.json())
+    mismatch = client.patch(url, {"example": "ABC"}, content_type="application/json")
+    assert mismatch.status_code == 400 and "example" in mismatch.json()
+    fmt.refresh_from_db()
+    assert fmt.pattern == r"\d{13}" and fmt.example == "0312345678901"  # nothing changed by a refusal
+    assert client.patch(url, {"description": "13 位数字"}, content_type="application/json").status_code == 200
