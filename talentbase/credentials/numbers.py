@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -15,6 +14,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from talentbase.catalog.models import CertificateKind, CertificateNumberFormat
+from talentbase.registry.identity import normalise_id_number
 
 from .errors import CredentialError
 
@@ -77,9 +77,10 @@ def home_province() -> str:
 
 
 def normalise_number(text: str) -> str:
-    """A number as typed or read from a spreadsheet: full-width characters, spaces and lower case undone;
-    a number a spreadsheet stored as a number (16 digits lose their end; "…0.0") is refused or repaired."""
-    value = unicodedata.normalize("NFKC", str(text or "")).strip().replace(" ", "").replace("-", "").upper()
+    """A number as typed or read from a spreadsheet, in the registry's one form for document numbers (NFKC,
+    no whitespace, dashes or invisible characters, upper case); a number a spreadsheet stored as a number
+    (16 digits lose their end; "…0.0") is refused or repaired."""
+    value = normalise_id_number(str(text or ""))
     if SCIENTIFIC.match(value):
         raise CertificateNumberError(
             CredentialError.NUMBER_FORMAT,
