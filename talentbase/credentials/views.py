@@ -320,7 +320,7 @@ class MyLevelsView(ActorRequiredMixin, TemplateView):
                 .select_related("occupation", "level", "routed_to")
             )
             history = levels.level_history(person)
-            current = levels.current_levels(person)
+            current = levels.current_of(history)
         context.update({"title": _("我的证书与等级"), "person": person, "records": records, "reports": reports,
                         "history": history, "current": current})  # fmt: skip
         return context
@@ -343,10 +343,15 @@ register_menu(
 )  # fmt: skip
 
 
+def _levels_context(person) -> dict:
+    history = levels.level_history(person)
+    return {"current": levels.current_of(history), "history": history}
+
+
 register_section(
     key="levels", title=gettext_lazy("技能等级"), template="credentials/sections/levels.html", order=5,
     rows=lambda actor, person: [],
-    context=lambda actor, person: {"current": levels.current_levels(person), "history": levels.level_history(person)},
+    context=lambda actor, person: _levels_context(person),
 )  # fmt: skip
 register_section(
     key="certificates", title=gettext_lazy("证书"), template="credentials/sections/certificates.html", order=6,

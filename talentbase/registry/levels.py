@@ -205,29 +205,31 @@ def current_levels(person, on: datetime.date | None = None, *, include_declared:
     """Per occupation, the highest level on ``on`` (today by default), and whether it is confirmed: the
     "derived current level" the person page shows. A confirmed level wins over a higher declared one only
     when ``include_declared`` is false."""
+    return current_of(level_history(person, include_declared=include_declared), on)
+
+
+def current_of(history: list[LevelSpan], on: datetime.date | None = None) -> list[dict]:
+    """``current_levels`` read from a history already fetched (a page that shows both asks once)."""
     from .identity import today_in_china
 
     on = on or today_in_china()
-    entries = LevelEntry.objects.filter(covering(on), person_id=_id(person)).select_related(
-        "occupation", "level"
-    )
-    if not include_declared:
-        entries = entries.filter(confirmed=True)
-    best: dict[int, LevelEntry] = {}
-    confirmed_best: dict[int, LevelEntry] = {}
-    for entry in entries:
-        current = best.get(entry.occupation_id)
-        if current is None or (entry.rank, entry.confirmed) > (current.rank, current.confirmed):
-            best[entry.occupation_id] = entry
-        if entry.confirmed:
-            held = confirmed_best.get(entry.occupation_id)
-            if held is None or entry.rank > held.rank:
-                confirmed_best[entry.occupation_id] = entry
+    best: dict[int, LevelSpan] = {}
+    confirmed_best: dict[int, LevelSpan] = {}
+    for span in history:
+        if not (span.valid_from <= on and (span.valid_to is None or on < span.valid_to)):
+            continue
+        key = span.occupation.pk
+        current = best.get(key)
+        if current is None or (span.level.rank, span.confirmed) > (current.level.rank, current.confirmed):
+            best[key] = span
+        if span.confirmed:
+            held = confirmed_best.get(key)
+            if held is None or span.level.rank > held.level.rank:
+                confirmed_best[key] = span
     return [
-        {"occupation": entry.occupation, "level": entry.level, "confirmed": entry.confirmed,
-         "since": entry.valid_from,
-         "confirmed_level": confirmed_best[entry.occupation_id].level if entry.occupation_id in confirmed_best else None}
-        for entry in sorted(best.values(), key=lambda e: e.occupation.code)
+        {"occupation": span.occupation, "level": span.level, "confirmed": span.confirmed, "since": span.valid_from,
+         "confirmed_level": confirmed_best[key].level if key in confirmed_best else None}
+        for key, span in sorted(best.items(), key=lambda item: item[1].occupation.code)
     ]  # fmt: skip
 
 
