@@ -149,7 +149,11 @@ class ImportStagedRow(models.Model):
     failure or the retention purge). A killed job leaves these behind and nothing published; running the
     job again resumes after the last one."""
 
-    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="staged_rows")
+    # No index of its own: the unique (batch, row_number) index serves every lookup by batch, and a
+    # preview stages 10^5 rows.
+    batch = models.ForeignKey(
+        ImportBatch, on_delete=models.CASCADE, related_name="staged_rows", db_index=False
+    )
     row_number = models.PositiveIntegerField()
     # The payload's action (create, update) and the importer's lookup key (an ID number's hash), outside
     # the JSON so that the commit's re-check is one SQL join, without decoding every payload.

@@ -51,12 +51,14 @@ class Person(models.Model):
     name_keys = models.CharField(_("拼音检索键"), max_length=400, blank=True, editable=False)
     id_type = models.CharField(_("证件类型"), max_length=20, choices=IdType.choices, default=IdType.RIC)
     id_number_encrypted = models.TextField(editable=False)
-    id_number_hash = models.CharField(max_length=64, unique=True, editable=False)
+    # Unique and indexed through Meta, not ``unique=True`` / ``db_index=True``: on PostgreSQL those add a
+    # second, ``varchar_pattern_ops`` index for LIKE, which a hash never needs and every insert pays for.
+    id_number_hash = models.CharField(max_length=64, editable=False)
     id_number_masked = models.CharField(_("证件号码"), max_length=40, editable=False)
     birth_date = models.DateField(_("出生日期"), null=True, blank=True)
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices, blank=True)
     phone_encrypted = models.TextField(blank=True, editable=False)
-    phone_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    phone_hash = models.CharField(max_length=64, blank=True, editable=False)
     phone_masked = models.CharField(_("手机号码"), max_length=20, blank=True, editable=False)
     education = models.CharField(_("学历"), max_length=20, choices=Education.choices, blank=True)
     status = models.CharField(
@@ -87,6 +89,10 @@ class Person(models.Model):
             models.Index(fields=["birth_date", "id"]),
             models.Index(fields=["created_at", "id"]),
             models.Index(fields=["status", "id"]),
+            models.Index(fields=["phone_hash"], name="registry_person_phone_hash"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["id_number_hash"], name="registry_person_id_number_hash_unique"),
         ]
 
     def __str__(self) -> str:
@@ -103,14 +109,26 @@ class Person(models.Model):
 class Employment(models.Model):
     """A period of work of a person at an employer."""
 
+    # No single-column index on the foreign keys: each leads one of the Meta indexes, which serve the same
+    # lookups, and a roster import writes every index of 10^5 rows.
     person = models.ForeignKey(
-        Person, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="employments"
+        Person, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="employments", db_index=False
     )
     employer = models.ForeignKey(
-        Organisation, verbose_name=_("用人单位"), on_delete=models.PROTECT, related_name="employments"
+        Organisation,
+        verbose_name=_("用人单位"),
+        on_delete=models.PROTECT,
+        related_name="employments",
+        db_index=False,
     )
     occupation = models.ForeignKey(
-        Occupation, verbose_name=_("职业"), on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        Occupation,
+        verbose_name=_("职业"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     position = models.CharField(_("岗位"), max_length=50, blank=True)
     start_date = models.DateField(_("起始日期"))
@@ -151,9 +169,15 @@ class PersonNameKey(models.Model):
     On PostgreSQL the key column is compared in the "C" collation (migration 0002), so that the range of a
     prefix holds the keys that start with it whatever the database's locale."""
 
+    # No foreign-key constraint in the database: the keys are derived (rebuilt from the name at will), a
+    # roster of 10^5 persons writes about 480k of them, and the database checked each against the person
+    # table (on PostgreSQL that check was a third of the import's writing). Deleting a person through the
+    # ORM still deletes its keys (CASCADE is Django's), and a key left without its person matches nothing:
+    # searches read persons by ``pk IN (… person_id …)``.
     person = models.ForeignKey(
-        Person, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="+", db_index=False
-    )
+        Person, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="+", db_index=False,
+        db_constraint=False,
+    )  # fmt: skip
     key = models.CharField(_("检索键"), max_length=40)
 
     class Meta:
