@@ -163,6 +163,9 @@ def normalise_id_number(text: str) -> str:
     NFKC turns full-width digits and letters (１２３ＡＢ) and the ideographic space into ASCII; invisible
     format characters pasted from web pages (zero-width space) are dropped too.
     """
+    text = text or ""
+    if text.isascii() and text.isalnum():
+        return text.upper()  # already clean, as nearly every cell is: nothing NFKC or the loop would change
     text = unicodedata.normalize("NFKC", text or "")
     kept = []
     for char in text:
@@ -429,13 +432,15 @@ def check_birth_and_gender(check: IdCheck, *, birth_date: datetime.date | None, 
 
 def normalise_phone(text: str) -> str:
     """Digits of a phone as typed, without spaces, dashes, brackets or a +86 / 0086 / 86 country prefix."""
-    text = unicodedata.normalize("NFKC", text or "")
-    kept = []
-    for char in text:
-        if char.isspace() or char in DASHES or char in "()" or unicodedata.category(char) == "Cf":
-            continue
-        kept.append(char)
-    phone = "".join(kept)
+    text = text or ""
+    if text.isascii() and text.isdigit():
+        phone = text  # already clean: nothing NFKC or the loop would change
+    else:
+        text = unicodedata.normalize("NFKC", text or "")
+        phone = "".join(
+            char for char in text
+            if not (char.isspace() or char in DASHES or char in "()" or unicodedata.category(char) == "Cf")
+        )  # fmt: skip
     # Only strip a prefix that leaves 11 digits: 86 alone could start a number from another country.
     for prefix in ("+86", "0086", "86"):
         if phone.startswith(prefix) and len(phone) == len(prefix) + 11:
