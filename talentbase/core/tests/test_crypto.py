@@ -28,6 +28,7 @@ from talentbase.core.crypto import (
     parse_keyring,
     reencrypt,
     reset_keyring_cache,
+    split_token,
 )
 
 if not settings.configured:
@@ -141,6 +142,14 @@ def test_encrypt_many_uses_the_current_key_and_keeps_none():
     assert len(set(tokens[:-1])) == 1000
     assert all(token.startswith("v1.k2025.") for token in tokens[:-1])
     assert [decrypt(token, context=CONTEXT, keyring=RING) for token in tokens[:-1]] == values[:-1]
+
+
+def test_encrypt_many_gives_every_value_its_own_nonce():
+    # The batch's nonces come from one read of the random source: equal values must still differ.
+    tokens = encrypt_many(["13812345678"] * 1000, context=CONTEXT, keyring=RING)
+    nonces = {split_token(token)[1][:12] for token in tokens}
+    assert len(nonces) == 1000 and len(set(tokens)) == 1000
+    assert {decrypt(token, context=CONTEXT, keyring=RING) for token in tokens} == {"13812345678"}
 
 
 def test_lookup_hash_is_stable_keyed_and_bound_to_its_context():

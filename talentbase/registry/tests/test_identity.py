@@ -6,6 +6,7 @@ checked, settings are configured minimally if nobody did, and translation is swi
 
 import datetime
 import random
+import unicodedata
 
 import pytest
 from django.conf import settings
@@ -15,6 +16,7 @@ from hypothesis import strategies as st
 from stdnum.cn import ric
 
 from talentbase.registry.identity import (
+    DASHES,
     IdCheck,
     IdErrorCode,
     IdNumberError,
@@ -432,3 +434,39 @@ def test_synthetic_numbers_pass_stdnum_checksum_and_are_repeatable():
     assert ric.calc_check_digit(first) == first[-1]
     assert first.startswith("310104")
     assert int(first[16]) % 2 == 0
+
+
+# --- The fast path of clean cells gives what the full normalisation gives
+
+
+def _normalised_the_long_way(text: str, drop: str) -> str:
+    """The normalisation spelled out character by character, as it was before clean cells took a short cut."""
+    text = unicodedata.normalize("NFKC", text)
+    return "".join(
+        char
+        for char in text
+        if not (char.isspace() or char in DASHES or char in drop or unicodedata.category(char) == "Cf")
+    )
+
+
+CELL_TEXT = st.one_of(
+    st.text(alphabet="0123456789Xx", max_size=20),
+    st.text(alphabet=st.characters(codec="ascii"), max_size=20),
+    st.text(alphabet="0123456789Xx１２３Ｘ -\u2014\u3000\u200b()+", max_size=20),
+    st.text(max_size=20),
+)
+
+
+@given(CELL_TEXT)
+def test_id_numbers_are_normalised_the_same_with_or_without_the_short_cut(text):
+    assert normalise_id_number(text) == _normalised_the_long_way(text, drop="").upper()
+
+
+@given(CELL_TEXT)
+def test_phones_are_normalised_the_same_with_or_without_the_short_cut(text):
+    phone = _normalised_the_long_way(text, drop="()")
+    for prefix in ("+86", "0086", "86"):
+        if phone.startswith(prefix) and len(phone) == len(prefix) + 11:
+            phone = phone[len(prefix) :]
+            break
+    assert normalise_phone(text) == phone
