@@ -165,14 +165,18 @@ def normalise_id_number(text: str) -> str:
     """
     text = text or ""
     if text.isascii() and text.isalnum():
-        return text.upper()  # already clean, as nearly every cell is: nothing NFKC or the loop would change
-    text = unicodedata.normalize("NFKC", text or "")
-    kept = []
-    for char in text:
-        if char.isspace() or char in DASHES or unicodedata.category(char) == "Cf":
-            continue
-        kept.append(char)
-    return "".join(kept).upper()
+        return text.upper()  # already clean, as nearly every cell is: nothing _typed_characters would drop
+    return _typed_characters(text).upper()
+
+
+def _typed_characters(text: str, *, drop: str = "") -> str:
+    """The text in NFKC without whitespace, dashes, invisible format characters (a zero-width space pasted
+    from a web page) or the characters in ``drop``: what a person typed, as the registry compares it."""
+    return "".join(
+        char
+        for char in unicodedata.normalize("NFKC", text)
+        if not (char.isspace() or char in DASHES or char in drop or unicodedata.category(char) == "Cf")
+    )
 
 
 def check_id_number(id_type: str, text: str, *, today: datetime.date | None = None) -> IdCheck:
@@ -433,14 +437,8 @@ def check_birth_and_gender(check: IdCheck, *, birth_date: datetime.date | None, 
 def normalise_phone(text: str) -> str:
     """Digits of a phone as typed, without spaces, dashes, brackets or a +86 / 0086 / 86 country prefix."""
     text = text or ""
-    if text.isascii() and text.isdigit():
-        phone = text  # already clean: nothing NFKC or the loop would change
-    else:
-        text = unicodedata.normalize("NFKC", text or "")
-        phone = "".join(
-            char for char in text
-            if not (char.isspace() or char in DASHES or char in "()" or unicodedata.category(char) == "Cf")
-        )  # fmt: skip
+    # Already clean, as nearly every cell is: nothing _typed_characters would drop.
+    phone = text if text.isascii() and text.isdigit() else _typed_characters(text, drop="()")
     # Only strip a prefix that leaves 11 digits: 86 alone could start a number from another country.
     for prefix in ("+86", "0086", "86"):
         if phone.startswith(prefix) and len(phone) == len(prefix) + 11:
