@@ -105,19 +105,6 @@ def render_cell(value) -> str:
     return str(value).strip()
 
 
-def render_row(cells) -> list[str]:
-    """A row's cells as strings (``render_cell``), with text cells, nearly all of a roster, done inline:
-    10^5 rows × 10 cells are a million calls otherwise."""
-    rendered = []
-    for value in cells:
-        if value.__class__ is str:
-            text = value.strip()
-            rendered.append(text[1:] if text[:1] == "'" and text.startswith(NEUTRALISED_PREFIXES) else text)
-        else:
-            rendered.append(render_cell(value))
-    return rendered
-
-
 # --- Raw rows of each format: (row number as the spreadsheet shows it, cells as strings)
 
 
@@ -190,7 +177,7 @@ def _sheet_rows(workbook, sheet) -> Sheet:
         try:
             # calamine gives rows from the sheet's first row, cells from its first used column.
             for index, cells in enumerate(sheet.iter_rows()):
-                yield index + 1, render_row(cells)
+                yield index + 1, [render_cell(value) for value in cells]
         finally:
             workbook.close()
 
@@ -225,7 +212,7 @@ def _csv_rows(handle) -> Iterator[tuple[int, list[str]]]:
     except csv.Error:
         dialect = csv.excel
     for number, cells in enumerate(csv.reader(handle, dialect), start=1):
-        yield number, render_row(cells)
+        yield number, [render_cell(cell) for cell in cells]
 
 
 # --- The table: header found, data rows after it

@@ -12,8 +12,6 @@ from pathlib import Path
 
 import pytest
 from django.utils import timezone
-from hypothesis import given
-from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
 from talentbase.core.errors import DomainError
@@ -27,7 +25,6 @@ from talentbase.core.imports.reading import (
     open_table,
     read_rows,
     render_cell,
-    render_row,
 )
 from talentbase.core.imports.reports import error_report_bytes, template_bytes
 from talentbase.core.imports.values import CellValueError, parse_date
@@ -512,14 +509,3 @@ def test_bulk_insert_and_ids_handed_out_once():
     assert bulk.insert_rows(Decision, columns, rows) == 3
     assert min(bulk.allocate_ids(Decision, 2)) > max(first)
     assert published().count() == 3
-
-
-CELL_VALUES = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(), st.dates(), st.datetimes(), st.times(),
-    st.text(max_size=12), st.sampled_from(["'=1+1", " '+86 ", "'-", "'@a", "''=", "' =x", "=SUM(A1)"]),
-)  # fmt: skip
-
-
-@given(st.lists(CELL_VALUES, max_size=12))
-def test_a_row_renders_as_its_cells_one_by_one(cells):
-    assert render_row(cells) == [render_cell(value) for value in cells]
