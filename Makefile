@@ -56,7 +56,7 @@ assets: venv
 # --- Translations: the compiled .mo files are committed (a fresh machine may lack msgfmt).
 messages: venv
 	@command -v msgfmt >/dev/null || { echo "msgfmt not found: apt-get install gettext"; exit 1; }
-	cd talentbase && $(DEV) ../$(BIN)/talentbase makemessages -l en --no-location
+	cd talentbase && $(DEV) ../$(BIN)/talentbase makemessages -l en --no-location --no-wrap
 	cd talentbase && $(DEV) ../$(BIN)/talentbase compilemessages -l en
 
 # --- Development database (SQLite under var/ unless DATABASE_URL is set), with demo data once.

@@ -12,7 +12,7 @@ outside scope, or missing, gets 404 (``Http404``), the same answer for both, so 
 from __future__ import annotations
 
 from collections.abc import Callable, Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -32,34 +32,86 @@ ScopeFunction = Callable[[Actor], Q]
 
 
 @dataclass(frozen=True)
-class ScopeRule:
-    """Who may do what to a model.
+class ScopePart:
+    """One source of rows: the model's own rule, or a later app's contribution.
 
-    ``roles`` maps each action to the roles that may ever take it. ``rows`` gives the rows the actor
-    may see; ``change_rows`` (default: ``rows``) the rows they may change or delete.
+    ``roles`` maps each action to the roles this part grants it to; ``rows`` gives the rows it shows the
+    actor, ``change_rows`` (default: ``rows``) the rows it lets them change or delete.
     """
 
-    model: type[models.Model]
     roles: dict[str, frozenset[str]]
     rows: ScopeFunction
     change_rows: ScopeFunction | None = None
+    source: str = ""
+
+    def grants(self, actor: Actor, action: str) -> bool:
+        return actor.role in self.roles.get(action, frozenset())
+
+    def q(self, actor: Actor, action: str) -> Q:
+        if action in ("view", "export") or self.change_rows is None:
+            return self.rows(actor)
+        return self.change_rows(actor)
+
+
+@dataclass
+class ScopeRule:
+    """Who may do what to a model: the model's own part, registered once by the app that owns the model,
+    and the parts later apps contribute ("an evaluation institution sees the persons who applied to its
+    sessions"). A role may take an action when any part grants it, and sees the union of those parts' rows,
+    so the owning app never has to know the apps that come after it."""
+
+    model: type[models.Model]
+    own: ScopePart
+    contributions: list[ScopePart] = field(default_factory=list)
+
+    @property
+    def parts(self) -> list[ScopePart]:
+        return [self.own, *self.contributions]
+
+    @property
+    def roles(self) -> dict[str, frozenset[str]]:
+        """The roles that may ever take each action, from every part."""
+        return {action: frozenset().union(*(part.roles[action] for part in self.parts)) for action in ACTIONS}
 
     def may(self, actor: Actor, action: str) -> bool:
         if action not in ACTIONS:
             raise ValueError(f"unknown action {action!r}")
         if actor.role == SYSTEM:
             return True
-        return actor.role in self.roles.get(action, frozenset())
+        return any(part.grants(actor, action) for part in self.parts)
 
     def q(self, actor: Actor, action: str) -> Q:
         if actor.role == SYSTEM:
             return EVERYTHING
-        if action in ("view", "export") or self.change_rows is None:
-            return self.rows(actor)
-        return self.change_rows(actor)
+        return union(part.q(actor, action) for part in self.parts if part.grants(actor, action))
+
+
+def union(conditions) -> Q:
+    """OR the conditions, without the terms that cannot change the answer (SQL stays as short as before
+    for a model nobody contributes to)."""
+    result = None
+    for condition in conditions:
+        if condition == EVERYTHING:
+            return EVERYTHING
+        if condition == NOTHING:
+            continue
+        result = condition if result is None else result | condition
+    return NOTHING if result is None else result
 
 
 _rules: dict[type[models.Model], ScopeRule] = {}
+# Contributions that arrive before the model's own rule (app order decides the import order of scopes.py).
+_early: dict[type[models.Model], list[ScopePart]] = {}
+
+
+def _roles(view, add, change, delete, export) -> dict[str, frozenset[str]]:
+    return {
+        "view": frozenset(view),
+        "add": frozenset(add),
+        "change": frozenset(change),
+        "delete": frozenset(delete),
+        "export": frozenset(view if export is None else export),
+    }
 
 
 def register(
@@ -73,17 +125,41 @@ def register(
     delete: Collection[str] = (),
     export: Collection[str] | None = None,
 ) -> ScopeRule:
-    """Declare a model's scope. ``export`` defaults to the roles that may view."""
-    roles = {
-        "view": frozenset(view),
-        "add": frozenset(add),
-        "change": frozenset(change),
-        "delete": frozenset(delete),
-        "export": frozenset(view if export is None else export),
-    }
-    rule = ScopeRule(model=model, roles=roles, rows=rows, change_rows=change_rows)
+    """Declare a model's own scope, once, in the app that owns the model. ``export`` defaults to the roles
+    that may view. A later app adds to it with :func:`contribute`, never by registering again."""
+    if model in _rules:
+        raise ValueError(
+            f"{model._meta.label} already has a scope rule; a later app adds rows with contribute()"
+        )
+    own = ScopePart(roles=_roles(view, add, change, delete, export), rows=rows, change_rows=change_rows,
+                    source=model._meta.app_label)  # fmt: skip
+    rule = ScopeRule(model=model, own=own, contributions=_early.pop(model, []))
     _rules[model] = rule
     return rule
+
+
+def contribute(
+    model: type[models.Model],
+    *,
+    source: str,
+    rows: ScopeFunction,
+    change_rows: ScopeFunction | None = None,
+    view: Collection[str] = (),
+    add: Collection[str] = (),
+    change: Collection[str] = (),
+    delete: Collection[str] = (),
+    export: Collection[str] | None = None,
+) -> ScopePart:
+    """Add rows (and the roles that reach them) to another app's model, from the contributing app's
+    ``scopes.py``: the model's scope becomes the union of its own rule and every contribution. ``source``
+    names the contributing app, so that a reader of ``rule_for(model).parts`` sees where each came from."""
+    part = ScopePart(roles=_roles(view, add, change, delete, export), rows=rows, change_rows=change_rows,
+                     source=source)  # fmt: skip
+    if model in _rules:
+        _rules[model].contributions.append(part)
+    else:
+        _early.setdefault(model, []).append(part)
+    return part
 
 
 def rule_for(model: type[models.Model]) -> ScopeRule:
@@ -160,31 +236,3 @@ def by_role(actor: Actor, mapping: dict[str, ScopeFunction | Q]) -> Q:
     if chosen is None:
         return NOTHING
     return chosen(actor) if callable(chosen) else chosen
-
-
-def own_organisation(field: str) -> ScopeFunction:
-    def rows(actor: Actor) -> Q:
-        return Q(**{field: actor.organisation_id}) if actor.organisation_id else NOTHING
-
-    return rows
-
-
-def own_district(field: str) -> ScopeFunction:
-    def rows(actor: Actor) -> Q:
-        return Q(**{field: actor.district_id}) if actor.district_id else NOTHING
-
-    return rows
-
-
-def own_sectors(field: str) -> ScopeFunction:
-    def rows(actor: Actor) -> Q:
-        return Q(**{f"{field}__in": sorted(actor.sector_ids)}) if actor.sector_ids else NOTHING
-
-    return rows
-
-
-def own_user(field: str) -> ScopeFunction:
-    def rows(actor: Actor) -> Q:
-        return Q(**{field: actor.user_id}) if actor.user_id else NOTHING
-
-    return rows

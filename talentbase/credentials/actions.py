@@ -18,7 +18,8 @@ from talentbase.core.errors import DomainError
 from talentbase.core.roles import Role
 from talentbase.core.workflow import take_transition
 from talentbase.orgs.models import Organisation
-from talentbase.registry import levels
+from talentbase.registry import levels, queries
+from talentbase.registry.errors import RegistryError
 from talentbase.registry.identity import today_in_china
 from talentbase.registry.models import Employment, LevelSource, Person
 
@@ -121,14 +122,20 @@ def _sync_level(record: CertificateRecord) -> None:
                          reason=record.get_status_display())  # fmt: skip
 
 
-def _person_for(actor: Actor, person: Person) -> Person:
-    """The holder must be a person the actor sees; an institution records certificates for anyone it
-    issued to (it is the issuer), so it only needs the person to exist."""
-    if actor.role in ISSUER_ROLES or actor.role == Role.HR:
-        found = Person.objects.filter(pk=person.pk).first()
-        if found is None:
-            raise DomainError("person_missing", _("持证人不存在"), field="person")
-        return found
+def holder_for(
+    actor: Actor, *, person: Person | None = None, id_type: str = "", id_number: str = ""
+) -> Person:
+    """The holder of a certificate being recorded. An issuing institution names the holder by document
+    number, as printed on the certificate it issued (谁发证、谁负责): it needs no right to browse the registry,
+    and sees the holder afterwards through the scope this app contributes (scopes.py). Everyone else names a
+    person they already see, by number or by record."""
+    if id_number:
+        found = queries.person_with_id_number(id_type, id_number)
+        if actor.role in ISSUER_ROLES:
+            return found
+        person = found
+    if person is None:
+        raise DomainError(RegistryError.UNKNOWN_ID, _("请填写持证人的证件号码"), field="id_number")
     return scoping.get_for(actor, Person, person.pk, "view")
 
 
@@ -139,7 +146,9 @@ def _person_for(actor: Actor, person: Person) -> Person:
 def record_certificate(
     *,
     actor: Actor,
-    person: Person,
+    person: Person | None = None,
+    id_type: str = "",
+    id_number: str = "",
     kind: str,
     number: str,
     occupation: Occupation,
@@ -154,13 +163,14 @@ def record_certificate(
     source: str = RecordSource.ENTERED,
 ) -> CertificateRecord:
     """Record a certificate issued outside the platform. An employer declares (its employees' certificates,
-    to be confirmed); HR, the city bureau and the issuing institution record confirmed ones."""
+    to be confirmed); HR, the city bureau and the issuing institution record confirmed ones. The holder is
+    ``person`` or the one registered with ``id_type`` and ``id_number`` (see ``holder_for``)."""
     scoping.ensure_may(actor, CertificateRecord, "add")
     if kind == CertificateKind.APPOINTMENT:
         raise DomainError(
             CredentialError.APPOINTMENT_LEVEL, _("聘任请使用“聘任特级技师/首席技师”"), field="kind"
         )
-    person = _person_for(actor, person)
+    person = holder_for(actor, person=person, id_type=id_type, id_number=id_number)
     if actor.role in ISSUER_ROLES:
         # An institution records only what it issued: it is the issuer unless it named itself the evaluator.
         if evaluator is None or evaluator.pk != actor.organisation_id:
@@ -302,15 +312,15 @@ def delete_record(*, actor: Actor, record: CertificateRecord) -> None:
 
 @transaction.atomic
 def appoint(
-    *, actor: Actor, person: Person, occupation: Occupation, level: Level, appointed_on: datetime.date,
-    number: str = "",
+    *, actor: Actor, person: Person | None = None, id_type: str = "", id_number: str = "", occupation: Occupation,
+    level: Level, appointed_on: datetime.date, number: str = "",
 ) -> CertificateRecord:  # fmt: skip
     """An employer appoints one of its current employees 特级技师 or 首席技师 in an occupation: the level
     holds from that day until the appointment ends. The city bureau may record one for an employer."""
     scoping.ensure_may(actor, CertificateRecord, "add")
     if actor.role not in (Role.EMPLOYER, Role.CITY):
         raise PermissionDenied
-    person = scoping.get_for(actor, Person, person.pk, "view")
+    person = holder_for(actor, person=person, id_type=id_type, id_number=id_number)
     current = Employment.objects.filter(person=person, end_date__isnull=True)
     if actor.role == Role.EMPLOYER:
         current = current.filter(employer_id=actor.organisation_id)
@@ -421,7 +431,7 @@ def report_certificate(
     """A worker reports a certificate missing from their record (with a photo of it) or one recorded
     wrongly; the report goes to the issuing institution or their employer as a task."""
     scoping.ensure_may(actor, CertificateReport, "add")
-    person = Person.objects.filter(user_id=actor.user_id).first()
+    person = queries.person_of_user(actor.user_id)
     if person is None:
         raise DomainError("no_person", _("您的账号尚未关联人员信息，请联系用人单位"))
     if kind == ReportKind.WRONG:

@@ -15,11 +15,9 @@ from talentbase.core.api import (
     TransitionSerializer,
     WorkflowActionsMixin,
 )
-from talentbase.core.errors import DomainError
-from talentbase.registry.identity import IdNumberError, IdType
+from talentbase.registry.identity import IdType
 
 from . import actions
-from .forms import find_person
 from .models import CertificateRecord, CertificateReport
 
 
@@ -68,13 +66,7 @@ class CertificateRecordViewSet(ScopedViewSet):
         return super().get_queryset().select_related("person")
 
     def perform_create_values(self, data):
-        try:
-            person = find_person(data.pop("id_type"), data.pop("id_number"))
-        except IdNumberError as error:
-            raise DomainError("invalid_id", error.message, field="id_number") from None
-        if person is None:
-            raise DomainError("person_missing", _("该证件号码尚未登记"), field="id_number")
-        return actions.record_certificate(actor=self.actor, person=person, **data)
+        return actions.record_certificate(actor=self.actor, **data)
 
     def destroy(self, request, *args, **kwargs):
         actions.delete_record(actor=self.actor, record=self.get_object())

@@ -4,9 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from talentbase.catalog.models import CertificateKind, Level, Occupation
 from talentbase.core.forms import ScopedFilterSet, ScopedForm
-from talentbase.registry import protection
 from talentbase.registry.identity import IdNumberError, IdType, check_id_number
-from talentbase.registry.models import Person
 
 from .models import CertificateRecord, CertificateReport, Confirmation, RecordStatus, ReportKind, ReportState
 
@@ -14,15 +12,9 @@ DATE = forms.DateInput(attrs={"type": "date"})
 RECORDED_KINDS = [(k, label) for k, label in CertificateKind.choices if k != CertificateKind.APPOINTMENT]
 
 
-def find_person(id_type: str, id_number: str) -> Person | None:
-    """The registered person with this document number (by its keyed hash; the number is never stored)."""
-    check = check_id_number(id_type, id_number)
-    return Person.objects.filter(id_number_hash=protection.id_number_hash(id_type, check.number)).first()
-
-
 class HolderFields(forms.Form):
-    """The holder of a certificate, by document number: institutions and HR record certificates for
-    persons they cannot browse, so they name them by number, as on the certificate."""
+    """The holder of a certificate, by document number, as on the certificate: an institution records the
+    certificates it issued for persons it cannot browse. The action finds the holder (``holder_for``)."""
 
     id_type = forms.ChoiceField(label=_("证件类型"), choices=IdType.choices, initial=IdType.RIC)
     id_number = forms.CharField(label=_("证件号码"), max_length=40)
@@ -32,16 +24,9 @@ class HolderFields(forms.Form):
         if self.errors:
             return cleaned
         try:
-            person = find_person(cleaned["id_type"], cleaned["id_number"])
+            cleaned["id_number"] = check_id_number(cleaned["id_type"], cleaned["id_number"]).number
         except IdNumberError as error:
             self.add_error("id_number", error.message)
-            return cleaned
-        if person is None:
-            self.add_error(
-                "id_number",
-                _("该证件号码尚未登记：请先登记人员，或在证书导入时选择“按表中的姓名和证件号码登记”"),
-            )
-        cleaned["person"] = person
         return cleaned
 
 

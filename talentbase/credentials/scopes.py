@@ -6,12 +6,17 @@
 - an employer sees the records of the persons it sees (its employees, current and former) and changes only
   what it declared or appointed itself, while not confirmed;
 - a worker sees their own.
-Reports go to one organisation (the employer or the issuing institution), which sees and handles them."""
+Reports go to one organisation (the employer or the issuing institution), which sees and handles them.
+
+And what this app adds to the registry's scope of persons: an institution sees the holders of the records it
+issued or evaluated (it names a new holder by ID number, never by browsing the registry), and the reporters
+of the reports routed to it."""
 
 from django.db.models import Q
 
 from talentbase.core import scoping
 from talentbase.core.roles import Role
+from talentbase.registry.models import Person
 from talentbase.registry.scopes import of_persons, person_rows
 
 from .models import CertificateRecord, CertificateReport, Confirmation
@@ -106,3 +111,14 @@ scoping.register(
     change=[Role.CITY, *ISSUERS, Role.EMPLOYER, Role.WORKER],
     export=[Role.CITY, Role.HR, *ISSUERS, Role.EMPLOYER],
 )
+
+
+def _holders_and_reporters(actor) -> Q:
+    if not actor.organisation_id:
+        return scoping.NOTHING
+    holders = CertificateRecord.objects.filter(_issued_by(actor)).values("person_id")
+    reporters = CertificateReport.objects.filter(routed_to_id=actor.organisation_id).values("person_id")
+    return Q(pk__in=holders) | Q(pk__in=reporters)
+
+
+scoping.contribute(Person, source="credentials", rows=_holders_and_reporters, view=ISSUERS)

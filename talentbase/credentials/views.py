@@ -21,8 +21,8 @@ from talentbase.core.views import (
     ObjectListView,
     apply_domain_error,
 )
-from talentbase.registry import levels
-from talentbase.registry.models import Person
+from talentbase.registry import levels, queries
+from talentbase.registry.models import LevelEntry
 from talentbase.registry.sections import register_section
 
 from . import actions, forms
@@ -159,7 +159,6 @@ class RecordCreateView(FormPageView):
     title = gettext_lazy("登记证书")
 
     def perform(self, values):
-        values.pop("id_type"), values.pop("id_number")
         return actions.record_certificate(actor=self.actor, **values)
 
 
@@ -175,8 +174,7 @@ class AppointView(FormPageView):
             raise PermissionDenied
 
     def perform(self, values):
-        return actions.appoint(actor=self.actor, person=values["person"], occupation=values["occupation"],
-                               level=values["level"], appointed_on=values["appointed_on"], number=values["number"])  # fmt: skip
+        return actions.appoint(actor=self.actor, **values)
 
 
 class RecordDeleteView(ObjectDeleteView):
@@ -305,7 +303,7 @@ class MyLevelsView(ActorRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         scoping.ensure_may(self.actor, CertificateReport, "add")
         context = super().get_context_data(**kwargs)
-        person = Person.objects.filter(user_id=self.request.user.pk).first()
+        person = queries.person_of_user(self.actor.user_id)
         records = reports = []
         history = current = []
         if person is not None:
@@ -343,7 +341,8 @@ register_menu(
 )  # fmt: skip
 
 
-def _levels_context(person) -> dict:
+def _levels_context(actor, person) -> dict:
+    scoping.ensure_may(actor, LevelEntry, "view")
     history = levels.level_history(person)
     return {"current": levels.current_of(history), "history": history}
 
@@ -351,7 +350,7 @@ def _levels_context(person) -> dict:
 register_section(
     key="levels", title=gettext_lazy("技能等级"), template="credentials/sections/levels.html", order=5,
     rows=lambda actor, person: [],
-    context=lambda actor, person: _levels_context(person),
+    context=_levels_context,
 )  # fmt: skip
 register_section(
     key="certificates", title=gettext_lazy("证书"), template="credentials/sections/certificates.html", order=6,

@@ -4,6 +4,7 @@ from enum import StrEnum
 class RegistryError(StrEnum):
     DUPLICATE_ID = "duplicate_id"
     INVALID_ID = "invalid_id"
+    UNKNOWN_ID = "person_missing"
     INVALID_PHONE = "invalid_phone"
     EMPLOYER_KIND = "employer_kind"
     OVERLAP = "overlap"

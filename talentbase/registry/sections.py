@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.core.exceptions import PermissionDenied
+
 from talentbase.core.actor import Actor
 
 
@@ -31,10 +33,16 @@ def register_section(*, key, title, template, order, rows, context=None) -> None
 
 
 def sections_for(actor: Actor, person) -> list[dict]:
+    """The sections the actor may read, in order. A section whose records the actor's role may never see
+    (``scoping`` answers 403) is left out: a person seen through a later app's scope contribution (an
+    institution's certificate holder) shows only what that role reads, not a forbidden page."""
     shown = []
     for section in sorted(_sections.values(), key=lambda s: s.order):
-        shown_context = {"section": section, "rows": list(section.rows(actor, person))}
-        if section.context is not None:
-            shown_context.update(section.context(actor, person))
+        try:
+            shown_context = {"section": section, "rows": list(section.rows(actor, person))}
+            if section.context is not None:
+                shown_context.update(section.context(actor, person))
+        except PermissionDenied:
+            continue
         shown.append(shown_context)
     return shown

@@ -14,7 +14,7 @@ from talentbase.core.roles import Role
 from talentbase.core.tables import Column
 from talentbase.core.views import ActorRequiredMixin, ObjectDetailView, ObjectListView, apply_domain_error
 
-from . import actions, forms, search
+from . import actions, forms, queries, search
 from .models import Employment, Person, ProfessionalTitle
 from .sections import register_section, sections_for
 
@@ -74,8 +74,8 @@ class MyRecordView(PersonDetailView):
     """A worker's own record: the same page as an official's view of it, reached without an id."""
 
     def get_object(self):
-        person = Person.objects.filter(user_id=self.request.user.pk).values_list("pk", flat=True).first()
-        return scoping.get_for(self.actor, Person, person or 0, "view")
+        person = queries.person_of_user(self.actor.user_id)
+        return scoping.get_for(self.actor, Person, person.pk if person else 0, "view")
 
 
 class PersonCreateView(ActorRequiredMixin, TemplateView):

@@ -1,6 +1,7 @@
 """Persons and employments: ``a`` is the demo worker's own record (employed by the demo employer in
 Pudong, greening), ``b`` the outsider worker's (another employer in Xuhui, forestry)."""
 
+from talentbase.credentials.tests import support as credentials_support
 from talentbase.registry.models import Employment, Person, PersonNameKey
 
 from .base import ScopedAccessTests
@@ -20,13 +21,17 @@ class PersonAccess(ScopedAccessTests):
         "district": {"view": "a"},
         "employer": {"view": "a", "change": "a"},
         "worker": {"view": "a"},
+        # From the credentials app's contribution: the holders of the certificates an institution issued.
+        "evaluation": {"view": "a"},
+        "association": {"view": ""},
     }
 
     def make_objects(self, personas):
-        return {
-            "a": Person.objects.get(user=personas.user("worker")),
-            "b": Person.objects.get(user=personas.user("worker", outsider=True)),
-        }
+        a = Person.objects.get(user=personas.user("worker"))
+        # Issued by the demo institution to ``a``; ``b`` holds one from the other institution.
+        credentials_support.record(personas, role="evaluation", person=a)
+        credentials_support.record(personas, role="evaluation", outsider=True, occupation_code="5-02-03-01")
+        return {"a": a, "b": Person.objects.get(user=personas.user("worker", outsider=True))}
 
 
 # A person's records (employment, titles): the person's readers read them, its editors change them.

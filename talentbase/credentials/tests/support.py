@@ -11,6 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from talentbase.catalog.models import Level, Occupation
 from talentbase.credentials import actions
 from talentbase.orgs.models import Organisation
+from talentbase.registry import protection
 from talentbase.registry.models import Person
 
 _serials = itertools.count(1)
@@ -56,6 +57,10 @@ def record(personas, *, role: str = "hr", person=None, level_code: str = "level4
         "issuer": issuer if issuer is not None else personas.organisation("evaluation", outsider),
     }
     values.update(extra)
+    holder = person or worker_person(personas, outsider)
     return actions.record_certificate(
-        actor=personas.actor(role, outsider), person=person or worker_person(personas, outsider), **values
+        actor=personas.actor(role, outsider),
+        id_type=holder.id_type,
+        id_number=protection.reveal_id_number(holder),
+        **values,
     )

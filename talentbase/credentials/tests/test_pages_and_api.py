@@ -348,3 +348,40 @@ def test_the_city_bureau_edits_a_number_format_and_its_rules_hold_over_the_api(p
     fmt.refresh_from_db()
     assert fmt.pattern == r"\d{13}" and fmt.example == "0312345678901"  # nothing changed by a refusal
     assert client.patch(url, {"description": "13 位数字"}, content_type="application/json").status_code == 200
+
+
+def test_an_institution_names_a_new_holder_by_id_number_and_then_sees_that_holder_only(personas):
+    """谁发证、谁负责: the institution needs no right to browse the registry; the record it issued is what lets
+    it see the holder (the scope credentials contributes to Person)."""
+    person = support.worker_person(personas)
+    institution = personas.client("evaluation")
+    assert institution.get(person.get_absolute_url()).status_code == 404
+    assert person.pk not in {row["id"] for row in institution.get(reverse("person-list")).json()["results"]}
+    body = {"id_type": "ric", "id_number": protection.reveal_id_number(person), "kind": "skill_level",
+            "number": "S000031000123224000300", "occupation": support.occupation().pk,
+            "level": support.level("level4").pk, "issued_on": "2022-05-05"}  # fmt: skip
+    assert (
+        institution.post(reverse("certificaterecord-list"), body, content_type="application/json").status_code
+        == 201
+    )
+    assert institution.get(person.get_absolute_url()).status_code == 200
+    assert {row["id"] for row in institution.get(reverse("person-list")).json()["results"]} == {person.pk}
+    # Another institution still sees nothing of that person; nor does the holder's page show the employment.
+    assert personas.client("evaluation", outsider=True).get(person.get_absolute_url()).status_code == 404
+    shown = {part["section"].key for part in institution.get(person.get_absolute_url()).context["sections"]}
+    assert shown == {"certificates"}
+
+
+def test_an_employer_cannot_reach_a_stranger_by_naming_an_id_number(personas):
+    stranger = support.worker_person(personas, outsider=True)
+    from django.http import Http404
+
+    from talentbase.core.errors import DomainError
+
+    with pytest.raises(Http404):
+        support.record(personas, role="employer", person=stranger)
+    with pytest.raises(DomainError) as unknown:
+        actions.record_certificate(actor=personas.actor("evaluation"), id_type="ric", id_number="11010519491231002X",
+                                   kind="skill_level", number="S000031000123224000301", occupation=support.occupation(),
+                                   level=support.level("level4"), issued_on=D(2022, 5, 5))  # fmt: skip
+    assert unknown.value.code == "person_missing" and unknown.value.field == "id_number"
