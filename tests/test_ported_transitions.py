@@ -208,3 +208,71 @@ def test_issue_and_revoke_a_token(personas):
     token = ApiToken.objects.get(user=user)
     assert _command(personas, "sysadmin", user, "revoke-token", {"token": token.pk}).status_code == 302
     assert not ApiToken.objects.get(pk=token.pk).is_active
+
+
+# --- After the port: one dispatcher, so every button also answers on the API and on a form page of its own
+
+
+def test_an_appointment_ends_through_the_generic_api(personas):
+    record = _appointment(personas)
+    url = reverse("certificaterecord-transition", args=[record.pk])
+    answer = api(
+        personas.client("employer"), url, {"transition": "end", "on": "2025-03-01", "comment": "岗位调整"}
+    )
+    assert answer.status_code == 200 and answer.json()["to_state"] == RecordStatus.ENDED
+    refused = api(personas.client("employer"), reverse("certificaterecord-transition", args=[_appointment(personas).pk]),
+                  {"transition": "end", "comment": "岗位调整"})  # fmt: skip
+    assert refused.status_code == 400 and "on" in refused.json()
+
+
+def test_a_reissue_over_the_generic_api_names_the_new_record(personas):
+    record = support.record(personas)
+    answer = api(personas.client("hr"), reverse("certificaterecord-transition", args=[record.pk]),
+                 {"transition": "replace", "number": support.skill_number(year=2023, level_number=4),
+                  "issued_on": "2023-02-01", "comment": "遗失补办"})  # fmt: skip
+    assert answer.status_code == 200
+    assert CertificateRecord.objects.get(pk=answer.json()["result_id"]).replaces.get() == record
+
+
+def test_the_buttons_listed_by_the_api_are_the_ones_the_page_shows(personas):
+    declared = support.record(personas, role="employer")
+    listed = personas.client("hr").get(reverse("certificaterecord-transitions", args=[declared.pk])).json()
+    assert {row["name"] for row in listed} == {"confirm", "revoke", "replace"}
+    assert {f["name"] for f in next(r for r in listed if r["name"] == "replace")["fields"]} == {
+        "number",
+        "issued_on",
+        "reason",
+    }
+    page_html = personas.client("hr").get(declared.get_absolute_url()).content.decode()
+    assert all(f'data-transition="{row["name"]}"' in page_html for row in listed)
+    assert 'data-transition="end"' not in page_html
+    # The employer that declared it sees no button: it may neither confirm nor revoke its own declaration.
+    assert (
+        personas.client("employer").get(reverse("certificaterecord-transitions", args=[declared.pk])).json()
+        == []
+    )
+
+
+def test_a_button_has_a_form_page_of_its_own_that_shows_its_errors(personas):
+    record = support.record(personas)
+    url = reverse("credentials:record-action", args=[record.pk, "revoke"])
+    client = personas.client("hr")
+    assert client.get(url).status_code == 200
+    refused = client.post(url, {"form_page": "1", "reason": "x"})
+    assert refused.status_code == 400 and "请填写原因" in refused.content.decode()
+    assert _status(record) == RecordStatus.VALID
+    assert personas.client("worker").get(url).status_code == 403
+    assert client.get(reverse("credentials:record-action", args=[record.pk, "nothing"])).status_code == 404
+
+
+def test_a_hidden_button_posted_by_hand_is_refused(personas):
+    record = support.record(personas)  # confirmed by HR already: no "confirm" button
+    client = personas.client("hr")
+    assert 'data-transition="confirm"' not in client.get(record.get_absolute_url()).content.decode()
+    answer = api(client, reverse("certificaterecord-transition", args=[record.pk]), {"transition": "confirm"})
+    assert answer.status_code == 400 and answer.json()["code"] == "transition_refused"
+    user = personas.user("employer")  # not locked: no unlock button, and the page refuses it
+    assert 'data-transition="unlock"' not in personas.client("secadmin").get(
+        reverse("accounts:user-detail", args=[user.pk])).content.decode()  # fmt: skip
+    _command(personas, "secadmin", user, "unlock")
+    assert not User.objects.get(pk=user.pk).is_locked()

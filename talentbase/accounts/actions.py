@@ -105,6 +105,14 @@ def set_user_active(*, actor: Actor, user: User, active: bool, reason: str = "")
     return user
 
 
+def disable_user(*, actor: Actor, user: User, reason: str = "") -> User:
+    return set_user_active(actor=actor, user=user, active=False, reason=reason)
+
+
+def enable_user(*, actor: Actor, user: User) -> User:
+    return set_user_active(actor=actor, user=user, active=True)
+
+
 @transaction.atomic
 def add_membership(*, actor: Actor, user: User, organisation, role: str) -> Membership:
     scoping.ensure_may(actor, Membership, "add")
@@ -129,6 +137,13 @@ def end_membership(*, actor: Actor, membership: Membership) -> Membership:
     membership.save(update_fields=["is_active"])
     audit.audit_change(actor=actor, obj=membership, before=before)
     return membership
+
+
+def end_user_membership(*, actor: Actor, user: User, membership: Membership) -> Membership:
+    """End one of this user's memberships (the button on the user's page names the user and the membership)."""
+    if membership.user_id != user.pk:
+        raise DomainError(AccountError.NOT_OWN, _("任职记录不属于该用户"), field="membership")
+    return end_membership(actor=actor, membership=membership)
 
 
 @transaction.atomic

@@ -7,4 +7,9 @@ class AccountsConfig(AppConfig):
     verbose_name = _("账号")
 
     def ready(self):
-        from . import schema, scopes, views  # noqa: F401  (OpenAPI extension, scope rules, menu entries)
+        from . import (  # noqa: F401  (OpenAPI extension, scope rules, menus, buttons)
+            schema,
+            scopes,
+            views,
+            workflows,
+        )

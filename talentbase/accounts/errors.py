@@ -12,6 +12,7 @@ class AccountError(StrEnum):
     ROLE_KIND = "role_kind"
     ADMIN_SEPARATION = "admin_separation"
     SELF_ACTION = "self_action"
+    NOT_OWN = "not_own"
     PASSWORD_POLICY = "password_policy"  # noqa: S105 — an error code, not a password
 
 

@@ -4,11 +4,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from talentbase.core import scoping
 from talentbase.core.forms import ScopedFilterSet, ScopedForm, style_widgets
 from talentbase.core.roles import Role
 from talentbase.orgs.models import Organisation
 
-from .models import User
+from .models import ApiToken, Membership, User
 
 
 class LoginForm(forms.Form):
@@ -99,6 +100,35 @@ class TokenForm(ScopedForm):
 
 class ReasonForm(ScopedForm):
     reason = forms.CharField(label=_("事由"), max_length=200)
+
+
+class OptionalReasonForm(ScopedForm):
+    reason = forms.CharField(label=_("事由"), max_length=200, required=False)
+
+
+class NoFieldsForm(ScopedForm):
+    """A button that asks for nothing."""
+
+
+class EndMembershipForm(ScopedForm):
+    membership = forms.ModelChoiceField(label=_("任职"), queryset=Membership.objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only this user's current memberships: a membership of another account is no choice here.
+        if self.subject is not None:
+            mine = self.subject.memberships.filter(is_active=True)
+            self.fields["membership"].queryset = scoping.visible_to(self.actor, mine)
+
+
+class RevokeTokenForm(ScopedForm):
+    token = forms.ModelChoiceField(label=_("令牌"), queryset=ApiToken.objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.subject is not None:
+            mine = self.subject.api_tokens.filter(is_active=True)
+            self.fields["token"].queryset = scoping.visible_to(self.actor, mine)
 
 
 class UserFilter(ScopedFilterSet):

@@ -7,10 +7,13 @@ from datetime import timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from talentbase.core import audit, scoping
 from talentbase.core.actor import Actor
+from talentbase.core.errors import DomainError
 
+from .errors import AccountError
 from .models import ApiToken, User
 
 TOKEN_PREFIX = "tb_"  # noqa: S105 — the visible marker of our tokens, not a secret
@@ -43,6 +46,13 @@ def revoke_token(*, actor: Actor, token: ApiToken) -> ApiToken:
     token.save(update_fields=["is_active"])
     audit.audit_change(actor=actor, obj=token, before=before, reason="revoke")
     return token
+
+
+def revoke_user_token(*, actor: Actor, user: User, token: ApiToken) -> ApiToken:
+    """Revoke one of this user's tokens (the button on the user's page names both)."""
+    if token.user_id != user.pk:
+        raise DomainError(AccountError.NOT_OWN, _("令牌不属于该用户"), field="token")
+    return revoke_token(actor=actor, token=token)
 
 
 def user_for_token(text: str) -> tuple[User, ApiToken] | None:

@@ -16,5 +16,5 @@ urlpatterns = [
     path("users/new/", views.UserCreateView.as_view(), name="user-create"),
     path("users/<int:pk>/", views.UserDetailView.as_view(), name="user-detail"),
     path("users/<int:pk>/edit/", views.UserEditView.as_view(), name="user-edit"),
-    path("users/<int:pk>/<slug:command>/", views.UserCommandView.as_view(), name="user-command"),
+    path("users/<int:pk>/<slug:name>/", views.UserCommandView.as_view(), name="user-command"),
 ]

@@ -14,16 +14,23 @@ from django.views import View
 from django.views.generic import TemplateView
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from talentbase.core import scoping
+from talentbase.core import scoping, workflow
 from talentbase.core.errors import DomainError
 from talentbase.core.navigation import register_menu
-from talentbase.core.roles import ADMIN_ROLES, Role
+from talentbase.core.roles import ADMIN_ROLES
 from talentbase.core.tables import Column
-from talentbase.core.views import ActorRequiredMixin, ObjectDetailView, ObjectListView, apply_domain_error
+from talentbase.core.views import (
+    ActorRequiredMixin,
+    ObjectDetailView,
+    ObjectFormView,
+    ObjectListView,
+    TransitionView,
+    apply_domain_error,
+)
 
-from . import actions, forms, login, tokens
+from . import actions, forms, login
 from .actors import SESSION_MEMBERSHIP_KEY
-from .models import ApiToken, Membership, User
+from .models import User
 
 
 def _next_url(request) -> str:
@@ -193,17 +200,15 @@ class UserDetailView(ObjectDetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user = context["object"]
-        actor = self.actor
+        # The buttons shown are exactly the transitions available (accounts/workflows.py), each with its form.
+        offered = {
+            o["transition"].name.replace("-", "_"): o["form"] for o in workflow.offered(user, self.actor)
+        }
         context.update(
             {
                 "memberships": user.memberships.select_related("organisation"),
                 "has_totp": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
-                "is_sysadmin": actor.role == Role.SYSTEM_ADMIN,
-                "is_secadmin": actor.role == Role.SECURITY_ADMIN,
-                "membership_form": forms.MembershipForm(actor=actor),
-                "password_form": forms.ResetPasswordForm(actor=actor),
-                "reason_form": forms.ReasonForm(actor=actor),
-                "token_form": forms.TokenForm(actor=actor),
+                "can": offered,
                 "api_tokens": user.api_tokens.all(),
                 "issued_token": self.request.session.pop(f"issued-token-{user.pk}", None),
             }
@@ -211,102 +216,41 @@ class UserDetailView(ObjectDetailView):
         return context
 
 
-class UserCreateView(ActorRequiredMixin, TemplateView):
-    template_name = "core/object_form.html"
+class UserCreateView(ObjectFormView):
+    model = User
+    form_class = forms.UserCreateForm
+    title = gettext_lazy("新增用户")
+    success_message = gettext_lazy("用户已创建")
 
-    def get(self, request, *args, **kwargs):
-        scoping.ensure_may(self.actor, User, "add")
-        return self.render_to_response(
-            {"form": forms.UserCreateForm(actor=self.actor), "title": _("新增用户")}
-        )
-
-    def post(self, request, *args, **kwargs):
-        scoping.ensure_may(self.actor, User, "add")
-        form = forms.UserCreateForm(request.POST, actor=self.actor)
-        if form.is_valid():
-            try:
-                user = actions.create_user(actor=self.actor, **form.cleaned_data)
-            except DomainError as error:
-                apply_domain_error(form, error)
-            else:
-                messages.success(request, _("用户已创建"))
-                return redirect("accounts:user-detail", pk=user.pk)
-        return self.render_to_response({"form": form, "title": _("新增用户")}, status=400)
+    def perform(self, form, obj):
+        return actions.create_user(actor=self.actor, **form.cleaned_data)
 
 
-class UserEditView(ActorRequiredMixin, TemplateView):
-    template_name = "core/object_form.html"
+class UserEditView(ObjectFormView):
+    model = User
+    form_class = forms.UserEditForm
+    title = gettext_lazy("修改用户")
 
-    def get(self, request, pk):
-        user = scoping.get_for(self.actor, User, pk, "change")
-        form = forms.UserEditForm(
-            initial={"full_name": user.full_name, "email": user.email}, actor=self.actor
-        )
-        return self.render_to_response({"form": form, "title": _("修改用户"), "object": user})
+    def initial(self, user) -> dict:
+        return {"full_name": user.full_name, "email": user.email}
 
-    def post(self, request, pk):
-        user = scoping.get_for(self.actor, User, pk, "change")
-        form = forms.UserEditForm(request.POST, actor=self.actor)
-        if form.is_valid():
-            actions.update_user(actor=self.actor, user=user, **form.cleaned_data)
-            messages.success(request, _("已保存"))
-            return redirect("accounts:user-detail", pk=user.pk)
-        return self.render_to_response({"form": form, "title": _("修改用户"), "object": user}, status=400)
+    def perform(self, form, user):
+        return actions.update_user(actor=self.actor, user=user, **form.cleaned_data)
 
 
-class UserCommandView(ActorRequiredMixin, View):
-    """The buttons on a user's page: enable, disable, unlock, reset TOTP, reset password, memberships."""
+class UserCommandView(TransitionView):
+    """The administrators' buttons on a user's page: accounts/workflows.py."""
 
-    def post(self, request, pk, command):
-        user = scoping.get_for(self.actor, User, pk, "view")
-        actor = self.actor
-        try:
-            if command == "disable":
-                actions.set_user_active(
-                    actor=actor, user=user, active=False, reason=request.POST.get("reason", "")
-                )
-            elif command == "enable":
-                actions.set_user_active(actor=actor, user=user, active=True)
-            elif command == "unlock":
-                actions.unlock_user(actor=actor, user=user)
-            elif command == "reset-totp":
-                form = forms.ReasonForm(request.POST, actor=actor)
-                if not form.is_valid():
-                    raise DomainError("reason_required", _("请填写事由"), field="reason")
-                actions.reset_second_factor(actor=actor, user=user, reason=form.cleaned_data["reason"])
-            elif command == "reset-password":
-                actions.set_password_by_admin(
-                    actor=actor, user=user, new_password=request.POST.get("new_password", "")
-                )
-            elif command == "add-membership":
-                form = forms.MembershipForm(request.POST, actor=actor)
-                if not form.is_valid():
-                    raise DomainError("invalid", _("请选择单位和角色"))
-                actions.add_membership(actor=actor, user=user, **form.cleaned_data)
-            elif command == "issue-token":
-                form = forms.TokenForm(request.POST, actor=actor)
-                if not form.is_valid():
-                    raise DomainError("invalid", _("请填写令牌用途和有效天数"))
-                _token, text = tokens.issue_token(actor=actor, user=user, **form.cleaned_data)
-                # Shown once on the next page view, never in a URL and never stored in clear.
-                request.session[f"issued-token-{user.pk}"] = text
-            elif command == "revoke-token":
-                token = scoping.get_for(actor, ApiToken, request.POST.get("token"), "change")
-                if token.user_id != user.pk:
-                    raise DomainError("invalid", _("令牌不属于该用户"))
-                tokens.revoke_token(actor=actor, token=token)
-            elif command == "end-membership":
-                membership = scoping.get_for(actor, Membership, request.POST.get("membership"), "change")
-                if membership.user_id != user.pk:
-                    raise DomainError("invalid", _("任职记录不属于该用户"))
-                actions.end_membership(actor=actor, membership=membership)
-            else:
-                return redirect("accounts:user-detail", pk=user.pk)
-        except DomainError as error:
-            messages.error(request, str(error.message))
-        else:
-            messages.success(request, _("操作成功"))
-        return redirect("accounts:user-detail", pk=user.pk)
+    model = User
+
+    def success_url(self, outcome) -> str:
+        return reverse("accounts:user-detail", args=[outcome.obj.pk])
+
+    def after(self, outcome) -> None:
+        if outcome.transition.name == "issue-token":
+            _token, text = outcome.result
+            # Shown once on the next page view, never in a URL and never stored in clear.
+            self.request.session[f"issued-token-{outcome.obj.pk}"] = text
 
 
 register_menu(

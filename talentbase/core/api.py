@@ -3,6 +3,7 @@ viewset that fetches through scoping like the pages do."""
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db import transaction
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -126,27 +127,77 @@ class ScopedModelSerializer(serializers.ModelSerializer):
 
 
 class TransitionSerializer(serializers.Serializer):
+    """A button pressed over the API: its name, the comment, and the fields its form asks for (listed by
+    ``GET …/{id}/transitions/``), all in one object."""
+
     transition = serializers.CharField()
     comment = serializers.CharField(required=False, allow_blank=True, default="")
 
 
-class WorkflowActionsMixin:
-    """``POST …/{id}/transition/`` with ``{"transition": "...", "comment": "..."}``: the same table and
-    checks as the page's buttons; ``GET …/{id}/transitions/`` lists what the caller may do now."""
+class TransitionResultSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    from_state = serializers.CharField()
+    to_state = serializers.CharField()
+    result_id = serializers.IntegerField(
+        required=False, help_text="the new object a transition made (a reissue)"
+    )
 
+
+class TransitionFieldSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    required = serializers.BooleanField()
+    type = serializers.CharField()
+
+
+class AvailableTransitionSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    label = serializers.CharField()
+    target = serializers.CharField()
+    fields = TransitionFieldSerializer(many=True)
+
+
+def _field_rows(form) -> list[dict]:
+    return [
+        {"name": name, "label": str(field.label), "required": field.required, "type": type(field).__name__}
+        for name, field in form.fields.items()
+    ]
+
+
+class WorkflowActionsMixin:
+    """``POST …/{id}/transition/`` with ``{"transition": "...", "comment": "...", …form fields}`` presses a
+    button through ``workflow.perform``, the dispatcher the pages use; ``GET …/{id}/transitions/`` lists the
+    buttons the caller may press now, with the fields each asks for."""
+
+    def press(self, request, pk, name: str, data: dict):
+        """Press one button; the answer is the move (or, for a viewset that says so, the result)."""
+        scope_action = workflow.workflow_for(self.model).scope_action
+        obj = scoping.get_for(self.actor, self.model, pk, scope_action)
+        try:
+            return workflow.perform(obj, name, actor=self.actor, data=data)
+        except workflow.TransitionFormError as refused:
+            raise exceptions.ValidationError(refused.form.errors.get_json_data()) from None
+
+    @extend_schema(request=TransitionSerializer, responses=TransitionResultSerializer)
     @action(detail=True, methods=["post"], serializer_class=TransitionSerializer)
     def transition(self, request, pk=None):
-        obj = scoping.get_for(self.actor, self.model, pk, "change")
         serializer = TransitionSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        decision = workflow.take_transition(
-            obj, serializer.validated_data["transition"], actor=self.actor,
-            comment=serializer.validated_data["comment"],
-        )  # fmt: skip
-        return Response({"id": obj.pk, "from_state": decision.from_state, "to_state": decision.to_state})
+        data = {key: value for key, value in request.data.items() if key != "transition"}
+        outcome = self.press(request, pk, serializer.validated_data["transition"], data)
+        answer = {"id": outcome.obj.pk, "from_state": outcome.from_state, "to_state": outcome.to_state}
+        if isinstance(outcome.result, self.model) and outcome.result.pk != outcome.obj.pk:
+            answer["result_id"] = outcome.result.pk
+        return Response(answer)
 
+    @extend_schema(responses=AvailableTransitionSerializer(many=True))
     @action(detail=True, methods=["get"])
     def transitions(self, request, pk=None):
         obj = scoping.get_for(self.actor, self.model, pk, "view")
-        available = workflow.available_transitions(obj, self.actor)
-        return Response([{"name": t.name, "label": str(t.label), "target": t.target} for t in available])
+        return Response(
+            [
+                {"name": o["transition"].name, "label": str(o["transition"].label),
+                 "target": o["transition"].target, "fields": _field_rows(o["form"])}
+                for o in workflow.offered(obj, self.actor)
+            ]
+        )  # fmt: skip

@@ -25,7 +25,6 @@ class DomainError(Exception):
 class CoreError(StrEnum):
     OUT_OF_SCOPE = "out_of_scope"
     TRANSITION_REFUSED = "transition_refused"
-    TRANSITION_ROLE = "transition_role"
     COMMENT_REQUIRED = "comment_required"
     STALE_STATE = "stale_state"
 

@@ -53,9 +53,12 @@ class ScopedModelForm(forms.ModelForm):
 
 
 class ScopedForm(forms.Form):
-    def __init__(self, *args, actor, **kwargs):
+    """A form for an actor; ``subject`` is the object a transition's form is about (core.workflow)."""
+
+    def __init__(self, *args, actor, subject=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.actor = actor
+        self.subject = subject
         scope_choice_fields(self.fields, actor)
         style_widgets(self.fields)
 

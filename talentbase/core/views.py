@@ -6,13 +6,14 @@ or missing, 403 when the role may never), and a write goes through an action fun
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
-from django.views import View
+from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
 from . import audit, export_jobs, scoping, workflow
@@ -183,7 +184,7 @@ class ObjectDetailView(ActorRequiredMixin, TemplateView):
                 "can_delete": self.delete_url_name and scoping.in_scope(self.actor, obj, "delete"),
                 "edit_url_name": self.edit_url_name,
                 "delete_url_name": self.delete_url_name,
-                "transitions": workflow.available_transitions(obj, self.actor) if has_workflow else [],
+                "transitions": workflow.offered(obj, self.actor) if has_workflow else [],
                 "transition_url_name": self.transition_url_name,
                 "decisions": workflow.decision_history(obj) if has_workflow else [],
             }
@@ -192,13 +193,16 @@ class ObjectDetailView(ActorRequiredMixin, TemplateView):
 
 
 class ObjectFormView(ActorRequiredMixin, TemplateView):
-    """Create (no ``pk``) or change an object through an action. The form gets the actor, so that its
-    choices are scoped too."""
+    """The one page of "a form that calls an action": create (no ``pk``) or change an object in the actor's
+    scope. The form gets the actor, so that its choices are scoped too; ``perform`` calls the app's action
+    with ``actor=``; a ``DomainError`` is shown next to its field in Chinese and nothing is saved; success
+    redirects to the saved object. A plain form (not a ModelForm) is filled from ``initial(obj)``."""
 
     model = None
     form_class = None
     template_name = "core/object_form.html"
     title = ""
+    success_message = gettext_lazy("已保存")
 
     def get_object(self):
         if "pk" not in self.kwargs:
@@ -206,15 +210,24 @@ class ObjectFormView(ActorRequiredMixin, TemplateView):
             return None
         return scoping.get_for(self.actor, self.model, self.kwargs["pk"], "change")
 
+    def initial(self, obj) -> dict:
+        return {}
+
+    def form_kwargs(self, obj) -> dict:
+        if issubclass(self.form_class, forms.ModelForm):
+            return {"instance": obj}
+        return {"initial": self.initial(obj)}
+
     def get_form(self, obj):
-        data = self.request.POST if self.request.method == "POST" else None
-        return self.form_class(data, instance=obj, actor=self.actor)
+        posted = self.request.method == "POST"
+        data, files = (self.request.POST, self.request.FILES) if posted else (None, None)
+        return self.form_class(data, files, actor=self.actor, **self.form_kwargs(obj))
 
     def perform(self, form, obj):
         raise NotImplementedError
 
-    def success_url(self, obj) -> str:
-        return obj.get_absolute_url()
+    def success_url(self, saved) -> str:
+        return saved.get_absolute_url()
 
     def get(self, request, *args, **kwargs):
         obj = self.get_object()
@@ -229,16 +242,18 @@ class ObjectFormView(ActorRequiredMixin, TemplateView):
             except DomainError as error:
                 apply_domain_error(form, error)
             else:
-                messages.success(request, _("已保存"))
+                messages.success(request, str(self.success_message))
                 return HttpResponseRedirect(self.success_url(saved))
-        return self.render_to_response(self.context(form, obj), status=400 if form.errors else 200)
+        return self.render_to_response(self.context(form, obj), status=400)
+
+    def get_title(self, obj) -> str:
+        if self.title:
+            return str(self.title)
+        verbose = self.model._meta.verbose_name
+        return _("修改{name}").format(name=verbose) if obj else _("新增{name}").format(name=verbose)
 
     def context(self, form, obj):
-        verbose = self.model._meta.verbose_name
-        title = self.title or (
-            _("修改{name}").format(name=verbose) if obj else _("新增{name}").format(name=verbose)
-        )
-        return self.get_context_data(form=form, object=obj, title=title)
+        return self.get_context_data(form=form, object=obj, title=self.get_title(obj))
 
 
 class ObjectDeleteView(ActorRequiredMixin, TemplateView):
@@ -267,17 +282,63 @@ class ObjectDeleteView(ActorRequiredMixin, TemplateView):
         return redirect(self.success_url_name)
 
 
-class TransitionView(ActorRequiredMixin, View):
-    """POST a transition name and a comment; the workflow table decides, whatever the client sent."""
+class TransitionView(ActorRequiredMixin, TemplateView):
+    """One button of an object's workflow: POST presses it (from the object's page or from this view's own
+    form page), GET shows its form on a page of its own. Both go through ``workflow.perform``, the one
+    dispatcher the API uses too, so the transition's checks, form and app action are the same everywhere."""
 
     model = None
+    template_name = "core/transition_form.html"
 
-    def post(self, request, pk, name):
-        obj = scoping.get_for(self.actor, self.model, pk, "change")
+    def get_object(self):
+        return scoping.get_for(
+            self.actor, self.model, self.kwargs["pk"], workflow.workflow_for(self.model).scope_action
+        )
+
+    def get_transition(self):
         try:
-            workflow.take_transition(obj, name, actor=self.actor, comment=request.POST.get("comment", ""))
+            return workflow.workflow_for(self.model).transition(self.kwargs["name"])
+        except DomainError:
+            raise Http404 from None
+
+    def success_url(self, outcome) -> str:
+        # A reissue leads to the new record; every other button back to the object.
+        if isinstance(outcome.result, self.model) and outcome.result.pk != outcome.obj.pk:
+            return outcome.result.get_absolute_url()
+        return outcome.obj.get_absolute_url()
+
+    def after(self, outcome) -> None:
+        """What the page shows once after a button (the clear text of a new token): a view's concern only."""
+
+    def render_form(self, obj, transition, form, status=200):
+        return self.render_to_response(
+            {"object": obj, "transition": transition, "form": form, "title": transition.label}, status=status
+        )
+
+    def get(self, request, *args, **kwargs):
+        obj, transition = self.get_object(), self.get_transition()
+        workflow.workflow_for(self.model).ensure(obj, transition.name, self.actor)
+        return self.render_form(obj, transition, workflow.transition_form(transition, obj, self.actor))
+
+    def post(self, request, *args, **kwargs):
+        obj, transition = self.get_object(), self.get_transition()
+        on_form_page = request.POST.get("form_page") == "1"
+        try:
+            outcome = workflow.perform(
+                obj, transition.name, actor=self.actor, data=request.POST, files=request.FILES
+            )
+        except workflow.TransitionFormError as refused:
+            if on_form_page:
+                return self.render_form(obj, transition, refused.form, status=400)
+            messages.error(request, workflow.form_errors_text(refused.form))
+            return redirect(obj.get_absolute_url())
         except DomainError as error:
+            if on_form_page:
+                form = workflow.transition_form(transition, obj, self.actor, request.POST, request.FILES)
+                apply_domain_error(form, error)
+                return self.render_form(obj, transition, form, status=400)
             messages.error(request, str(error.message))
-        else:
-            messages.success(request, _("操作成功"))
-        return redirect(obj.get_absolute_url())
+            return redirect(obj.get_absolute_url())
+        self.after(outcome)
+        messages.success(request, str(transition.done or _("操作成功")))
+        return redirect(self.success_url(outcome))

@@ -206,7 +206,8 @@ def record_certificate(
 
 @transaction.atomic
 def confirm_record(*, actor: Actor, record: CertificateRecord, note: str = "") -> CertificateRecord:
-    """A declared record confirmed by HR, the city bureau or the institution that issued it."""
+    """A declared record confirmed by HR, the city bureau or the institution that issued it: it stays valid,
+    and its level entry counts as confirmed from now on."""
     record = scoping.get_for(actor, CertificateRecord.objects.select_for_update(), record.pk, "change")
     if not may_confirm(actor, record):
         raise PermissionDenied
@@ -214,27 +215,29 @@ def confirm_record(*, actor: Actor, record: CertificateRecord, note: str = "") -
         raise DomainError(CredentialError.ALREADY_CONFIRMED, _("该证书已核实"))
     if record.status != RecordStatus.VALID:
         raise DomainError(CredentialError.NOT_VALID, _("该证书已失效，不能核实"))
-    before = audit.snapshot(record)
-    record.confirmation = Confirmation.CONFIRMED
-    record.confirmed_at = timezone.now()
-    record.confirmed_by = actor.user
-    record.save(update_fields=["confirmation", "confirmed_at", "confirmed_by", "updated_at"])
+    changes = {
+        "confirmation": Confirmation.CONFIRMED,
+        "confirmed_at": timezone.now(),
+        "confirmed_by": actor.user,
+    }
+    take_transition(record, "confirm", actor=actor, comment=note, changes=changes)
     levels.confirm_level(source_kind=LEVEL_SOURCE[record.kind], source_id=record.pk)
-    audit.audit_change(actor=actor, obj=record, before=before, reason=note)
     return record
 
 
 def _end(
-    actor: Actor, record: CertificateRecord, *, status: str, on: datetime.date, reason: str, replaced_by=None
+    actor: Actor,
+    record: CertificateRecord,
+    transition: str,
+    *,
+    on: datetime.date,
+    reason: str,
+    replaced_by=None,
 ):
-    before = audit.snapshot(record)
-    record.status = status
-    record.ended_on = on
-    record.end_reason = reason[:200]
-    record.replaced_by = replaced_by
-    record.save(update_fields=["status", "ended_on", "end_reason", "replaced_by", "updated_at"])
+    """Take the record out of force through its workflow; its level entry ends on the same day."""
+    changes = {"ended_on": on, "end_reason": reason[:200], "replaced_by": replaced_by}
+    take_transition(record, transition, actor=actor, comment=reason, changes=changes)
     _sync_level(record)
-    audit.audit_change(actor=actor, obj=record, before=before, reason=reason)
 
 
 def _reason(reason: str) -> str:
@@ -256,7 +259,7 @@ def revoke_record(*, actor: Actor, record: CertificateRecord, reason: str, on: d
     on = on or today_in_china()
     if on < record.issued_on:
         raise DomainError("dates", _("撤销日期不能早于发证日期"), field="on")
-    _end(actor, record, status=RecordStatus.REVOKED, on=on, reason=_reason(reason))
+    _end(actor, record, "revoke", on=on, reason=_reason(reason))
     return record
 
 
@@ -287,7 +290,7 @@ def replace_record(
     )  # fmt: skip
     _sync_level(new)
     audit.audit_change(actor=actor, obj=new, before=None, verb=audit.CREATE, reason=reason)
-    _end(actor, record, status=RecordStatus.REPLACED, on=issued_on, reason=reason, replaced_by=new)
+    _end(actor, record, "replace", on=issued_on, reason=reason, replaced_by=new)
     return new
 
 
@@ -351,7 +354,7 @@ def end_appointment(*, actor: Actor, record: CertificateRecord, on: datetime.dat
         raise DomainError(CredentialError.NOT_VALID, _("该聘任已结束"))
     if on < record.issued_on:
         raise DomainError("dates", _("结束日期不能早于聘任日期"), field="on")
-    _end(actor, record, status=RecordStatus.ENDED, on=on, reason=_reason(reason))
+    _end(actor, record, "end", on=on, reason=_reason(reason))
     return record
 
 

@@ -12,7 +12,6 @@ from talentbase.catalog.models import Level, Occupation
 from talentbase.core.api import (
     ScopedModelSerializer,
     ScopedViewSet,
-    TransitionSerializer,
     WorkflowActionsMixin,
 )
 from talentbase.registry.identity import IdType
@@ -55,7 +54,7 @@ class ConfirmSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
-class CertificateRecordViewSet(ScopedViewSet):
+class CertificateRecordViewSet(WorkflowActionsMixin, ScopedViewSet):
     model = CertificateRecord
     serializer_class = RecordSerializer
     ordering = ["-issued_on", "pk"]
@@ -72,32 +71,28 @@ class CertificateRecordViewSet(ScopedViewSet):
         actions.delete_record(actor=self.actor, record=self.get_object())
         return Response(status=204)
 
-    def _act(self, pk, serializer_class, function, **extra):
-        record = self.get_object_for_change(pk)
-        serializer = serializer_class(data=self.request.data)
-        serializer.is_valid(raise_exception=True)
-        result = function(actor=self.actor, record=record, **serializer.validated_data, **extra)
+    def _press(self, request, pk, name):
+        """The named endpoints below are the record's buttons under their own names: the same dispatcher as
+        ``…/transition/``, answering with the record the button left (the new one for a reissue)."""
+        outcome = self.press(request, pk, name, request.data)
+        result = outcome.result if isinstance(outcome.result, CertificateRecord) else outcome.obj
+        result.refresh_from_db()
         return Response(RecordSerializer(result, context=self.get_serializer_context()).data)
-
-    def get_object_for_change(self, pk):
-        from talentbase.core import scoping
-
-        return scoping.get_for(self.actor, CertificateRecord, pk, "change")
 
     @extend_schema(request=ConfirmSerializer, responses=RecordSerializer)
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
-        return self._act(pk, ConfirmSerializer, actions.confirm_record)
+        return self._press(request, pk, "confirm")
 
     @extend_schema(request=ReasonSerializer, responses=RecordSerializer)
     @action(detail=True, methods=["post"])
     def revoke(self, request, pk=None):
-        return self._act(pk, ReasonSerializer, actions.revoke_record)
+        return self._press(request, pk, "revoke")
 
     @extend_schema(request=ReplaceSerializer, responses=RecordSerializer)
     @action(detail=True, methods=["post"])
     def replace(self, request, pk=None):
-        return self._act(pk, ReplaceSerializer, actions.replace_record)
+        return self._press(request, pk, "replace")
 
 
 class ReportSerializer(ScopedModelSerializer):
@@ -124,22 +119,3 @@ class CertificateReportViewSet(WorkflowActionsMixin, ScopedViewSet):
         return Response(
             {"code": "method_not_allowed", "detail": _("请在“我的证书与等级”页面报告")}, status=405
         )
-
-    @extend_schema(request=TransitionSerializer)
-    @action(detail=True, methods=["post"], serializer_class=TransitionSerializer)
-    def transition(self, request, pk=None):
-        """Resolve and reject write the comment as the report's outcome, as the page does."""
-        from talentbase.core import scoping
-
-        report = scoping.get_for(self.actor, CertificateReport, pk, "change")
-        serializer = TransitionSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        name, comment = serializer.validated_data["transition"], serializer.validated_data["comment"]
-        if name == "resolve":
-            actions.resolve_report(actor=self.actor, report=report, outcome=comment)
-        elif name == "reject":
-            actions.decline_report(actor=self.actor, report=report, outcome=comment)
-        else:
-            return super().transition(request, pk)
-        report.refresh_from_db()
-        return Response({"id": report.pk, "to_state": report.state})

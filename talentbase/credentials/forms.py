@@ -3,6 +3,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from talentbase.catalog.models import CertificateKind, Level, Occupation
+from talentbase.core import scoping
 from talentbase.core.forms import ScopedFilterSet, ScopedForm
 from talentbase.registry.identity import IdNumberError, IdType, check_id_number
 
@@ -125,6 +126,23 @@ class ReportForm(ScopedForm):
 class ResolveForm(ScopedForm):
     outcome = forms.CharField(label=_("处理结果"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
     record_certificate = forms.BooleanField(label=_("同时登记该证书"), required=False, initial=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only a "missing" report describes a certificate to record, and only for a role that records them.
+        report = self.subject
+        if (
+            report is None
+            or report.kind != ReportKind.MISSING
+            or not scoping.may(self.actor, CertificateRecord, "add")
+        ):
+            del self.fields["record_certificate"]
+
+    def clean(self):
+        cleaned = super().clean()
+        # The action's argument: record the certificate as well (resolve_report(record=…)).
+        cleaned["record"] = bool(cleaned.pop("record_certificate", False))
+        return cleaned
 
 
 class DeclineForm(ScopedForm):

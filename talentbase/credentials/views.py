@@ -1,16 +1,13 @@
 """Pages for certificate records, appointments, workers' reports and a worker's own certificates and levels."""
 
-from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
-from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from talentbase.catalog.models import CertificateKind
 from talentbase.core import scoping
-from talentbase.core.errors import DomainError
 from talentbase.core.navigation import register_menu
 from talentbase.core.roles import Role
 from talentbase.core.tables import Column
@@ -18,15 +15,16 @@ from talentbase.core.views import (
     ActorRequiredMixin,
     ObjectDeleteView,
     ObjectDetailView,
+    ObjectFormView,
     ObjectListView,
-    apply_domain_error,
+    TransitionView,
 )
 from talentbase.registry import levels, queries
 from talentbase.registry.models import LevelEntry
 from talentbase.registry.sections import register_section
 
 from . import actions, forms
-from .models import CertificateRecord, CertificateReport, RecordStatus, ReportKind
+from .models import CertificateRecord, CertificateReport
 
 
 class RecordListView(ObjectListView):
@@ -55,7 +53,7 @@ class RecordListView(ObjectListView):
 
 class RecordDetailView(ObjectDetailView):
     model = CertificateRecord
-    template_name = "credentials/record_detail.html"
+    transition_url_name = "credentials:record-action"
     delete_url_name = "credentials:record-delete"
     fields = RecordListView.columns[:4] + [
         Column("occupation", gettext_lazy("职业")),
@@ -74,107 +72,34 @@ class RecordDetailView(ObjectDetailView):
         Column("source", gettext_lazy("来源")),
     ]
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        record = context["object"]
-        may_change = scoping.in_scope(self.actor, record, "change")
-        is_appointment = record.kind == CertificateKind.APPOINTMENT
-        valid = record.status == RecordStatus.VALID
-        issuer_side = may_change and actions.may_confirm(self.actor, record)
-        context.update({
-            "can_confirm": issuer_side and valid and not record.is_confirmed,
-            "can_revoke": issuer_side and valid and not is_appointment,
-            "can_replace": issuer_side and valid and not is_appointment,
-            "can_end": may_change and valid and is_appointment and self.actor.role in (Role.EMPLOYER, Role.CITY),
-            "confirm_form": forms.ConfirmForm(actor=self.actor),
-            "revoke_form": forms.RevokeForm(actor=self.actor),
-            "replace_form": forms.ReplaceForm(actor=self.actor),
-            "end_form": forms.EndAppointmentForm(actor=self.actor),
-        })  # fmt: skip
-        return context
+
+class RecordActionView(TransitionView):
+    """The buttons of a record (confirm, revoke, replace, end an appointment): credentials/workflows.py."""
+
+    model = CertificateRecord
 
 
-class RecordActionView(ActorRequiredMixin, View):
-    """The buttons of a record: confirm, revoke, replace (reissue), end an appointment."""
-
-    ACTIONS = {
-        "confirm": (forms.ConfirmForm, actions.confirm_record, gettext_lazy("已核实")),
-        "revoke": (forms.RevokeForm, actions.revoke_record, gettext_lazy("已撤销")),
-        "replace": (forms.ReplaceForm, actions.replace_record, gettext_lazy("已登记换发的证书")),
-        "end": (forms.EndAppointmentForm, actions.end_appointment, gettext_lazy("聘任已结束")),
-    }
-
-    def post(self, request, pk, name):
-        if name not in self.ACTIONS:
-            return HttpResponse(status=404)
-        record = scoping.get_for(self.actor, CertificateRecord, pk, "change")
-        form_class, action, done = self.ACTIONS[name]
-        form = form_class(request.POST, actor=self.actor)
-        if not form.is_valid():
-            messages.error(request, "; ".join(e for errors in form.errors.values() for e in errors))
-            return redirect(record.get_absolute_url())
-        try:
-            result = action(actor=self.actor, record=record, **form.cleaned_data)
-        except DomainError as error:
-            messages.error(request, str(error.message))
-            return redirect(record.get_absolute_url())
-        messages.success(request, str(done))
-        return redirect(result.get_absolute_url())
-
-
-class FormPageView(ActorRequiredMixin, TemplateView):
-    template_name = "core/object_form.html"
-    form_class = None
-    title = ""
-
-    def check(self):
-        scoping.ensure_may(self.actor, CertificateRecord, "add")
-
-    def render_form(self, form, status=200):
-        return self.render_to_response({"form": form, "title": self.title}, status=status)
-
-    def get(self, request, *args, **kwargs):
-        self.check()
-        return self.render_form(self.form_class(actor=self.actor, **self.form_kwargs()))
-
-    def form_kwargs(self):
-        return {}
-
-    def post(self, request, *args, **kwargs):
-        self.check()
-        form = self.form_class(request.POST, request.FILES, actor=self.actor, **self.form_kwargs())
-        if form.is_valid():
-            try:
-                saved = self.perform(form.cleaned_data)
-            except DomainError as error:
-                apply_domain_error(form, error)
-            else:
-                messages.success(request, _("已保存"))
-                return redirect(saved.get_absolute_url())
-        return self.render_form(form, status=400)
-
-
-class RecordCreateView(FormPageView):
+class RecordCreateView(ObjectFormView):
+    model = CertificateRecord
     form_class = forms.RecordCreateForm
     title = gettext_lazy("登记证书")
 
-    def perform(self, values):
-        return actions.record_certificate(actor=self.actor, **values)
+    def perform(self, form, obj):
+        return actions.record_certificate(actor=self.actor, **form.cleaned_data)
 
 
-class AppointView(FormPageView):
+class AppointView(ObjectFormView):
+    model = CertificateRecord
     form_class = forms.AppointmentForm
     title = gettext_lazy("聘任特级技师/首席技师")
 
-    def check(self):
-        super().check()
+    def get_object(self):
         if self.actor.role not in (Role.EMPLOYER, Role.CITY):
-            from django.core.exceptions import PermissionDenied
-
             raise PermissionDenied
+        return super().get_object()
 
-    def perform(self, values):
-        return actions.appoint(actor=self.actor, **values)
+    def perform(self, form, obj):
+        return actions.appoint(actor=self.actor, **form.cleaned_data)
 
 
 class RecordDeleteView(ObjectDeleteView):
@@ -212,6 +137,7 @@ class ReportListView(ObjectListView):
 class ReportDetailView(ObjectDetailView):
     model = CertificateReport
     template_name = "credentials/report_detail.html"
+    transition_url_name = "credentials:report-action"
     fields = ReportListView.columns + [
         Column("issued_on", gettext_lazy("发证日期")),
         Column("issuer_name", gettext_lazy("发证机构")),
@@ -221,61 +147,20 @@ class ReportDetailView(ObjectDetailView):
         Column("resulting_record", gettext_lazy("登记的证书")),
     ]
 
-    def get_context_data(self, **kwargs):
-        from talentbase.core import workflow
 
-        context = super().get_context_data(**kwargs)
-        report = context["object"]
-        names = {t.name for t in workflow.available_transitions(report, self.actor)}
-        context.update({
-            "can_resolve": "resolve" in names,
-            "can_decline": "reject" in names,
-            "can_withdraw": "withdraw" in names,
-            "may_record": report.kind == ReportKind.MISSING and scoping.may(self.actor, CertificateRecord, "add"),
-            "resolve_form": forms.ResolveForm(actor=self.actor),
-            "decline_form": forms.DeclineForm(actor=self.actor),
-            "decisions": workflow.decision_history(report),
-        })  # fmt: skip
-        return context
-
-
-class ReportCreateView(FormPageView):
+class ReportCreateView(ObjectFormView):
+    model = CertificateReport
     form_class = forms.ReportForm
     title = gettext_lazy("报告缺少或有误的证书")
 
-    def check(self):
-        scoping.ensure_may(self.actor, CertificateReport, "add")
-
-    def perform(self, values):
-        return actions.report_certificate(actor=self.actor, **values)
+    def perform(self, form, obj):
+        return actions.report_certificate(actor=self.actor, **form.cleaned_data)
 
 
-class ReportActionView(ActorRequiredMixin, View):
-    def post(self, request, pk, name):
-        report = scoping.get_for(self.actor, CertificateReport, pk, "change")
-        try:
-            if name == "resolve":
-                form = forms.ResolveForm(request.POST, actor=self.actor)
-                if not form.is_valid():
-                    raise DomainError("outcome_required", _("请填写处理结果"))
-                actions.resolve_report(actor=self.actor, report=report, outcome=form.cleaned_data["outcome"],
-                                       record=form.cleaned_data["record_certificate"])  # fmt: skip
-            elif name == "reject":
-                form = forms.DeclineForm(request.POST, actor=self.actor)
-                if not form.is_valid():
-                    raise DomainError("outcome_required", _("请填写不予受理的原因"))
-                actions.decline_report(actor=self.actor, report=report, outcome=form.cleaned_data["outcome"])
-            elif name == "withdraw":
-                from talentbase.core.workflow import take_transition
+class ReportActionView(TransitionView):
+    """Resolve, decline or withdraw a report: credentials/workflows.py."""
 
-                take_transition(report, "withdraw", actor=self.actor)
-            else:
-                return HttpResponse(status=404)
-        except DomainError as error:
-            messages.error(request, str(error.message))
-        else:
-            messages.success(request, _("操作成功"))
-        return redirect(report.get_absolute_url())
+    model = CertificateReport
 
 
 class ReportPhotoView(ActorRequiredMixin, View):

@@ -31,7 +31,7 @@ def ready_to_file(filing, actor) -> None:
 
 
 FILING_WORKFLOW = Workflow(
-    model="orgs.EvaluationFiling",
+    model="orgs.EvaluationFiling", object_argument="filing",
     transitions=[
         Transition("submit", source=[FilingState.DRAFT, FilingState.RETURNED], target=FilingState.SUBMITTED,
                    roles=INSTITUTIONS, label=gettext_lazy("提交备案"), guard=ready_to_submit),

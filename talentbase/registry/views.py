@@ -5,14 +5,13 @@ from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import TemplateView
 
 from talentbase.core import scoping
 from talentbase.core.errors import DomainError
 from talentbase.core.navigation import register_menu
 from talentbase.core.roles import Role
 from talentbase.core.tables import Column
-from talentbase.core.views import ActorRequiredMixin, ObjectDetailView, ObjectListView, apply_domain_error
+from talentbase.core.views import ActorRequiredMixin, ObjectDetailView, ObjectFormView, ObjectListView
 
 from . import actions, forms, queries, search
 from .models import Employment, Person, ProfessionalTitle
@@ -78,52 +77,27 @@ class MyRecordView(PersonDetailView):
         return scoping.get_for(self.actor, Person, person.pk if person else 0, "view")
 
 
-class PersonCreateView(ActorRequiredMixin, TemplateView):
-    template_name = "core/object_form.html"
+class PersonCreateView(ObjectFormView):
+    model = Person
+    form_class = forms.PersonForm
+    title = gettext_lazy("登记人员")
+    success_message = gettext_lazy("已登记")
 
-    def get(self, request, *args, **kwargs):
-        scoping.ensure_may(self.actor, Person, "add")
-        return self.render_to_response({"form": forms.PersonForm(actor=self.actor), "title": _("登记人员")})
-
-    def post(self, request, *args, **kwargs):
-        scoping.ensure_may(self.actor, Person, "add")
-        form = forms.PersonForm(request.POST, actor=self.actor)
-        if form.is_valid():
-            try:
-                person = actions.register_person(actor=self.actor, **form.cleaned_data)
-            except DomainError as error:
-                apply_domain_error(form, error)
-            else:
-                messages.success(request, _("已登记"))
-                return redirect(person.get_absolute_url())
-        return self.render_to_response({"form": form, "title": _("登记人员")}, status=400)
+    def perform(self, form, obj):
+        return actions.register_person(actor=self.actor, **form.cleaned_data)
 
 
-class PersonEditView(ActorRequiredMixin, TemplateView):
-    template_name = "core/object_form.html"
+class PersonEditView(ObjectFormView):
+    model = Person
+    form_class = forms.PersonEditForm
+    title = gettext_lazy("修改人员信息")
 
-    def render_form(self, form, person, status=200):
-        return self.render_to_response(
-            {"form": form, "title": _("修改人员信息"), "object": person}, status=status
-        )
+    def initial(self, person) -> dict:
+        return {"full_name": person.full_name, "education": person.education, "status": person.status}
 
-    def get(self, request, pk):
-        person = scoping.get_for(self.actor, Person, pk, "change")
-        initial = {"full_name": person.full_name, "education": person.education, "status": person.status}
-        return self.render_form(forms.PersonEditForm(initial=initial, actor=self.actor), person)
-
-    def post(self, request, pk):
-        person = scoping.get_for(self.actor, Person, pk, "change")
-        form = forms.PersonEditForm(request.POST, actor=self.actor)
-        if form.is_valid():
-            try:
-                actions.update_person(actor=self.actor, person=person, **form.cleaned_data)
-            except DomainError as error:
-                apply_domain_error(form, error)
-            else:
-                messages.success(request, _("已保存"))
-                return redirect(person.get_absolute_url())
-        return self.render_form(form, person, status=400)
+    def perform(self, form, person):
+        actions.update_person(actor=self.actor, person=person, **form.cleaned_data)
+        return person
 
 
 class PersonRecordAddView(ActorRequiredMixin, View):

@@ -14,7 +14,8 @@ from talentbase.orgs.models import Organisation
 from talentbase.registry import protection
 from talentbase.registry.models import Person
 
-_serials = itertools.count(1)
+# Far above the serials tests write by hand (000001…000999), so that a generated number never collides with one.
+_serials = itertools.count(50_000)
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 
 
