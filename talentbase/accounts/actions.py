@@ -57,7 +57,7 @@ def create_user(
     organisation = scoping.get_for(actor, type(organisation), organisation.pk, "view")
     ensure_role_fits_organisation(role, organisation)
     if User.objects.filter(username=username).exists():
-        raise DomainError("username_taken", _("用户名已被使用"), field="username")
+        raise DomainError(AccountError.USERNAME_TAKEN, _("用户名已被使用"), field="username")
     user = User(username=username, full_name=full_name, email=email)
     user.pending_roles = {role}
     _validate_password(password, user)
@@ -124,7 +124,7 @@ def add_membership(*, actor: Actor, user: User, organisation, role: str) -> Memb
         with transaction.atomic():
             membership = Membership.objects.create(user=user, organisation=organisation, role=role)
     except IntegrityError:
-        raise DomainError("membership_exists", _("该用户已在此单位担任此角色"), field="role") from None
+        raise DomainError(AccountError.MEMBERSHIP_EXISTS, _("该用户已在此单位担任此角色"), field="role") from None
     audit.audit_change(actor=actor, obj=membership, before=None, verb=audit.CREATE)
     return membership
 

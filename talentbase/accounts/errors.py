@@ -13,6 +13,8 @@ class AccountError(StrEnum):
     ADMIN_SEPARATION = "admin_separation"
     SELF_ACTION = "self_action"
     NOT_OWN = "not_own"
+    USERNAME_TAKEN = "username_taken"
+    MEMBERSHIP_EXISTS = "membership_exists"
     PASSWORD_POLICY = "password_policy"  # noqa: S105 — an error code, not a password
 
 

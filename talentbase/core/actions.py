@@ -12,7 +12,7 @@ from django.db.models import ProtectedError
 
 from . import audit, scoping
 from .actor import Actor
-from .errors import PROTECTED_MESSAGE, DomainError
+from .errors import PROTECTED_MESSAGE, CoreError, DomainError
 
 
 def _full_clean(obj: models.Model) -> None:
@@ -20,7 +20,7 @@ def _full_clean(obj: models.Model) -> None:
         obj.full_clean(validate_unique=True)
     except ValidationError as error:
         field, messages = next(iter(error.message_dict.items()))
-        raise DomainError("invalid", messages[0], field=None if field == "__all__" else field) from None
+        raise DomainError(CoreError.INVALID, messages[0], field=None if field == "__all__" else field) from None
 
 
 def _apply(obj: models.Model, values: dict, m2m: dict | None) -> None:
@@ -65,6 +65,6 @@ def delete_object(*, actor: Actor, obj: models.Model, reason: str = "") -> None:
         with transaction.atomic():
             locked.delete()
     except ProtectedError:
-        raise DomainError("protected", PROTECTED_MESSAGE) from None
+        raise DomainError(CoreError.PROTECTED, PROTECTED_MESSAGE) from None
     locked.pk = obj.pk
     audit.audit_delete(actor=actor, obj=locked, before=before, reason=reason)

@@ -27,6 +27,8 @@ class CoreError(StrEnum):
     TRANSITION_REFUSED = "transition_refused"
     COMMENT_REQUIRED = "comment_required"
     STALE_STATE = "stale_state"
+    INVALID = "invalid"
+    PROTECTED = "protected"
 
 
 OUT_OF_SCOPE_MESSAGE = _("该记录不在您的管辖范围内")

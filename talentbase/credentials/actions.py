@@ -243,7 +243,7 @@ def _end(
 def _reason(reason: str) -> str:
     reason = (reason or "").strip()
     if len(reason) < 2:
-        raise DomainError("reason_required", _("请填写原因"), field="reason")
+        raise DomainError(CredentialError.REASON_REQUIRED, _("请填写原因"), field="reason")
     return reason
 
 
@@ -258,7 +258,7 @@ def revoke_record(*, actor: Actor, record: CertificateRecord, reason: str, on: d
         raise DomainError(CredentialError.NOT_VALID, _("该证书已失效"))
     on = on or today_in_china()
     if on < record.issued_on:
-        raise DomainError("dates", _("撤销日期不能早于发证日期"), field="on")
+        raise DomainError(CredentialError.DATES, _("撤销日期不能早于发证日期"), field="on")
     _end(actor, record, "revoke", on=on, reason=_reason(reason))
     return record
 
@@ -276,7 +276,7 @@ def replace_record(
         raise DomainError(CredentialError.NOT_VALID, _("该证书已失效"))
     reason = _reason(reason)
     if issued_on < record.issued_on:
-        raise DomainError("dates", _("换发日期不能早于原证书的发证日期"), field="issued_on")
+        raise DomainError(CredentialError.DATES, _("换发日期不能早于原证书的发证日期"), field="issued_on")
     check = check_certificate(kind=record.kind, number=number, occupation=record.occupation, level=record.level,
                               issued_on=issued_on, issuer=record.issuer)  # fmt: skip
     _ensure_number_free(check.number)
@@ -302,7 +302,7 @@ def delete_record(*, actor: Actor, record: CertificateRecord) -> None:
     if record.is_confirmed and record.kind != CertificateKind.APPOINTMENT:
         raise DomainError(CredentialError.ALREADY_CONFIRMED, _("已核实的证书不能删除，只能撤销"))
     if record.replaces.exists() or CertificateReport.objects.filter(record=record).exists():
-        raise DomainError("record_referenced", _("该证书已被其他记录引用，不能删除"))
+        raise DomainError(CredentialError.RECORD_REFERENCED, _("该证书已被其他记录引用，不能删除"))
     before = audit.snapshot(record)
     levels.drop_level(source_kind=LEVEL_SOURCE[record.kind], source_id=record.pk)
     CertificateReport.objects.filter(resulting_record=record).update(resulting_record=None)
@@ -329,7 +329,7 @@ def appoint(
         current = current.filter(employer_id=actor.organisation_id)
     employment = current.order_by("-start_date").first()
     if employment is None:
-        raise DomainError("not_employed", _("只能聘任本单位在职人员"), field="person")
+        raise DomainError(CredentialError.NOT_EMPLOYED, _("只能聘任本单位在职人员"), field="person")
     check_certificate(kind=CertificateKind.APPOINTMENT, number=number, occupation=occupation, level=level,
                       issued_on=appointed_on, issuer=None)  # fmt: skip
     number = (number or "").strip()[:40]
@@ -353,7 +353,7 @@ def end_appointment(*, actor: Actor, record: CertificateRecord, on: datetime.dat
     if record.status != RecordStatus.VALID:
         raise DomainError(CredentialError.NOT_VALID, _("该聘任已结束"))
     if on < record.issued_on:
-        raise DomainError("dates", _("结束日期不能早于聘任日期"), field="on")
+        raise DomainError(CredentialError.DATES, _("结束日期不能早于聘任日期"), field="on")
     _end(actor, record, "end", on=on, reason=_reason(reason))
     return record
 
@@ -436,24 +436,24 @@ def report_certificate(
     scoping.ensure_may(actor, CertificateReport, "add")
     person = queries.person_of_user(actor.user_id)
     if person is None:
-        raise DomainError("no_person", _("您的账号尚未关联人员信息，请联系用人单位"))
+        raise DomainError(CredentialError.NO_PERSON, _("您的账号尚未关联人员信息，请联系用人单位"))
     if kind == ReportKind.WRONG:
         if record is None:
-            raise DomainError("record_required", _("请选择有误的证书"), field="record")
+            raise DomainError(CredentialError.RECORD_REQUIRED, _("请选择有误的证书"), field="record")
         record = scoping.get_for(actor, CertificateRecord, record.pk, "view")
     else:
         record = None
         if occupation is None or level is None:
-            raise DomainError("details_required", _("请填写证书的职业和等级"), field="occupation")
+            raise DomainError(CredentialError.DETAILS_REQUIRED, _("请填写证书的职业和等级"), field="occupation")
         if photo is None:
             raise DomainError(CredentialError.PHOTO, _("请上传证书照片"), field="photo")
     if issued_on and issued_on > today_in_china():
         raise DomainError(CredentialError.ISSUED_IN_FUTURE, _("发证日期晚于今天"), field="issued_on")
     if len((description or "").strip()) < 2 and kind == ReportKind.WRONG:
-        raise DomainError("description_required", _("请说明哪里有误"), field="description")
+        raise DomainError(CredentialError.DESCRIPTION_REQUIRED, _("请说明哪里有误"), field="description")
     routed_to = route_report(person, record, issuer_name)
     if routed_to is None:
-        raise DomainError("no_handler", _("您目前没有在职单位，且发证机构不在平台上：请直接联系发证机构"))
+        raise DomainError(CredentialError.NO_HANDLER, _("您目前没有在职单位，且发证机构不在平台上：请直接联系发证机构"))
     photo_file, photo_type = _store_photo(photo) if photo is not None else ("", "")
     try:
         report = CertificateReport.objects.create(
@@ -474,7 +474,7 @@ def reported_certificate(report: CertificateReport) -> dict:
     one its number's format says (职业技能等级证书 when the number fits none)."""
     if report.issued_on is None:
         raise DomainError(
-            "issued_on_required", _("报告中没有发证日期：请联系报告人补充，或不勾选“同时登记该证书”")
+            CredentialError.ISSUED_ON_REQUIRED, _("报告中没有发证日期：请联系报告人补充，或不勾选“同时登记该证书”")
         )
     kind = CertificateKind.SKILL_LEVEL
     try:

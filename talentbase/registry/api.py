@@ -13,6 +13,7 @@ from talentbase.core.errors import DomainError
 from talentbase.core.pagination import Ordering, keyset_page
 
 from . import levels
+from .errors import RegistryError
 from .forms import PersonFilter
 from .models import Employment, LevelEntry, Person
 
@@ -54,7 +55,7 @@ class PersonViewSet(ScopedReadOnlyViewSet):
     def list(self, request, *args, **kwargs):
         if request.query_params.get("id_number") or request.query_params.get("idq"):
             raise DomainError(
-                "id_number_in_url",
+                RegistryError.ID_NUMBER_IN_URL,
                 _("证件号码不能出现在网址中：请用 POST /api/v1/persons/search/ 查询"),
                 field="id_number",
             )
@@ -130,12 +131,12 @@ class LevelEntryViewSet(ScopedReadOnlyViewSet):
             day = None
         if day is None:
             raise DomainError(
-                "invalid", _("请提供 person、occupation 和 date（如 2020-01-31）"), field="date"
+                RegistryError.INVALID, _("请提供 person、occupation 和 date（如 2020-01-31）"), field="date"
             )
         person = scoping.get_for(self.actor, Person, person_id, "view")
         occupation = Occupation.objects.filter(pk=occupation_id).first()
         if occupation is None:
-            raise DomainError("invalid", _("职业不存在"), field="occupation")
+            raise DomainError(RegistryError.INVALID, _("职业不存在"), field="occupation")
         include_declared = params.get("include_declared") in ("1", "true", "True")
         level = levels.level_on(person, occupation, day, include_declared=include_declared)
         return Response({"person": person.pk, "occupation": occupation.pk, "date": day,

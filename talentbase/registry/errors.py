@@ -5,6 +5,8 @@ class RegistryError(StrEnum):
     DUPLICATE_ID = "duplicate_id"
     INVALID_ID = "invalid_id"
     UNKNOWN_ID = "person_missing"
+    INVALID = "invalid"
+    ID_NUMBER_IN_URL = "id_number_in_url"
     INVALID_PHONE = "invalid_phone"
     EMPLOYER_KIND = "employer_kind"
     OVERLAP = "overlap"
