@@ -1,5 +1,5 @@
 """Suite-wide set-up: fast password hashing, the demo world in every test database, the audit guard
-opened for table flushes, and the check that every URL was reached by some test."""
+opened for table flushes, and the checks that every URL was reached and every transition taken by some test."""
 
 import os
 
@@ -7,7 +7,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
-from tests import url_coverage
+from tests import transition_coverage, url_coverage
 from tests.personas import Personas
 
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
@@ -19,6 +19,7 @@ FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher", *settings.PASSW
 def pytest_configure(config):
     settings.PASSWORD_HASHERS = FAST_HASHERS
     settings.MIDDLEWARE = [*settings.MIDDLEWARE, "tests.url_coverage.RecordReachedUrls"]
+    transition_coverage.install()
 
 
 def build_test_world(persons: int = 60) -> None:
@@ -74,3 +75,4 @@ def live_world(transactional_db):
 
 def pytest_sessionfinish(session, exitstatus):
     url_coverage.report(session)
+    transition_coverage.report(session)

@@ -56,7 +56,7 @@ def create_user(
     scoping.ensure_may(actor, User, "add")
     organisation = scoping.get_for(actor, type(organisation), organisation.pk, "view")
     ensure_role_fits_organisation(role, organisation)
-    if User.objects.filter(username=username).exists():
+    if User.objects.filter(username=username).exists():  # unscoped: a username is unique across accounts
         raise DomainError(AccountError.USERNAME_TAKEN, _("用户名已被使用"), field="username")
     user = User(username=username, full_name=full_name, email=email)
     user.pending_roles = {role}
@@ -83,6 +83,7 @@ def update_user(*, actor: Actor, user: User, full_name: str, email: str) -> User
 def end_sessions(user: User) -> int:
     """End every session of a user (database sessions; cache sessions end through the auth hash)."""
     ended = 0
+    # unscoped: the sessions table holds no scope; each session is matched to this user below
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
             session.delete()
@@ -178,7 +179,7 @@ def reset_second_factor(*, actor: Actor, user: User, reason: str) -> int:
 @transaction.atomic
 def change_password(*, actor: Actor, request, old_password: str, new_password: str) -> None:
     """The user changes their own password; every other session of theirs ends."""
-    user = User.objects.select_for_update().get(pk=actor.user_id)
+    user = User.objects.select_for_update().get(pk=actor.user_id)  # unscoped: the actor's own account
     if not user.check_password(old_password):
         raise DomainError(AccountError.BAD_CREDENTIALS, _("原密码不正确"), field="old_password")
     if old_password == new_password:

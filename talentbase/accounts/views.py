@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from talentbase.core import scoping, workflow
 from talentbase.core.errors import DomainError
@@ -28,7 +27,7 @@ from talentbase.core.views import (
     apply_domain_error,
 )
 
-from . import actions, forms, login
+from . import actions, forms, login, queries
 from .actors import SESSION_MEMBERSHIP_KEY
 from .models import User
 
@@ -130,7 +129,7 @@ class ProfileView(ActorRequiredMixin, TemplateView):
         user = self.request.user
         return super().get_context_data(
             memberships=user.active_memberships(),
-            has_totp=TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+            has_totp=queries.has_second_factor(user),
             password_form=forms.PasswordChangeForm(),
             title=_("我的账号"),
             **kwargs,
@@ -207,7 +206,7 @@ class UserDetailView(ObjectDetailView):
         context.update(
             {
                 "memberships": user.memberships.select_related("organisation"),
-                "has_totp": TOTPDevice.objects.filter(user=user, confirmed=True).exists(),
+                "has_totp": queries.has_second_factor(user),
                 "can": offered,
                 "api_tokens": user.api_tokens.all(),
                 "issued_token": self.request.session.pop(f"issued-token-{user.pk}", None),

@@ -2,7 +2,7 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from talentbase.core import actions
+from talentbase.core import actions, scoping
 from talentbase.core.navigation import register_menu
 from talentbase.core.roles import STAFF_ROLES, Role
 from talentbase.core.tables import Column
@@ -241,7 +241,7 @@ class NumberFormatDeleteView(DeleteThroughActions):
 CATALOG_READERS = STAFF_ROLES - {Role.WORKER}
 register_menu(
     section="catalog", label=_("职业目录"), url_name="catalog:occupation-list", roles=CATALOG_READERS, order=500,
-    icon="tools", description=_("行业职业、国家标准与等级设置"), count=lambda actor: Occupation.objects.count(),
+    icon="tools", description=_("行业职业、国家标准与等级设置"), count=lambda actor: scoping.visible_to(actor, Occupation).count(),
 )  # fmt: skip
 register_menu(section="catalog", label=_("区"), group=_("基础数据"), url_name="catalog:district-list", roles=[Role.CITY], order=510,
               icon="geo-alt")  # fmt: skip

@@ -49,7 +49,7 @@ class ScopedViewSet(viewsets.ModelViewSet):
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):  # drf-spectacular describing the endpoint
-            return self.model._default_manager.none()
+            return self.model._default_manager.none()  # unscoped: no rows at all
         action = self.scope_action()
         if action == "add":
             action = "view"
@@ -57,6 +57,7 @@ class ScopedViewSet(viewsets.ModelViewSet):
 
     def get_object(self):
         action = self.scope_action()
+        # unscoped: the filters apply first; get_for below then scopes the one object
         queryset = self.filter_queryset(self.model._default_manager.all())
         return scoping.get_for(self.actor, queryset, self.kwargs[self.lookup_field], action)
 

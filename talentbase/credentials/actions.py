@@ -18,6 +18,7 @@ from talentbase.core.errors import DomainError
 from talentbase.core.roles import Role
 from talentbase.core.workflow import take_transition
 from talentbase.orgs.models import Organisation
+from talentbase.orgs.queries import organisation_of
 from talentbase.registry import levels, queries
 from talentbase.registry.errors import RegistryError
 from talentbase.registry.identity import today_in_china
@@ -105,6 +106,7 @@ def check_certificate(
 
 
 def _ensure_number_free(number: str, exclude_pk=None) -> None:
+    # unscoped: a number is unique across all records, whoever recorded them
     taken = CertificateRecord.objects.filter(number=number).exclude(pk=exclude_pk)
     if number and taken.exists():
         raise DomainError(CredentialError.DUPLICATE_NUMBER, _("该证书编号已登记"), field="number")
@@ -174,11 +176,11 @@ def record_certificate(
     if actor.role in ISSUER_ROLES:
         # An institution records only what it issued: it is the issuer unless it named itself the evaluator.
         if evaluator is None or evaluator.pk != actor.organisation_id:
-            issuer = Organisation.objects.get(pk=actor.organisation_id)
+            issuer = organisation_of(actor)
             issuer_name = issuer_name or issuer.name
     employer = None
     if actor.role == Role.EMPLOYER:
-        employer = Organisation.objects.get(pk=actor.organisation_id)
+        employer = organisation_of(actor)
     check = check_certificate(kind=kind, number=number, occupation=occupation, level=level, issued_on=issued_on,
                               issuer=issuer)  # fmt: skip
     number = check.number if check else ""
@@ -301,6 +303,7 @@ def delete_record(*, actor: Actor, record: CertificateRecord) -> None:
     record = scoping.get_for(actor, CertificateRecord.objects.select_for_update(), record.pk, "delete")
     if record.is_confirmed and record.kind != CertificateKind.APPOINTMENT:
         raise DomainError(CredentialError.ALREADY_CONFIRMED, _("已核实的证书不能删除，只能撤销"))
+    # unscoped: any reference to the record, seen by the actor or not, keeps it
     if record.replaces.exists() or CertificateReport.objects.filter(record=record).exists():
         raise DomainError(CredentialError.RECORD_REFERENCED, _("该证书已被其他记录引用，不能删除"))
     before = audit.snapshot(record)
@@ -324,6 +327,7 @@ def appoint(
     if actor.role not in (Role.EMPLOYER, Role.CITY):
         raise PermissionDenied
     person = holder_for(actor, person=person, id_type=id_type, id_number=id_number)
+    # unscoped: the employments of a holder already fetched in the actor's scope
     current = Employment.objects.filter(person=person, end_date__isnull=True)
     if actor.role == Role.EMPLOYER:
         current = current.filter(employer_id=actor.organisation_id)
@@ -405,12 +409,13 @@ def route_report(person: Person, record: CertificateRecord | None, issuer_name: 
         return record.issuer
     name = (issuer_name or "").strip()
     if name:
+        # unscoped: a report goes to the institution named on the certificate, whoever may see it
         institution = Organisation.objects.filter(
             name=name, kinds__code__in=["employer_evaluation", "social_evaluation", "association"]
         ).first()
         if institution is not None:
             return institution
-    employment = (
+    employment = (  # unscoped: the reporter's own current employment picks the handler
         Employment.objects.filter(person=person, end_date__isnull=True).select_related("employer")
         .order_by("-start_date", "-pk").first()
     )  # fmt: skip

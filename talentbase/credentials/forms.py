@@ -138,9 +138,11 @@ class ResolveForm(ScopedForm):
         ):
             del self.fields["record_certificate"]
 
+    # The field's name on the page and the action's argument (resolve_report(record=…)).
+    argument_names = {"record_certificate": "record"}
+
     def clean(self):
         cleaned = super().clean()
-        # The action's argument: record the certificate as well (resolve_report(record=…)).
         cleaned["record"] = bool(cleaned.pop("record_certificate", False))
         return cleaned
 

@@ -11,6 +11,7 @@ from talentbase.core.roles import Role
 
 from .errors import OrgError
 from .models import EvaluationFiling, Organisation
+from .queries import organisation_of
 from .workflows import EDITABLE_STATES
 
 EVALUATION_KINDS = {"employer_evaluation", "social_evaluation", "association"}
@@ -47,7 +48,7 @@ def _check_filing_values(values: dict, m2m: dict) -> None:
 def create_filing(*, actor: Actor, values: dict, m2m: dict) -> EvaluationFiling:
     """An evaluation institution drafts a filing for itself (notice 三.三.5)."""
     scoping.ensure_may(actor, EvaluationFiling, "add")
-    organisation = Organisation.objects.get(pk=actor.organisation_id)
+    organisation = organisation_of(actor)
     if not (organisation.kind_codes() & EVALUATION_KINDS):
         raise DomainError(OrgError.NOT_EVALUATION_INSTITUTION, _("本单位不是评价机构，不能申请备案"))
     _check_filing_values(values, m2m)

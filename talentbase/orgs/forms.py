@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from talentbase.catalog.models import District, Occupation, OrganisationKind, Sector
+from talentbase.core import scoping
 from talentbase.core.forms import ScopedFilterSet, ScopedModelForm
 from talentbase.core.roles import Role
 
@@ -24,8 +25,8 @@ class OrganisationForm(ScopedModelForm):
         if role == Role.DISTRICT:
             # A district registers employers and training bodies in its own district only.
             self.fields.pop("district")
-            self.fields["kinds"].queryset = OrganisationKind.objects.filter(
-                code__in=["employer", "training_institution"]
+            self.fields["kinds"].queryset = scoping.visible_to(
+                self.actor, OrganisationKind.objects.filter(code__in=["employer", "training_institution"])
             )
         elif role not in (Role.CITY, Role.SYSTEM_ADMIN):
             # An organisation keeps its own details up to date, but not what it is or where.
@@ -72,7 +73,7 @@ class FilingForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["occupation"].queryset = Occupation.objects.filter(is_active=True)
+        self.fields["occupation"].queryset = scoping.visible_to(self.actor, Occupation.objects.filter(is_active=True))
         self.fields["levels"].queryset = self.fields["levels"].queryset.exclude(national_number=None)
         if self.actor.role == Role.HR:
             for name in ("occupation", "levels"):

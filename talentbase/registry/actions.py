@@ -14,8 +14,9 @@ from talentbase.core.actor import Actor
 from talentbase.core.errors import DomainError
 from talentbase.core.roles import Role
 from talentbase.orgs.models import Organisation
+from talentbase.orgs.queries import organisation_of
 
-from . import levels, merging, protection
+from . import merging, protection
 from .errors import RegistryError
 from .identity import IdNumberError, PhoneError, check_birth_and_gender, check_id_number, check_phone
 from .models import Employment, Person, ProfessionalTitle
@@ -75,8 +76,9 @@ def register_person(
     check = _checked_identity(id_type, id_number, birth_date, gender)
     phone = _checked_phone(phone)
     if actor.role == Role.EMPLOYER:
-        employer = Organisation.objects.get(pk=actor.organisation_id)
+        employer = organisation_of(actor)
     id_fields = protection.protected_id_fields(id_type, check.number)
+    # unscoped: one person per ID number, whoever registered them
     if Person.objects.filter(id_number_hash=id_fields["id_number_hash"]).exists():
         raise DomainError(RegistryError.DUPLICATE_ID, _("该证件号码已登记"), field="id_number")
     person = Person(
@@ -214,12 +216,7 @@ def merge_persons(*, actor: Actor, keep: Person, duplicate: Person, reason: str)
     duplicate = scoping.get_for(actor, Person.objects.select_for_update(), duplicate.pk, "change")
     if keep.pk == duplicate.pk:
         raise DomainError("same_person", _("不能与自身合并"), field="duplicate")
-    moved = {
-        "employments": Employment.objects.filter(person=duplicate).update(person=keep),
-        "titles": ProfessionalTitle.objects.filter(person=duplicate).update(person=keep),
-        "levels": levels.move_levels(from_person=duplicate, to_person=keep),
-        **merging.move_references(from_person=duplicate, to_person=keep),
-    }
+    moved = merging.move_references(from_person=duplicate, to_person=keep)
     if duplicate.user_id and not keep.user_id:
         user_id = duplicate.user_id
         Person.objects.filter(pk=duplicate.pk).update(user=None)

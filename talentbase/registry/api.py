@@ -67,7 +67,7 @@ class PersonSearchView(GenericAPIView):
     never stands in a URL) and ``after`` for the next page; answers ``{"results": [...], "next": cursor}``."""
 
     serializer_class = PersonSerializer
-    queryset = Person.objects.none()  # the schema's model; rows come through scoping below
+    queryset = Person.objects.none()  # unscoped: no rows, only the schema's model; rows come through scoping below
 
     def post(self, request):
         actor = request._request.actor
@@ -134,7 +134,7 @@ class LevelEntryViewSet(ScopedReadOnlyViewSet):
                 RegistryError.INVALID, _("请提供 person、occupation 和 date（如 2020-01-31）"), field="date"
             )
         person = scoping.get_for(self.actor, Person, person_id, "view")
-        occupation = Occupation.objects.filter(pk=occupation_id).first()
+        occupation = scoping.visible_to(self.actor, Occupation).filter(pk=occupation_id).first()
         if occupation is None:
             raise DomainError(RegistryError.INVALID, _("职业不存在"), field="occupation")
         include_declared = params.get("include_declared") in ("1", "true", "True")

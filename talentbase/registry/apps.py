@@ -8,3 +8,9 @@ class RegistryConfig(AppConfig):
 
     def ready(self):
         from . import level_views, scopes, views  # noqa: F401  (registers scope rules and menu entries)
+        from .merging import register_derived_person_data, register_person_reference
+        from .models import Employment, LevelEntry, PersonNameKey, ProfessionalTitle
+
+        for model in (Employment, ProfessionalTitle, LevelEntry):
+            register_person_reference(model)
+        register_derived_person_data(PersonNameKey)

@@ -144,6 +144,7 @@ class PersonFilter(ScopedFilterSet):
 
     @staticmethod
     def _currently_employed(queryset, **employment):
+        # unscoped: narrows the persons already in scope; the employments themselves are never shown
         return queryset.filter(persons_having(Employment.objects.filter(end_date__isnull=True, **employment)))
 
     def filter_employer(self, queryset, name, value):
@@ -153,6 +154,7 @@ class PersonFilter(ScopedFilterSet):
         text = value.strip()
         if not text:
             return queryset
+        # unscoped: narrows the persons already in scope to those of the employers named; none is shown
         employers = Organisation.objects.filter(kinds__code="employer").filter(
             Q(credit_code=normalise_credit_code(text)) | Q(name__icontains=text)
         )
@@ -169,6 +171,7 @@ class PersonFilter(ScopedFilterSet):
 
     def filter_level(self, queryset, name, value):
         today = timezone.localdate()
+        # unscoped: narrows the persons already in scope; the entries themselves are never shown
         entries = LevelEntry.objects.filter(covering(today), rank__gte=value.rank, confirmed=True)
         occupation = self.form.cleaned_data.get("occupation") if hasattr(self.form, "cleaned_data") else None
         if occupation is not None:

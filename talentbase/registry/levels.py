@@ -27,7 +27,7 @@ from django.db.models import Q
 
 from talentbase.catalog.models import Level, Occupation
 
-from .models import Employment, LevelEntry, Person
+from .models import Employment, LevelEntry
 
 # SQLite accepts at most 32766 parameters in a statement; PostgreSQL takes one array instead.
 PERSON_CHUNK = 10_000
@@ -88,11 +88,6 @@ def end_level(*, source_kind: str, source_id: int, on: datetime.date, reason: st
 
 def drop_level(*, source_kind: str, source_id: int) -> int:
     return LevelEntry.objects.filter(source_kind=source_kind, source_id=source_id).delete()[0]
-
-
-def move_levels(*, from_person: Person, to_person: Person) -> int:
-    """A merge of two records of one person moves the duplicate's entries to the record kept."""
-    return LevelEntry.objects.filter(person=from_person).update(person=to_person)
 
 
 # --- Reads
