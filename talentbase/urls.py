@@ -8,7 +8,8 @@ from rest_framework.routers import DefaultRouter
 
 from talentbase.accounts import api as accounts_api
 from talentbase.catalog import api as catalog_api
-from talentbase.core import errors_views, import_api
+from talentbase.core import errors_views
+from talentbase.core.imports import api as import_api
 from talentbase.credentials import api as credentials_api
 from talentbase.orgs import api as orgs_api
 from talentbase.registry import api as registry_api

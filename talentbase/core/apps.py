@@ -12,5 +12,5 @@ class CoreConfig(AppConfig):
             menus,
             schema,
             scopes,
-            scopes_imports,
         )
+        from .imports import scopes as import_scopes  # noqa: F401

@@ -28,6 +28,7 @@ class CoreError(StrEnum):
     TRANSITION_ROLE = "transition_role"
     COMMENT_REQUIRED = "comment_required"
     STALE_STATE = "stale_state"
+    OWNER_INACTIVE = "job_owner_inactive"
 
 
 OUT_OF_SCOPE_MESSAGE = _("该记录不在您的管辖范围内")

@@ -123,8 +123,8 @@ class Decision(models.Model):
         return f"{self.object_type}:{self.object_id} {self.from_state}→{self.to_state}"
 
 
-from .export_models import ExportJob, ExportState  # noqa: E402, F401  (background exports)
-from .import_models import (  # noqa: E402, F401  (imports' records)
+from .exports.models import ExportJob, ExportState  # noqa: E402, F401  (background exports)
+from .imports.models import (  # noqa: E402, F401  (imports' records)
     ImportBatch,
     ImportRowError,
     ImportStagedRow,

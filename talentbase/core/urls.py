@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import audit_views, export_views, views
+from . import audit_views, views
+from .exports import views as export_views
 
 app_name = "core"
 

@@ -64,7 +64,7 @@ class DecisionAccess(ScopedAccessTests):
 class ExportJobAccess(ScopedAccessTests):
     """A background export is its user's alone (another user of the same organisation and role included)."""
 
-    from talentbase.core.export_models import ExportJob as model  # noqa: N813
+    from talentbase.core.exports.models import ExportJob as model  # noqa: N813
 
     detail_url = "core:export-detail"
     access = {
@@ -74,7 +74,7 @@ class ExportJobAccess(ScopedAccessTests):
     }  # fmt: skip
 
     def make_objects(self, personas):
-        from talentbase.core.export_models import ExportJob
+        from talentbase.core.exports.models import ExportJob
 
         def job(outsider):
             return ExportJob.objects.create(created_by=personas.user("employer", outsider), url_name="registry:person-list",

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy as _
 
 from talentbase.core import audit
 from talentbase.core.actor import Actor
-from talentbase.core.import_models import ImportBatch, ImportStagedRow, ImportState
+from talentbase.core.imports.models import ImportBatch, ImportStagedRow, ImportState
 
 from . import machinery
 

@@ -40,7 +40,6 @@ from pathlib import Path
 from typing import NamedTuple
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -51,9 +50,10 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from talentbase.core import audit, private_files, scoping
-from talentbase.core.actor import Actor
+from talentbase.core.actor import Actor, InactiveOwnerError, actor_snapshot
+from talentbase.core.actor import actor_from_snapshot as _actor_from_snapshot
 from talentbase.core.errors import DomainError
-from talentbase.core.import_models import (
+from talentbase.core.imports.models import (
     ImportBatch,
     ImportMode,
     ImportPolicy,
@@ -256,29 +256,12 @@ _remove = private_files.remove
 # --- The acting user of a job
 
 
-def actor_snapshot(actor: Actor) -> dict:
-    return {
-        "role": actor.role,
-        "user_id": actor.user_id,
-        "organisation_id": actor.organisation_id,
-        "district_id": actor.district_id,
-        "sector_ids": sorted(actor.sector_ids),
-        "ip": actor.ip,
-    }
-
-
 def actor_from_snapshot(snapshot: dict) -> Actor:
-    user = get_user_model().objects.filter(pk=snapshot.get("user_id"), is_active=True).first()
-    if user is None:
-        raise DomainError("import_user_inactive", _("提交导入的账号已停用，导入未执行"))
-    return Actor(
-        role=snapshot["role"],
-        user=user,
-        organisation_id=snapshot.get("organisation_id"),
-        district_id=snapshot.get("district_id"),
-        sector_ids=frozenset(snapshot.get("sector_ids") or ()),
-        ip=snapshot.get("ip"),
-    )
+    """The actor of the job (``core.actor``), refused with the import's own message."""
+    try:
+        return _actor_from_snapshot(snapshot)
+    except InactiveOwnerError:
+        raise DomainError("import_user_inactive", _("提交导入的账号已停用，导入未执行")) from None
 
 
 # --- Actions: upload, commit, cancel (pages and the API call these)

@@ -9,8 +9,8 @@ import pytest
 import xlsxwriter
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from talentbase.core.import_models import ImportBatch
 from talentbase.core.imports import machinery
+from talentbase.core.imports.models import ImportBatch
 
 FIXTURES = Path(__file__).resolve().parents[3] / "tests" / "fixtures" / "imports"
 IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -7,8 +7,8 @@ import pytest
 from django.urls import reverse
 from python_calamine import CalamineWorkbook
 
-from talentbase.core import export_jobs
-from talentbase.core.export_models import ExportJob, ExportState
+from talentbase.core.exports import background as export_jobs
+from talentbase.core.exports.models import ExportJob, ExportState
 from talentbase.core.models import AuditEvent
 from talentbase.core.tests.imports_support import IMMEDIATE_TASKS
 from talentbase.registry.models import Person

@@ -14,8 +14,8 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from talentbase.core.actor import system_actor
-from talentbase.core.import_models import ImportBatch, ImportStagedRow
 from talentbase.core.imports import housekeeping, machinery
+from talentbase.core.imports.models import ImportBatch, ImportStagedRow
 from talentbase.core.models import AuditEvent
 from talentbase.core.tests.imports_support import FIXTURES, commit, import_settings, upload
 from talentbase.registry.models import Person

@@ -15,9 +15,9 @@ from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
 from talentbase.core.errors import DomainError
-from talentbase.core.import_models import ImportBatch, ImportRowError, ImportStagedRow
 from talentbase.core.imports import bulk, machinery
 from talentbase.core.imports.columns import Column
+from talentbase.core.imports.models import ImportBatch, ImportRowError, ImportStagedRow
 from talentbase.core.imports.reading import (
     ImportFileError,
     find_header,
@@ -139,7 +139,7 @@ def test_english_aliases_normalise_without_spaces_case_or_underscores():
         (datetime.datetime(2020, 1, 31, 8, 30), "2020-01-31 08:30:00"),
         (datetime.date(2020, 1, 31), "2020-01-31"),
         ("  张三\u3000", "张三"),
-        ("'=1+1", "=1+1"),  # what core.exports.neutralise wrote, read back
+        ("'=1+1", "=1+1"),  # what core.exports.workbooks.neutralise wrote, read back
         (None, ""),
         (True, "TRUE"),
     ],

@@ -29,8 +29,8 @@ from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
 from talentbase.core.errors import DomainError
-from talentbase.core.import_models import ImportBatch, ImportStagedRow
 from talentbase.core.imports import machinery
+from talentbase.core.imports.models import ImportBatch, ImportStagedRow
 from talentbase.core.models import AuditEvent
 from talentbase.core.tests.imports_support import (
     FIXTURES,

@@ -6,7 +6,7 @@ from django.core.management.base import BaseCommand
 
 from talentbase.core import audit
 from talentbase.core.actor import system_actor
-from talentbase.core.export_jobs import purge_exports
+from talentbase.core.exports.background import purge_exports
 from talentbase.core.imports.housekeeping import purge_imports, retention
 
 

@@ -16,10 +16,11 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from . import scoping
-from .api import ScopedViewSet
-from .import_models import ImportBatch, ImportMode, ImportPolicy, ImportRowError
-from .imports import machinery
+from talentbase.core import scoping
+from talentbase.core.api import ScopedViewSet
+
+from . import machinery
+from .models import ImportBatch, ImportMode, ImportPolicy, ImportRowError
 
 
 class ImportBatchSerializer(serializers.ModelSerializer):

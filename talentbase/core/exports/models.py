@@ -1,14 +1,14 @@
 """A large export running as a background job (PERFORMANCE.md: 10^5 rows take seconds to write, 10^6 about
 a minute): the list page's query, the file when it is ready, and its progress.
 
-Imported in ``core/models.py`` so that migrations find it; the job lives in ``core/export_jobs.py``."""
+Imported in ``core/models.py`` so that migrations find it; the job lives in ``core/exports/background.py``."""
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from .scoping import ScopedQuerySet
+from talentbase.core.scoping import ScopedQuerySet
 
 
 class ExportState(models.TextChoices):

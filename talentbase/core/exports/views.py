@@ -5,11 +5,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import TemplateView
 
-from . import export_jobs, scoping
-from .export_models import ExportJob
-from .exports import xlsx_response
-from .tables import Column
-from .views import ActorRequiredMixin, ObjectListView
+from talentbase.core import scoping
+from talentbase.core.tables import Column
+from talentbase.core.views import ActorRequiredMixin, ObjectListView
+
+from . import background
+from .models import ExportJob
+from .workbooks import xlsx_response
 
 
 class ExportJobListView(ObjectListView):
@@ -47,7 +49,7 @@ class ExportJobDownloadView(ActorRequiredMixin, View):
     def get(self, request, pk):
         job = scoping.get_for(self.actor, ExportJob, pk, "view")
         try:
-            content = export_jobs.read_file(self.actor, job)
+            content = background.read_file(self.actor, job)
         except FileNotFoundError:
             raise Http404 from None
         return xlsx_response(content, job.filename)

@@ -1,14 +1,14 @@
 """Records of bulk imports (DESIGN.md §2): one batch per uploaded file, its rows in error, and the rows
 staged between the committed chunks of a running import and their publication.
 
-Imported in ``core/models.py`` so that migrations find them; the machinery lives in ``core/imports/``.
+Imported in ``core/models.py`` so that migrations find them (app label ``core``, tables ``core_import*``).
 """
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from .scoping import ScopedQuerySet
+from talentbase.core.scoping import ScopedQuerySet
 
 
 class ImportMode(models.TextChoices):
@@ -102,7 +102,7 @@ class ImportBatch(models.Model):
         return f"{self.original_filename} #{self.pk}"
 
     def get_absolute_url(self) -> str:
-        from .imports.machinery import get_importer
+        from .machinery import get_importer
 
         return get_importer(self.kind).url("detail", self.pk)
 

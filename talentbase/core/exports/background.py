@@ -19,10 +19,11 @@ from django.urls import resolve, reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import audit, crypto, private_files, scoping
-from .actor import Actor
-from .export_models import ExportJob, ExportState
-from .exports import workbook_bytes
+from talentbase.core import audit, crypto, private_files, scoping
+from talentbase.core.actor import Actor, actor_from_snapshot, actor_snapshot
+
+from .models import ExportJob, ExportState
+from .workbooks import workbook_bytes
 
 logger = logging.getLogger(__name__)
 
@@ -45,8 +46,6 @@ def is_large(queryset) -> bool:
 def start(*, actor: Actor, url_name: str, query: QueryDict, title: str, filename: str, audited_query: str,
           model_label: str) -> ExportJob:  # fmt: skip
     """Record the job and enqueue it after the transaction commits."""
-    from .imports.machinery import actor_snapshot
-
     query = query.copy()
     query.pop("export", None)
     with transaction.atomic():
@@ -63,7 +62,7 @@ def start(*, actor: Actor, url_name: str, query: QueryDict, title: str, filename
 
 
 def _enqueue(job_id: int) -> None:
-    from .export_tasks import run_export as task
+    from .tasks import run_export as task
 
     task.enqueue(job_id)
 
@@ -84,8 +83,6 @@ def _list_view(job: ExportJob, actor: Actor):
 
 def run_export(job_id: int) -> None:
     """Write the file in one pass, reporting progress; a failure leaves a message and no file."""
-    from .imports.machinery import actor_from_snapshot
-
     moved = ExportJob.objects.filter(pk=job_id, state=ExportState.QUEUED).update(state=ExportState.RUNNING)
     if not moved:
         return  # done, failed or taken by another worker

@@ -2,9 +2,9 @@
 
 from django_tasks import task
 
-from . import export_jobs
+from . import background
 
 
 @task()
 def run_export(job_id: int) -> None:
-    export_jobs.run_export(job_id)
+    background.run_export(job_id)
