@@ -24,6 +24,7 @@ from .models import ImportBatch, ImportMode, ImportPolicy, ImportRowError
 
 
 class ImportBatchSerializer(serializers.ModelSerializer):
+    progress = serializers.IntegerField(read_only=True)
     percent = serializers.IntegerField(read_only=True)
     error_report = serializers.SerializerMethodField()
 

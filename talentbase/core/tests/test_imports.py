@@ -32,6 +32,7 @@ from talentbase.core.models import AuditEvent, Decision
 from talentbase.core.roles import Role
 from talentbase.core.tests.imports_support import (
     FIXTURES,
+    as_if_killed,
     commit,
     import_settings,
     row_errors,
@@ -376,7 +377,7 @@ class TestTheJob:
         for row in ImportStagedRow.objects.filter(batch=batch):
             row.payload = json.dumps({"code": str(row.row_number - 2), "note": "FROM THE FIRST RUN"})
             row.save()
-        ImportBatch.objects.filter(pk=batch.pk).update(state="validating", rows_staged=False)
+        as_if_killed(batch, "validating", batch_values={"rows_staged": False})
         machinery.run_preview(batch.pk)
         batch.refresh_from_db()
         assert (batch.state, batch.valid_rows, batch.rows_staged) == ("previewed", 7, True)
@@ -397,7 +398,7 @@ class TestTheJob:
         # The crashed run staged rows 2-4; the file now repeats row 2's code on row 4 (as if read differently).
         machinery.write_private(batch.stored_file,
                                 notes_file(tmp_path, [["1", ""], ["2", ""], ["1", ""]], name="v2.xlsx").read_bytes())  # fmt: skip
-        ImportBatch.objects.filter(pk=batch.pk).update(state="validating")
+        as_if_killed(batch, "validating")
         machinery.run_preview(batch.pk)
         batch.refresh_from_db()
         assert (batch.valid_rows, batch.error_rows) == (1, 2)
