@@ -69,7 +69,8 @@ TALENTBASE_PII_HMAC_KEY = os.environ.get("TALENTBASE_PII_HMAC_KEY") or (
 ALLOWED_HOSTS = env_list("TALENTBASE_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEV else "")
 CSRF_TRUSTED_ORIGINS = env_list("TALENTBASE_CSRF_TRUSTED_ORIGINS")
 # The address printed on certificates and QR codes; it must never change once certificates are printed.
-PUBLIC_BASE_URL = os.environ.get("TALENTBASE_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# Production sets it (`check --deploy` refuses a missing, plain-http or local one); development has a local one.
+PUBLIC_BASE_URL = os.environ.get("TALENTBASE_PUBLIC_BASE_URL", "http://127.0.0.1:8000" if DEV else "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -94,8 +95,10 @@ INSTALLED_APPS = [
     "talentbase.accounts",
     "talentbase.registry",
     "talentbase.credentials",
-    "talentbase.demo",
 ]
+# The synthetic demo world (`talentbase demo`, `demo_logins`, `totp`): development and tests only.
+if DEV:
+    INSTALLED_APPS += ["talentbase.demo"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

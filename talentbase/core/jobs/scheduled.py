@@ -100,7 +100,7 @@ def run_due_work(*, only: list[str] | None = None, now: datetime.datetime | None
             outcome.skipped = done is None
             outcome.done = done or 0
         outcome.seconds = time.monotonic() - began
-        if not outcome.failed:
+        if outcome.done or outcome.skipped:  # the quiet runs of every few minutes stay out of the log
             logger.info("scheduled work %s", outcome)
         outcomes.append(outcome)
     return outcomes
