@@ -55,10 +55,8 @@ def start(*, actor: Actor, url_name: str, query: QueryDict, title: str, filename
     query = query.copy()
     query.pop("export", None)
     with transaction.atomic():
-        job = jobs.enqueue(actor=actor, kind=KIND, title=title, arguments={
+        job = jobs.enqueue(actor=actor, kind=KIND, title=title, result_filename=filename, arguments={
             "url_name": url_name, "query": crypto.encrypt(query.urlencode(), context=QUERY_CONTEXT)})  # fmt: skip
-        Job.objects.filter(pk=job.pk).update(result_filename=filename[:200])
-        job.result_filename = filename[:200]
         audit.record_audit(actor=actor, verb=audit.EXPORT, object_type=model_label,
                            reason=f"{audited_query} (job #{job.pk})"[:500])  # fmt: skip
     return job

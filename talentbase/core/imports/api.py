@@ -74,6 +74,9 @@ class ImportBatchViewSet(ScopedViewSet):
     http_method_names = ["get", "post", "head", "options"]
     parser_classes = [MultiPartParser, FormParser, JSONParser]
 
+    def get_queryset(self):
+        return super().get_queryset().with_progress()
+
     def get_serializer_class(self):
         if self.action == "create":
             return ImportUploadSerializer

@@ -31,7 +31,7 @@ INTERNAL_ERROR = _("任务运行时发生内部错误，请重试或联系管理
 
 
 def enqueue(*, actor: Actor, kind: str, title: str = "", target: models.Model | None = None,
-            arguments: dict | None = None, total: int = 0) -> Job:  # fmt: skip
+            arguments: dict | None = None, total: int = 0, result_filename: str = "") -> Job:  # fmt: skip
     """Record a job run as ``actor`` (its scope is snapshotted) and hand it to the task queue once the
     transaction commits: the same code runs on the database queue and on RQ, and a rolled-back request
     leaves no job behind."""
@@ -40,6 +40,7 @@ def enqueue(*, actor: Actor, kind: str, title: str = "", target: models.Model | 
         job = Job.objects.create(
             kind=kind, title=str(title)[:200], owner=actor.user, organisation_id=actor.organisation_id,
             actor_snapshot=actor_snapshot(actor), arguments=arguments or {}, progress_total=total,
+            result_filename=result_filename[:200],
             target_type=ContentType.objects.get_for_model(target) if target is not None else None,
             target_id=target.pk if target is not None else None,
         )  # fmt: skip
@@ -71,7 +72,7 @@ def run(job_id: int, *, take_over: bool = False) -> Job | None:
     try:
         kind.run(job)
     except JobFailed as failure:
-        finish(job, JobState.FAILED, error=failure.message)
+        finish(job, JobState.FAILED, error=str(failure))  # rendered where it was raised (its language)
     except Exception:
         logger.exception("job %s (%s) failed", job_id, job.kind)
         finish(job, JobState.FAILED, error=kind.internal_error or INTERNAL_ERROR)
