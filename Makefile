@@ -112,6 +112,7 @@ check: venv
 	env -u TALENTBASE_DEV -u TALENTBASE_DEBUG \
 	  TALENTBASE_SECRET_KEY="$$($(BIN)/python -c 'import secrets; print(secrets.token_urlsafe(50))')" \
 	  TALENTBASE_ALLOWED_HOSTS=talentbase.example.gov.cn \
+	  TALENTBASE_PUBLIC_BASE_URL=https://talentbase.example.gov.cn \
 	  TALENTBASE_PII_KEYS="k1:$$($(BIN)/python -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')" \
 	  TALENTBASE_PII_HMAC_KEY="$$($(BIN)/python -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')" \
 	  $(BIN)/talentbase check --deploy --fail-level WARNING

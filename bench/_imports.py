@@ -58,8 +58,8 @@ def run_import(actor, kind: str, path: Path, *, mode: str = "create", policy: st
     """Upload the file and commit it, as a user would; exits when the preview or the import fails."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from talentbase.core.import_models import ImportBatch
     from talentbase.core.imports import machinery
+    from talentbase.core.imports.models import ImportBatch
 
     publish_seconds: list[float] = []
     publish = machinery._publish

@@ -145,7 +145,7 @@ def main() -> None:
 def run(args, work: Path, url: str) -> None:  # noqa: PLR0915 — one straight report
     from django.db import connection, connections
 
-    from talentbase.core.import_models import ImportRowError
+    from talentbase.core.imports.models import ImportRowError
     from talentbase.credentials.models import CertificateRecord
     from talentbase.registry.models import LevelEntry
 

@@ -69,7 +69,8 @@ TALENTBASE_PII_HMAC_KEY = os.environ.get("TALENTBASE_PII_HMAC_KEY") or (
 ALLOWED_HOSTS = env_list("TALENTBASE_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEV else "")
 CSRF_TRUSTED_ORIGINS = env_list("TALENTBASE_CSRF_TRUSTED_ORIGINS")
 # The address printed on certificates and QR codes; it must never change once certificates are printed.
-PUBLIC_BASE_URL = os.environ.get("TALENTBASE_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# Production sets it (`check --deploy` refuses a missing, plain-http or local one); development has a local one.
+PUBLIC_BASE_URL = os.environ.get("TALENTBASE_PUBLIC_BASE_URL", "http://127.0.0.1:8000" if DEV else "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -94,8 +95,10 @@ INSTALLED_APPS = [
     "talentbase.accounts",
     "talentbase.registry",
     "talentbase.credentials",
-    "talentbase.demo",
 ]
+# The synthetic demo world (`talentbase demo`, `demo_logins`, `totp`): development and tests only.
+if DEV:
+    INSTALLED_APPS += ["talentbase.demo"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -198,11 +201,8 @@ TALENTBASE_AUDIT_RETENTION_DAYS = env_int("TALENTBASE_AUDIT_RETENTION_DAYS", 365
 TALENTBASE_AUDIT_MIN_RETENTION_DAYS = 184
 
 # --- Bulk imports.
-# A running import job whose batch has not moved for this long was left by a killed worker: `talentbase
-# reap_imports` starts it again (the jobs resume) or, after a few attempts, fails it.
-TALENTBASE_IMPORT_STALE_MINUTES = env_int("TALENTBASE_IMPORT_STALE_MINUTES", 10)
 # Days the uploaded files, staged rows and error reports of batches never committed are kept (and the error
-# reports of finished batches): `talentbase purge_imports` removes them after that.
+# reports of finished batches): the scheduled work `imports.purge` (`talentbase run_due_work`) removes them.
 TALENTBASE_IMPORT_RETENTION_DAYS = env_int("TALENTBASE_IMPORT_RETENTION_DAYS", 7)
 
 # --- Security headers and cookies. Production defaults; TALENTBASE_DEV relaxes only what plain HTTP needs.
@@ -278,7 +278,7 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Exports: a list export with more rows than this runs as a background job with progress; its file is
-# kept this many days (`talentbase purge_imports` removes it).
+# kept this many days (the scheduled work `jobs.purge_results` removes it).
 TALENTBASE_EXPORT_SYNC_ROWS = env_int("TALENTBASE_EXPORT_SYNC_ROWS", 20_000)
 TALENTBASE_EXPORT_RETENTION_DAYS = env_int("TALENTBASE_EXPORT_RETENTION_DAYS", 7)
 
@@ -286,6 +286,12 @@ TALENTBASE_EXPORT_RETENTION_DAYS = env_int("TALENTBASE_EXPORT_RETENTION_DAYS", 7
 TASKS = {
     "default": {"BACKEND": os.environ.get("TALENTBASE_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}
 }
+# A running job that has not reported progress for this long was left by a killed worker: the scheduled work
+# `jobs.reap` (`talentbase run_due_work`) queues it again (jobs resume) or, after three attempts, fails it.
+# TALENTBASE_IMPORT_STALE_MINUTES is its name of before, when only imports were reaped.
+TALENTBASE_JOB_STALE_MINUTES = env_int(
+    "TALENTBASE_JOB_STALE_MINUTES", env_int("TALENTBASE_IMPORT_STALE_MINUTES", 10)
+)
 
 LOGGING = {
     "version": 1,

@@ -8,7 +8,9 @@ from rest_framework.routers import DefaultRouter
 
 from talentbase.accounts import api as accounts_api
 from talentbase.catalog import api as catalog_api
-from talentbase.core import errors_views, import_api
+from talentbase.core import errors_views
+from talentbase.core.imports import api as import_api
+from talentbase.core.jobs import api as jobs_api
 from talentbase.credentials import api as credentials_api
 from talentbase.orgs import api as orgs_api
 from talentbase.registry import api as registry_api
@@ -35,6 +37,7 @@ router.register("level-entries", registry_api.LevelEntryViewSet, basename="level
 router.register("certificate-records", credentials_api.CertificateRecordViewSet, basename="certificaterecord")
 router.register("certificate-reports", credentials_api.CertificateReportViewSet, basename="certificatereport")
 router.register("imports", import_api.ImportBatchViewSet, basename="import")
+router.register("jobs", jobs_api.JobViewSet, basename="job")
 
 urlpatterns = [
     path("", include("talentbase.core.urls")),

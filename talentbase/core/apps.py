@@ -12,5 +12,9 @@ class CoreConfig(AppConfig):
             menus,
             schema,
             scopes,
-            scopes_imports,
         )
+        from .exports import background  # noqa: F401  (the export job kind)
+        from .imports import housekeeping  # noqa: F401  (scheduled work: imports.purge)
+        from .imports import scopes as import_scopes  # noqa: F401  (and the import job kinds)
+        from .jobs import scheduled  # noqa: F401  (scheduled work: jobs.reap, jobs.purge_results)
+        from .jobs import scopes as job_scopes  # noqa: F401  (the jobs' scope rule)

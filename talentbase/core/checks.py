@@ -1,3 +1,6 @@
+import ipaddress
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.core.checks import Error, register
 
@@ -28,4 +31,47 @@ def personal_data_keys_check(app_configs, **kwargs):
         parse_keyring(settings.TALENTBASE_PII_KEYS, settings.TALENTBASE_PII_HMAC_KEY)
     except ImproperlyConfigured as error:
         return [Error(f"{error} Generate keys with `talentbase generate_pii_key`.", id="talentbase.E002")]
+    return []
+
+
+LOCAL_NAMES = {"localhost", "localhost.localdomain", "ip6-localhost", "ip6-loopback"}
+
+
+def public_base_url_problem(url: str) -> str:
+    """What is wrong with a public base URL for production, or "" when nothing is."""
+    if not url:
+        return "is not set"
+    parts = urlsplit(url)
+    if parts.scheme != "https":
+        return f"is {url!r}: it must be an https:// address"
+    host = (parts.hostname or "").lower().rstrip(".")
+    if not host:
+        return f"is {url!r}: it has no host name"
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        address = None
+    if (
+        host in LOCAL_NAMES
+        or host.endswith(".localhost")
+        or (address and (address.is_loopback or address.is_unspecified))
+    ):
+        return f"is {url!r}: it points to this machine, which no phone scanning a certificate can reach"
+    return ""
+
+
+@register(deploy=True)
+def public_base_url_check(app_configs, **kwargs):
+    """Certificates print the public base URL in their QR codes and it may never change once they are
+    printed: refuse to deploy without a real one (it used to fall back to 127.0.0.1 silently)."""
+    problem = public_base_url_problem(getattr(settings, "PUBLIC_BASE_URL", ""))
+    if problem:
+        return [
+            Error(
+                f"TALENTBASE_PUBLIC_BASE_URL {problem}. Certificates print it in their QR codes and it must "
+                "never change once they are printed: set the platform's public address, e.g. "
+                "https://talentbase.example.gov.cn.",
+                id="talentbase.E003",
+            )
+        ]
     return []

@@ -29,6 +29,7 @@ class CoreError(StrEnum):
     STALE_STATE = "stale_state"
     INVALID = "invalid"
     PROTECTED = "protected"
+    OWNER_INACTIVE = "job_owner_inactive"
 
 
 OUT_OF_SCOPE_MESSAGE = _("该记录不在您的管辖范围内")

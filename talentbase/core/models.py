@@ -1,4 +1,5 @@
-"""Core records: the audit trail and workflow decisions."""
+"""Core records: the audit trail and workflow decisions; below, the models of core's packages (jobs,
+imports), imported here so that Django and the migrations find them under the app label ``core``."""
 
 from django.conf import settings
 from django.db import models
@@ -123,9 +124,9 @@ class Decision(models.Model):
         return f"{self.object_type}:{self.object_id} {self.from_state}→{self.to_state}"
 
 
-from .export_models import ExportJob, ExportState  # noqa: E402, F401  (background exports)
-from .import_models import (  # noqa: E402, F401  (imports' records)
+from .imports.models import (  # noqa: E402, F401  (imports' records)
     ImportBatch,
     ImportRowError,
     ImportStagedRow,
 )
+from .jobs.models import Job, JobState  # noqa: E402, F401  (background jobs)

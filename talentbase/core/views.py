@@ -16,9 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import TemplateView
 
-from . import audit, export_jobs, scoping, workflow
+from . import audit, scoping, workflow
 from .errors import DomainError
-from .exports import workbook_bytes, xlsx_response
+from .exports import background as export_jobs
+from .exports.workbooks import workbook_bytes, xlsx_response
 from .navigation import menu_for
 from .pagination import Ordering, keyset_page
 from .tables import Column

@@ -21,7 +21,6 @@ from django.utils.translation import gettext_lazy as _
 from talentbase.core import crypto, scoping
 from talentbase.core.actor import Actor
 from talentbase.core.errors import DomainError
-from talentbase.core.import_models import ImportStagedRow
 from talentbase.core.imports import bulk
 from talentbase.core.imports.columns import Column, normalise_choice
 from talentbase.core.imports.machinery import (
@@ -37,6 +36,7 @@ from talentbase.core.imports.machinery import (
     outcomes,
     register,
 )
+from talentbase.core.imports.models import ImportStagedRow
 from talentbase.core.imports.values import CellValueError, parse_date
 from talentbase.core.roles import Role
 from talentbase.orgs.models import Organisation

@@ -17,7 +17,7 @@ from django.views.generic import TemplateView
 
 from talentbase.catalog.models import Occupation
 from talentbase.core import audit, scoping
-from talentbase.core.exports import workbook_bytes, xlsx_response
+from talentbase.core.exports.workbooks import workbook_bytes, xlsx_response
 from talentbase.core.forms import ScopedForm
 from talentbase.core.navigation import register_menu
 from talentbase.core.roles import Role

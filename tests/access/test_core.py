@@ -3,6 +3,7 @@
 from talentbase.core import audit
 from talentbase.core.actor import system_actor
 from talentbase.core.models import AuditCheckpoint, AuditEvent, AuditHead, Decision
+from tests.personas import ROLES
 
 from .base import ScopedAccessTests
 
@@ -61,23 +62,20 @@ class DecisionAccess(ScopedAccessTests):
         return {"a": make(1), "b": make(2)}
 
 
-class ExportJobAccess(ScopedAccessTests):
-    """A background export is its user's alone (another user of the same organisation and role included)."""
+class JobAccess(ScopedAccessTests):
+    """A background job is its owner's alone (another user of the same organisation and role included): every
+    role may follow its own jobs, on the page and the API."""
 
-    from talentbase.core.export_models import ExportJob as model  # noqa: N813
+    from talentbase.core.jobs.models import Job as model  # noqa: N813
 
-    detail_url = "core:export-detail"
-    access = {
-        str(role): {"view": "a" if str(role) == "employer" else ""}
-        for role in ["city", "hr", "sector", "district", "association", "evaluation", "training", "employer",
-                     "sysadmin", "secadmin", "auditadmin"]
-    }  # fmt: skip
+    detail_url = "core:job-detail"
+    api_basename = "job"
+    access = {str(role): {"view": "a" if str(role) == "employer" else ""} for role in ROLES}
 
     def make_objects(self, personas):
-        from talentbase.core.export_models import ExportJob
+        from talentbase.core.jobs.models import Job
 
         def job(outsider):
-            return ExportJob.objects.create(created_by=personas.user("employer", outsider), url_name="registry:person-list",
-                                            title="人员", filename="persons.xlsx")  # fmt: skip
+            return Job.objects.create(owner=personas.user("employer", outsider), kind="export", title="人员")
 
         return {"a": job(False), "b": job(True)}

@@ -4,8 +4,8 @@ importers see only the city's own batches. Staged rows are the job's alone."""
 
 import pytest
 
-from talentbase.core.import_models import ImportBatch, ImportRowError, ImportStagedRow
 from talentbase.core.imports import machinery
+from talentbase.core.imports.models import ImportBatch, ImportRowError, ImportStagedRow
 from talentbase.core.tests.imports_support import import_api_routes
 from tests.personas import ROLES
 

@@ -1,15 +1,11 @@
-"""Keeping the import batches tidy, run on a schedule by management commands:
+"""Keeping the import batches tidy, as scheduled work (``talentbase run_due_work``, item ``imports.purge``;
+``talentbase purge_imports`` is its old name): batches previewed but never committed, failed or
+cancelled, idle for ``TALENTBASE_IMPORT_RETENTION_DAYS``, lose their uploaded file, staged rows and error
+report (a previewed one is cancelled: it can no longer be committed); finished batches lose their error
+report after the same time. The rows in error (row number, column, reason: no cell values) stay. What
+it did is recorded in the audit log, as the system actor.
 
-- ``reap_stale_imports`` (``talentbase reap_imports``): a job left running by a killed worker (its batch
-  validating or committing, and not moved for ``TALENTBASE_IMPORT_STALE_MINUTES``) is started again, since
-  both jobs resume where they stopped; after ``REAP_ATTEMPTS`` restarts the batch fails instead. A running
-  job moves its batch at every chunk (``updated_at``), so only a dead one goes quiet for minutes.
-- ``purge_imports`` (``talentbase purge_imports``): batches previewed but never committed, failed or
-  cancelled, idle for ``TALENTBASE_IMPORT_RETENTION_DAYS``, lose their uploaded file, staged rows and error
-  report (a previewed one is cancelled: it can no longer be committed); finished batches lose their error
-  report after the same time. The rows in error (row number, column, reason: no cell values) stay.
-
-Both record what they did in the audit log, as the system actor.
+Jobs a killed worker left running, imports' among them, are the jobs' reaper's (``core.jobs``).
 """
 
 from __future__ import annotations
@@ -19,75 +15,20 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import F, Q
-from django.utils import timezone, translation
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from talentbase.core import audit
-from talentbase.core.actor import Actor
-from talentbase.core.import_models import ImportBatch, ImportStagedRow, ImportState
+from talentbase.core.actor import Actor, system_actor
+from talentbase.core.imports.models import ImportBatch, ImportStagedRow, ImportState
+from talentbase.core.jobs import register_scheduled
 
 from . import machinery
 
-REAP_ATTEMPTS = 3
-REAP_VERB = "import_reap"
 PURGE_VERB = "import_purge"
-JOBS = {ImportState.VALIDATING: "run_preview", ImportState.COMMITTING: "run_import"}
 PURGEABLE = (ImportState.PREVIEWED, ImportState.DONE, ImportState.FAILED, ImportState.CANCELLED)
-
-
-@dataclass
-class ReapResult:
-    requeued: list[int] = field(default_factory=list)
-    failed: list[int] = field(default_factory=list)
-
-
-def _in_language(batch: ImportBatch, message) -> str:
-    """A message for the batch, in the language its uploader used (as the jobs write theirs)."""
-    with translation.override(batch.options.get("language") or settings.LANGUAGE_CODE):
-        return str(message)
-
-
-def stale_after() -> timedelta:
-    return timedelta(minutes=settings.TALENTBASE_IMPORT_STALE_MINUTES)
-
-
-def reap_stale_imports(*, actor: Actor, now=None, attempts: int = REAP_ATTEMPTS) -> ReapResult:
-    """Start again the jobs of batches left validating or committing and idle for longer than the setting,
-    or fail those already started again ``attempts`` times (nothing was published: failing removes the
-    staged rows and the file). Each batch is taken by a conditional update on its ``updated_at``, so a job
-    that moved meanwhile, or a second reaper, is left alone."""
-    now = now or timezone.now()
-    result = ReapResult()
-    stale = ImportBatch.objects.filter(state__in=list(JOBS), updated_at__lt=now - stale_after()).order_by(
-        "pk"
-    )
-    for batch in stale:
-        same = ImportBatch.objects.filter(pk=batch.pk, state=batch.state, updated_at=batch.updated_at)
-        with transaction.atomic():
-            if batch.attempts >= attempts:
-                message = _in_language(batch, format_lazy(
-                    _("导入任务中断了 {count} 次，已停止，未导入任何数据；请重新上传"), count=batch.attempts + 1
-                ))  # fmt: skip
-                if not same.update(state=ImportState.FAILED, message=message[:500], finished_at=now,
-                                   stored_file="", updated_at=now):  # fmt: skip
-                    continue
-                ImportStagedRow.objects.filter(batch_id=batch.pk).delete()
-                stored = batch.stored_file
-                transaction.on_commit(lambda stored=stored: machinery._remove(stored))
-                audit.record_audit(actor=actor, verb=REAP_VERB, obj=batch,
-                                   changes={"state": batch.state, "attempts": batch.attempts, "outcome": "failed"})  # fmt: skip
-                result.failed.append(batch.pk)
-                continue
-            if not same.update(attempts=F("attempts") + 1, updated_at=now):
-                continue
-            audit.record_audit(actor=actor, verb=REAP_VERB, obj=batch,
-                               changes={"state": batch.state, "attempts": batch.attempts + 1, "outcome": "requeued"})  # fmt: skip
-            job, batch_id = JOBS[batch.state], batch.pk
-            transaction.on_commit(lambda job=job, batch_id=batch_id: machinery._enqueue(job, batch_id))
-            result.requeued.append(batch.pk)
-    return result
 
 
 @dataclass
@@ -128,7 +69,7 @@ def purge_imports(*, actor: Actor, now=None) -> PurgeResult:
                 continue  # committed between the query and the lock: the commit's job owns it now
             values = {"stored_file": "", "error_report": "", "updated_at": now}
             if batch.state == ImportState.PREVIEWED:
-                message = _in_language(batch, format_lazy(
+                message = machinery.in_language(batch, format_lazy(
                     _("预览后 {days} 天内未提交，已自动取消；上传的文件和错误报告已删除"), days=retention().days
                 ))  # fmt: skip
                 values.update(state=ImportState.CANCELLED, message=message[:500], finished_at=now)
@@ -172,3 +113,16 @@ def _orphan_files(cutoff) -> list[str]:
             ImportBatch.objects.filter(error_report__in=chunk).values_list("error_report", flat=True)
         )
     return [path for path in candidates if path not in named]
+
+
+def purge_due(now) -> int:
+    """Scheduled work ``imports.purge``: the batches and unnamed files it removed."""
+    result = purge_imports(actor=system_actor(), now=now)
+    return len(result.batches) + result.orphan_files
+
+
+register_scheduled(
+    "imports.purge",
+    purge_due,
+    description="remove import files, staged rows and reports past their retention",
+)

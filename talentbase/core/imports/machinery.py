@@ -21,18 +21,21 @@ Why staging: a long import must not hold the database's write lock (SQLite has o
 database), and a job killed half-way must leave nothing published. Each chunk of prepared rows is its
 own short committed transaction; publication reads them back and writes them, updates the batch and
 deletes them in ONE transaction. A killed preview leaves staged rows and nothing else; running it again
-(``talentbase run_import --preview BATCH_ID``, or ``talentbase reap_imports``) validates the file again
+(``talentbase run_import --preview BATCH_ID``, or the reaper of ``talentbase run_due_work``) validates the file again
 and stages only the rows after the last staged one (and those whose action changed). A killed commit
 leaves the staged rows; running it again re-checks and publishes. Cancelling, failing, or the retention
-purge (``talentbase purge_imports``) removes staged rows and files. Batches previewed before the preview
+purge (scheduled work ``imports.purge``) removes staged rows and files. Batches previewed before the preview
 staged (``rows_staged`` false) are validated and staged again by the commit job, as they were then.
+
+Both passes are background jobs (``core.jobs``, kinds ``import.preview`` and ``import.commit``, their
+target the batch): the job holds the run's state, progress and attempts, the batch what belongs to the
+import (its file, rows, counts and outcome).
 """
 
 from __future__ import annotations
 
 import itertools
 import json
-import logging
 import os
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -40,7 +43,6 @@ from pathlib import Path
 from typing import NamedTuple
 
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -50,10 +52,11 @@ from django.utils import timezone, translation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from talentbase.core import audit, private_files, scoping
-from talentbase.core.actor import Actor
+from talentbase.core import audit, jobs, private_files, scoping
+from talentbase.core.actor import Actor, InactiveOwnerError, actor_snapshot
+from talentbase.core.actor import actor_from_snapshot as _actor_from_snapshot
 from talentbase.core.errors import DomainError
-from talentbase.core.import_models import (
+from talentbase.core.imports.models import (
     ImportBatch,
     ImportMode,
     ImportPolicy,
@@ -61,12 +64,14 @@ from talentbase.core.import_models import (
     ImportStagedRow,
     ImportState,
 )
+from talentbase.core.jobs.actions import report_progress, stop_jobs_for
+from talentbase.core.jobs.actions import run as run_job
+from talentbase.core.jobs.models import Job
+from talentbase.core.jobs.registry import JobFailed
 
 from . import bulk
 from .columns import Column
 from .reading import Table, detect_format, open_table
-
-logger = logging.getLogger(__name__)
 
 CHUNK_SIZE = 2000
 # Test hooks: a job exits abruptly (as if killed) once this many rows are staged (the preview), or inside
@@ -83,6 +88,8 @@ LOOKUP_KEY = "_lookup"
 
 IMPORT_VERB = "import"
 UPLOAD_VERB = "import_upload"
+PREVIEW_KIND = "import.preview"
+COMMIT_KIND = "import.commit"
 
 
 class Outcome(NamedTuple):
@@ -256,29 +263,12 @@ _remove = private_files.remove
 # --- The acting user of a job
 
 
-def actor_snapshot(actor: Actor) -> dict:
-    return {
-        "role": actor.role,
-        "user_id": actor.user_id,
-        "organisation_id": actor.organisation_id,
-        "district_id": actor.district_id,
-        "sector_ids": sorted(actor.sector_ids),
-        "ip": actor.ip,
-    }
-
-
 def actor_from_snapshot(snapshot: dict) -> Actor:
-    user = get_user_model().objects.filter(pk=snapshot.get("user_id"), is_active=True).first()
-    if user is None:
-        raise DomainError("import_user_inactive", _("提交导入的账号已停用，导入未执行"))
-    return Actor(
-        role=snapshot["role"],
-        user=user,
-        organisation_id=snapshot.get("organisation_id"),
-        district_id=snapshot.get("district_id"),
-        sector_ids=frozenset(snapshot.get("sector_ids") or ()),
-        ip=snapshot.get("ip"),
-    )
+    """The actor of the job (``core.actor``), refused with the import's own message."""
+    try:
+        return _actor_from_snapshot(snapshot)
+    except InactiveOwnerError:
+        raise DomainError("import_user_inactive", _("提交导入的账号已停用，导入未执行")) from None
 
 
 # --- Actions: upload, commit, cancel (pages and the API call these)
@@ -326,8 +316,7 @@ def upload(
         except BaseException:
             _remove(batch.stored_file)
             raise
-        batch_id = batch.pk
-        transaction.on_commit(lambda: _enqueue("run_preview", batch_id))
+        jobs.enqueue(actor=actor, kind=PREVIEW_KIND, title=name, target=batch)
     return batch
 
 
@@ -356,12 +345,12 @@ def commit(*, actor: Actor, batch: ImportBatch, policy: str | None = None) -> Im
     with transaction.atomic():
         moved = ImportBatch.objects.filter(pk=batch.pk, state=ImportState.PREVIEWED).update(
             state=ImportState.COMMITTING, policy=policy, committed_by=actor.user,
-            actor_snapshot=actor_snapshot(actor), committed_at=timezone.now(), progress=0, message="",
+            actor_snapshot=actor_snapshot(actor), committed_at=timezone.now(), message="",
         )  # fmt: skip
         if not moved:
             raise DomainError("import_state", _("该批次已在导入或已结束"))
-        batch_id = batch.pk
-        transaction.on_commit(lambda: _enqueue("run_import", batch_id))
+        jobs.enqueue(actor=actor, kind=COMMIT_KIND, title=batch.original_filename, target=batch,
+                     total=batch.total_rows)  # fmt: skip
     batch.refresh_from_db()
     return batch
 
@@ -381,18 +370,13 @@ def cancel(*, actor: Actor, batch: ImportBatch) -> ImportBatch:
         if not moved:
             raise DomainError("import_state", _("该批次已完成，不能取消"))
         ImportStagedRow.objects.filter(batch_id=batch.pk).delete()
+        stop_jobs_for(batch, _("已取消该批次"))
         audit.record_audit(actor=actor, verb="import_cancel", obj=batch)
         stored, report = batch.stored_file, batch.error_report
         transaction.on_commit(lambda: (_remove(stored), _remove(report)))
         ImportBatch.objects.filter(pk=batch.pk).update(stored_file="", error_report="")
     batch.refresh_from_db()
     return batch
-
-
-def _enqueue(name: str, batch_id: int) -> None:
-    from . import tasks
-
-    getattr(tasks, name).enqueue(batch_id)
 
 
 # --- The jobs
@@ -417,14 +401,60 @@ def _fail(batch: ImportBatch, message, sources=(ImportState.VALIDATING, ImportSt
             transaction.on_commit(lambda: _remove(stored))
 
 
+def in_language(batch: ImportBatch, message) -> str:
+    """A message for the batch, in the language its uploader used (as the jobs write theirs)."""
+    with translation.override(batch.options.get("language") or settings.LANGUAGE_CODE):
+        return str(message)
+
+
+def current_job(batch_id: int, kind: str) -> Job | None:
+    return Job.objects.filter(kind=kind, target_id=batch_id, target_type__model="importbatch",
+                              target_type__app_label="core").order_by("-pk").first()  # fmt: skip
+
+
 def run_preview(batch_id: int) -> None:
+    """Run the batch's preview in this process, also when a killed worker left it running
+    (``talentbase run_import --preview``); a batch past its preview is left alone."""
+    job = _job_to_run(batch_id, PREVIEW_KIND, (ImportState.UPLOADED, ImportState.VALIDATING))
+    if job is not None:
+        run_job(job.pk, take_over=True)
+
+
+def run_import(batch_id: int) -> None:
+    """Run the batch's commit in this process, as :func:`run_preview` does the preview."""
+    job = _job_to_run(batch_id, COMMIT_KIND, (ImportState.COMMITTING,))
+    if job is not None:
+        run_job(job.pk, take_over=True)
+
+
+def _job_to_run(batch_id: int, kind: str, states) -> Job | None:
+    """The pass's queued or running job; or, for a batch in that pass that no such job serves (its job
+    ended without the batch, or none was recorded), a new one acting as the batch's snapshot."""
+    batch = ImportBatch.objects.filter(pk=batch_id).first()
+    if batch is None:
+        return None
+    job = current_job(batch_id, kind)
+    if job is not None and job.is_running:
+        return job
+    if batch.state not in states:
+        return None
+    return Job.objects.create(
+        kind=kind, title=batch.original_filename[:200], owner_id=batch.committed_by_id or batch.created_by_id,
+        organisation_id=batch.organisation_id, actor_snapshot=batch.actor_snapshot, target=batch,
+        progress_total=batch.total_rows if kind == COMMIT_KIND else 0,
+    )  # fmt: skip
+
+
+def _preview_job(job: Job) -> None:
     """Validate every row against the file and the database, record the errors and the report, and stage
     the valid rows prepared for writing, in committed chunks. Safe to run again after a crash: the pass
     is made again and staging resumes after the last staged row."""
-    batch = ImportBatch.objects.filter(pk=batch_id).first()
-    if batch is None or not _set_state(batch, [ImportState.UPLOADED, ImportState.VALIDATING], ImportState.VALIDATING,
-                                       progress=0):  # fmt: skip
+    batch = ImportBatch.objects.filter(pk=job.target_id).first()
+    if batch is None or not _set_state(
+        batch, [ImportState.UPLOADED, ImportState.VALIDATING], ImportState.VALIDATING
+    ):
         return
+    report_progress(job, 0)
     # The first run's start: rows it staged were checked against the registry as it was then.
     ImportBatch.objects.filter(pk=batch.pk, preview_started_at__isnull=True).update(
         preview_started_at=timezone.now()
@@ -432,36 +462,36 @@ def run_preview(batch_id: int) -> None:
     batch.refresh_from_db()
     with translation.override(batch.options.get("language") or settings.LANGUAGE_CODE):
         try:
-            actor = actor_from_snapshot(batch.actor_snapshot)
-            result = ImportRun(batch, actor, running_state=ImportState.VALIDATING).run()
+            actor = actor_from_snapshot(job.actor_snapshot)
+            result = ImportRun(batch, actor, running_state=ImportState.VALIDATING, job=job).run()
         except DomainError as error:
             _fail(batch, error.message)
-            return
+            raise JobFailed(error.message) from None
         except Exception:
-            logger.exception("import preview %s failed", batch_id)
             _fail(batch, _("校验时发生内部错误，请联系管理员"))
             raise
         if result.cancelled:
             return
         _set_state(batch, [ImportState.VALIDATING], ImportState.PREVIEWED, previewed_at=timezone.now(),
                    rows_staged=True, **result.counts())  # fmt: skip
+        report_progress(job, result.total_rows, total=result.total_rows)
 
 
-def run_import(batch_id: int) -> None:
+def _commit_job(job: Job) -> None:
     """Publish a committed batch: re-check the staged rows against what changed in the registry since the
     preview (without reading the file), then publish them all in one transaction. Safe to run again after
     a crash: nothing was published, and the re-check finds only what it has not taken out yet."""
-    batch = ImportBatch.objects.filter(pk=batch_id).first()
+    batch = ImportBatch.objects.filter(pk=job.target_id).first()
     if batch is None or batch.state != ImportState.COMMITTING:
         return  # done, cancelled or failed: nothing to do (a re-run after success is a no-op)
     with translation.override(batch.options.get("language") or settings.LANGUAGE_CODE):
         try:
-            actor = actor_from_snapshot(batch.actor_snapshot)
+            actor = actor_from_snapshot(job.actor_snapshot)
             if batch.rows_staged:
                 _recheck(batch, actor)
             else:
                 # Previewed before the preview staged its rows: validate the file again and stage them now.
-                result = ImportRun(batch, actor, running_state=ImportState.COMMITTING).run()
+                result = ImportRun(batch, actor, running_state=ImportState.COMMITTING, job=job).run()
                 if result.cancelled:
                     return
                 ImportBatch.objects.filter(pk=batch.pk).update(**result.counts())
@@ -469,16 +499,32 @@ def run_import(batch_id: int) -> None:
             if batch.state != ImportState.COMMITTING:
                 return
             if batch.policy == ImportPolicy.ALL and batch.error_rows:
-                _fail(batch, format_lazy(_("校验发现 {count} 行错误，未导入任何数据；请下载错误报告修正后重新上传"),
-                                         count=batch.error_rows))  # fmt: skip
-                return
-            _publish(batch, actor)
+                message = format_lazy(_("校验发现 {count} 行错误，未导入任何数据；请下载错误报告修正后重新上传"),
+                                      count=batch.error_rows)  # fmt: skip
+                _fail(batch, message)
+                raise JobFailed(message)
+            _publish(batch, actor, job)
+        except JobFailed:
+            raise
         except DomainError as error:
             _fail(batch, error.message)
+            raise JobFailed(error.message) from None
         except Exception:
-            logger.exception("import %s failed", batch_id)
             _fail(batch, _("导入时发生内部错误，未导入任何数据；请联系管理员"))
             raise
+
+
+def _give_up(job: Job, message) -> None:
+    """The reaper stops a job restarted too often: its batch fails (nothing was published), and the staged
+    rows and the file go."""
+    batch = ImportBatch.objects.filter(pk=job.target_id).first()
+    if batch is None:
+        return
+    text = in_language(batch, format_lazy(
+        _("导入任务中断了 {count} 次，已停止，未导入任何数据；请重新上传"), count=job.attempts + 1
+    ))  # fmt: skip
+    _fail(batch, text)
+    Job.objects.filter(pk=job.pk).update(error=text[:500])
 
 
 def _recheck(batch: ImportBatch, actor: Actor) -> None:
@@ -579,7 +625,7 @@ def _write_error_report(batch: ImportBatch, errors: dict, cells: dict) -> str:
     return relative
 
 
-def _publish(batch: ImportBatch, actor: Actor) -> None:
+def _publish(batch: ImportBatch, actor: Actor, job: Job) -> None:
     importer = get_importer(batch.kind)
     crash = bool(os.environ.get(CRASH_PUBLISH_ENV))
     with transaction.atomic():
@@ -596,8 +642,11 @@ def _publish(batch: ImportBatch, actor: Actor) -> None:
                            changes={"kind": batch.kind, **counts})  # fmt: skip
         ImportBatch.objects.filter(pk=batch.pk).update(
             state=ImportState.DONE, written_rows=published.created + published.updated,
-            progress=locked.total_rows, finished_at=timezone.now(), updated_at=timezone.now(), stored_file="",
+            finished_at=timezone.now(), updated_at=timezone.now(), stored_file="",
         )  # fmt: skip
+        Job.objects.filter(pk=job.pk).update(
+            progress_done=locked.total_rows, progress_total=locked.total_rows
+        )
         stored = locked.stored_file
         transaction.on_commit(lambda: _remove(stored))
     batch.refresh_from_db()
@@ -640,7 +689,6 @@ class RunResult:
             "create_rows": self.actions.get(CREATE, 0),
             "update_rows": self.actions.get(UPDATE, 0),
             "skip_rows": self.actions.get(SKIP, 0),
-            "progress": self.total_rows,
         }
 
 
@@ -655,14 +703,15 @@ STAGED_COLUMNS = ["batch_id", "row_number", "action", "lookup", "payload"]
 
 class ImportRun:
     """One pass over the file: validate every row, record the errors, write the error report and stage
-    the valid rows (prepared: personal data encrypted) in committed chunks, reporting progress on the
-    batch while it is in ``running_state`` (it stops when the batch leaves it: cancelled).
+    the valid rows (prepared: personal data encrypted) in committed chunks, reporting progress on its job
+    while the batch is in ``running_state`` (it stops when the batch leaves it, or the job ends: cancelled).
 
     Run again after a crash, it resumes: rows up to the last staged one are staged again only when their
     action changed (a person registered meanwhile), and staged rows now refused are taken out."""
 
-    def __init__(self, batch: ImportBatch, actor: Actor, *, running_state: str):
+    def __init__(self, batch: ImportBatch, actor: Actor, *, running_state: str, job: Job | None = None):
         self.batch = batch
+        self.job = job
         self.actor = actor
         self.importer = get_importer(batch.kind)
         self.running_state = running_state
@@ -757,9 +806,9 @@ class ImportRun:
             # Rows whose outcome is known; the validator may be reading ahead.
             done = self.fed - len(self.pending_cells)
             still = ImportBatch.objects.filter(pk=self.batch.pk, state=self.running_state).update(
-                progress=done, updated_at=timezone.now()
+                updated_at=timezone.now()
             )
-            if not still:
+            if not still or (self.job is not None and not report_progress(self.job, done)):
                 raise _CancelledError
             if replaced:
                 ImportStagedRow.objects.filter(batch_id=self.batch.pk, row_number__in=replaced).delete()
@@ -819,3 +868,9 @@ class ImportRun:
 def preview_errors(actor: Actor, batch: ImportBatch, limit: int = 200):
     """The first errors of a batch, for the preview page (scoped like the batch)."""
     return scoping.visible_to(actor, ImportRowError).filter(batch=batch).order_by("row_number", "pk")[:limit]
+
+
+jobs.register_kind(PREVIEW_KIND, _preview_job, give_up=_give_up,
+                   internal_error=_("校验时发生内部错误，请联系管理员"))  # fmt: skip
+jobs.register_kind(COMMIT_KIND, _commit_job, give_up=_give_up,
+                   internal_error=_("导入时发生内部错误，未导入任何数据；请联系管理员"))  # fmt: skip

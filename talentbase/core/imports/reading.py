@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 FORMATS = ("xlsx", "xls", "ods", "csv")
 HEADER_SEARCH_ROWS = 10
-# What core.exports.neutralise puts before a cell that starts like a formula; read back without it.
+# What core.exports.workbooks.neutralise puts before a cell that starts like a formula; read back without it.
 NEUTRALISED_PREFIXES = ("'=", "'+", "'-", "'@")
 # Notes people put after a header: （必填）, (选填), 【格式：2020-01-01】, 〔单位〕
 HEADER_NOTE_RE = re.compile(r"[(\[【〔{<][^)\]】〕}>]*[)\]】〕}>]")

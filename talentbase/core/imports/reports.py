@@ -10,7 +10,7 @@ from collections.abc import Iterable
 import xlsxwriter
 from django.utils.translation import gettext as _
 
-from talentbase.core.exports import neutralise, workbook_bytes
+from talentbase.core.exports.workbooks import neutralise, workbook_bytes
 
 from .columns import Column
 

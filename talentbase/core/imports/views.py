@@ -22,9 +22,9 @@ from django.views.generic import TemplateView
 
 from talentbase.core import audit, scoping
 from talentbase.core.errors import DomainError
-from talentbase.core.exports import xlsx_response
+from talentbase.core.exports.workbooks import xlsx_response
 from talentbase.core.forms import ScopedForm
-from talentbase.core.import_models import ImportBatch, ImportMode, ImportPolicy, ImportState
+from talentbase.core.imports.models import ImportBatch, ImportMode, ImportPolicy, ImportState
 from talentbase.core.tables import Column
 from talentbase.core.views import ActorRequiredMixin, ObjectListView, apply_domain_error
 

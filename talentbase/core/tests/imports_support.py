@@ -9,8 +9,8 @@ import pytest
 import xlsxwriter
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from talentbase.core.import_models import ImportBatch
 from talentbase.core.imports import machinery
+from talentbase.core.imports.models import ImportBatch
 
 FIXTURES = Path(__file__).resolve().parents[3] / "tests" / "fixtures" / "imports"
 IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
@@ -58,6 +58,26 @@ def commit(capture, actor, batch: ImportBatch, policy: str | None = None) -> Imp
         machinery.commit(actor=actor, batch=batch, policy=policy)
     batch.refresh_from_db()
     return batch
+
+
+def as_if_killed(
+    batch: ImportBatch, state: str, *, job_state: str = "running", batch_values=None, **job_values
+):
+    """The batch left ``validating`` or ``committing`` by a worker killed during that pass: its job (created
+    if the pass had none yet) is left ``job_state``, its heartbeat (``updated_at``) where it was."""
+    from talentbase.core.jobs.actions import jobs_for
+    from talentbase.core.jobs.models import Job
+
+    kind = machinery.COMMIT_KIND if state == "committing" else machinery.PREVIEW_KIND
+    ImportBatch.objects.filter(pk=batch.pk).update(state=state, **(batch_values or {}))
+    job = machinery.current_job(batch.pk, kind)
+    if job is None:
+        job = Job.objects.create(kind=kind, owner=batch.created_by, actor_snapshot=batch.actor_snapshot,
+                                 progress_total=batch.total_rows, target=batch)  # fmt: skip
+    Job.objects.filter(pk=job.pk).update(state=job_state, **job_values)
+    assert jobs_for(batch).first().pk == job.pk
+    job.refresh_from_db()
+    return job
 
 
 def row_errors(batch: ImportBatch) -> dict[int, list[tuple[str, str]]]:

@@ -1,5 +1,5 @@
-"""Import batches left behind: the reaper starts again the jobs of a killed worker (or fails them after a few
-attempts), and the retention purge removes files, staged rows and error reports of batches never committed
+"""Import batches left behind: the jobs' reaper starts again the runs of a killed worker (or fails them after
+a few attempts), and the retention purge removes files, staged rows and error reports of batches never committed
 (and the reports of finished ones). Time moves with time-machine."""
 
 from __future__ import annotations
@@ -11,13 +11,14 @@ import os
 import pytest
 import time_machine
 from django.core.management import call_command
-from django.utils import timezone
 
 from talentbase.core.actor import system_actor
-from talentbase.core.import_models import ImportBatch, ImportStagedRow
 from talentbase.core.imports import housekeeping, machinery
+from talentbase.core.imports.models import ImportBatch, ImportStagedRow
+from talentbase.core.jobs.actions import REAP_ATTEMPTS, REAP_VERB, reap_stale_jobs
+from talentbase.core.jobs.models import Job
 from talentbase.core.models import AuditEvent
-from talentbase.core.tests.imports_support import FIXTURES, commit, import_settings, upload
+from talentbase.core.tests.imports_support import FIXTURES, as_if_killed, commit, import_settings, upload
 from talentbase.registry.models import Person
 
 _fixtures = (import_settings,)
@@ -40,7 +41,7 @@ def system_events(verb):
     return AuditEvent.objects.filter(verb=verb, role="system")
 
 
-# --- the reaper
+# --- the reaper (of every job: here, import runs)
 
 
 def test_a_preview_left_validating_by_a_killed_worker_is_started_again_and_finishes(
@@ -50,50 +51,54 @@ def test_a_preview_left_validating_by_a_killed_worker_is_started_again_and_finis
     batch = previewed_batch(django_capture_on_commit_callbacks, actor, policy="valid_only")
     # As if killed after its first chunk: still validating, one row staged, then silence.
     ImportStagedRow.objects.filter(batch=batch, row_number__gt=6).delete()
-    ImportBatch.objects.filter(pk=batch.pk).update(state="validating", rows_staged=False)
+    job = as_if_killed(batch, "validating", batch_values={"rows_staged": False})
     with later(minutes=11), django_capture_on_commit_callbacks(execute=True):
-        result = housekeeping.reap_stale_imports(actor=system_actor())
-    assert result.requeued == [batch.pk] and result.failed == []
+        result = reap_stale_jobs(actor=system_actor())
+    assert result.requeued == [job.pk] and result.failed == []
     batch.refresh_from_db()
-    assert (batch.state, batch.attempts, batch.valid_rows) == ("previewed", 1, 3)
+    job.refresh_from_db()
+    assert (batch.state, job.state, job.attempts, batch.valid_rows) == ("previewed", "succeeded", 1, 3)
     assert ImportStagedRow.objects.filter(batch=batch).count() == 3
-    event = system_events(housekeeping.REAP_VERB).get(object_id=str(batch.pk))
-    assert event.changes == {"state": "validating", "attempts": 1, "outcome": "requeued"}
+    event = system_events(REAP_VERB).get(object_id=str(job.pk))
+    assert event.changes == {"kind": "import.preview", "attempts": 1, "outcome": "requeued"}
 
 
-def test_a_commit_left_committing_is_started_again_and_publishes(
+def test_a_commit_whose_job_no_worker_took_is_sent_again_and_publishes(
     personas, django_capture_on_commit_callbacks
 ):
     actor = personas.actor("employer")
     batch = previewed_batch(django_capture_on_commit_callbacks, actor, policy="valid_only")
     with later(minutes=1):
-        # The commit's job never ran (its worker died before picking it up).
-        ImportBatch.objects.filter(pk=batch.pk).update(state="committing", updated_at=timezone.now())
+        # The commit's job never ran (its message was lost, or the worker died before picking it up).
+        job = as_if_killed(batch, "committing", job_state="queued")
     before = Person.objects.count()
     with later(minutes=12), django_capture_on_commit_callbacks(execute=True):
-        assert housekeeping.reap_stale_imports(actor=system_actor()).requeued == [batch.pk]
+        assert reap_stale_jobs(actor=system_actor()).resent == [job.pk]
     batch.refresh_from_db()
+    job.refresh_from_db()
     assert batch.state == "done" and Person.objects.count() == before + 3
+    assert (job.state, job.attempts) == ("succeeded", 0)  # a lost message costs no attempt
 
 
 def test_a_job_that_moved_recently_is_left_alone(personas, django_capture_on_commit_callbacks):
     batch = previewed_batch(django_capture_on_commit_callbacks, personas.actor("employer"))
-    ImportBatch.objects.filter(pk=batch.pk).update(state="validating")
+    job = as_if_killed(batch, "validating")
     with later(minutes=9), django_capture_on_commit_callbacks(execute=True):
-        result = housekeeping.reap_stale_imports(actor=system_actor())
-    assert result.requeued == result.failed == []
+        result = reap_stale_jobs(actor=system_actor())
+    assert result.count == 0
     batch.refresh_from_db()
-    assert (batch.state, batch.attempts) == ("validating", 0)
+    job.refresh_from_db()
+    assert (batch.state, job.state, job.attempts) == ("validating", "running", 0)
 
 
 def test_the_stale_time_is_a_setting(personas, django_capture_on_commit_callbacks, settings):
-    settings.TALENTBASE_IMPORT_STALE_MINUTES = 60
+    settings.TALENTBASE_JOB_STALE_MINUTES = 60
     batch = previewed_batch(django_capture_on_commit_callbacks, personas.actor("employer"))
-    ImportBatch.objects.filter(pk=batch.pk).update(state="validating")
+    job = as_if_killed(batch, "validating")
     with later(minutes=30), django_capture_on_commit_callbacks(execute=True):
-        assert housekeeping.reap_stale_imports(actor=system_actor()).requeued == []
+        assert reap_stale_jobs(actor=system_actor()).requeued == []
     with later(minutes=61), django_capture_on_commit_callbacks(execute=True):
-        assert housekeeping.reap_stale_imports(actor=system_actor()).requeued == [batch.pk]
+        assert reap_stale_jobs(actor=system_actor()).requeued == [job.pk]
 
 
 def test_a_job_started_again_too_often_fails_and_leaves_nothing_staged(
@@ -102,25 +107,44 @@ def test_a_job_started_again_too_often_fails_and_leaves_nothing_staged(
     actor = personas.actor("employer")
     batch = previewed_batch(django_capture_on_commit_callbacks, actor, policy="valid_only")
     stored = machinery.media_path(batch.stored_file)
-    ImportBatch.objects.filter(pk=batch.pk).update(state="committing", attempts=housekeeping.REAP_ATTEMPTS)
+    with later(minutes=1):
+        job = as_if_killed(batch, "committing", attempts=REAP_ATTEMPTS)
     before = Person.objects.count()
-    with later(minutes=11), django_capture_on_commit_callbacks(execute=True):
-        result = housekeeping.reap_stale_imports(actor=system_actor())
-    assert result.failed == [batch.pk] and result.requeued == []
+    with later(minutes=12), django_capture_on_commit_callbacks(execute=True):
+        result = reap_stale_jobs(actor=system_actor())
+    assert result.failed == [job.pk] and result.requeued == []
     batch.refresh_from_db()
+    job.refresh_from_db()
     assert batch.state == "failed" and "中断了 4 次" in batch.message
+    assert job.state == "failed" and "中断了 4 次" in job.error
     assert not ImportStagedRow.objects.filter(batch=batch).exists() and not stored.exists()
     assert Person.objects.count() == before
-    assert system_events(housekeeping.REAP_VERB).get(object_id=str(batch.pk)).changes["outcome"] == "failed"
+    assert system_events(REAP_VERB).get(object_id=str(job.pk)).changes["outcome"] == "failed"
+    with later(minutes=30), django_capture_on_commit_callbacks(execute=True):
+        assert reap_stale_jobs(actor=system_actor()).count == 0  # a second run finds nothing
 
 
-def test_the_reap_imports_command_reports_what_it_did(personas, django_capture_on_commit_callbacks):
+def test_a_reaped_run_that_wakes_up_neither_reports_nor_ends_the_next_one(
+    personas, django_capture_on_commit_callbacks
+):
+    from talentbase.core.jobs.actions import finish, report_progress
+
     batch = previewed_batch(django_capture_on_commit_callbacks, personas.actor("employer"))
-    ImportBatch.objects.filter(pk=batch.pk).update(state="validating")
+    old_run = as_if_killed(batch, "validating")
+    with later(minutes=11):
+        reap_stale_jobs(actor=system_actor())  # queued again (its task not run: no commit callbacks)
+    Job.objects.filter(pk=old_run.pk).update(state="running")  # the next run has started
+    assert not report_progress(old_run, 5) and not finish(old_run, "succeeded")
+    assert Job.objects.get(pk=old_run.pk).state == "running"
+
+
+def test_the_reap_imports_command_of_before_still_reaps(personas, django_capture_on_commit_callbacks):
+    batch = previewed_batch(django_capture_on_commit_callbacks, personas.actor("employer"))
+    as_if_killed(batch, "validating")
     out = io.StringIO()
     with later(minutes=11), django_capture_on_commit_callbacks(execute=True):
         call_command("reap_imports", stdout=out)
-    assert f"1 requeued [{batch.pk}]" in out.getvalue()
+    assert "jobs.reap: 1 done" in out.getvalue()
     batch.refresh_from_db()
     assert batch.state == "previewed"
 
@@ -191,7 +215,7 @@ def test_a_running_batch_is_never_purged_and_unnamed_old_files_are(
     out = io.StringIO()
     with later(days=30), django_capture_on_commit_callbacks(execute=True):
         call_command("purge_imports", stdout=out)
-    assert "0 batches" in out.getvalue() and "1 unnamed files" in out.getvalue()
+    assert "imports.purge: 1 done" in out.getvalue()  # the unnamed file; the running batch is left alone
     batch.refresh_from_db()
     assert batch.state == "committing" and machinery.media_path(batch.stored_file).exists()
     assert ImportStagedRow.objects.filter(batch=batch).exists()

@@ -15,9 +15,9 @@ from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
 from talentbase.core.errors import DomainError
-from talentbase.core.import_models import ImportBatch, ImportRowError, ImportStagedRow
 from talentbase.core.imports import bulk, machinery
 from talentbase.core.imports.columns import Column
+from talentbase.core.imports.models import ImportBatch, ImportRowError, ImportStagedRow
 from talentbase.core.imports.reading import (
     ImportFileError,
     find_header,
@@ -32,6 +32,7 @@ from talentbase.core.models import AuditEvent, Decision
 from talentbase.core.roles import Role
 from talentbase.core.tests.imports_support import (
     FIXTURES,
+    as_if_killed,
     commit,
     import_settings,
     row_errors,
@@ -139,7 +140,7 @@ def test_english_aliases_normalise_without_spaces_case_or_underscores():
         (datetime.datetime(2020, 1, 31, 8, 30), "2020-01-31 08:30:00"),
         (datetime.date(2020, 1, 31), "2020-01-31"),
         ("  张三\u3000", "张三"),
-        ("'=1+1", "=1+1"),  # what core.exports.neutralise wrote, read back
+        ("'=1+1", "=1+1"),  # what core.exports.workbooks.neutralise wrote, read back
         (None, ""),
         (True, "TRUE"),
     ],
@@ -376,7 +377,7 @@ class TestTheJob:
         for row in ImportStagedRow.objects.filter(batch=batch):
             row.payload = json.dumps({"code": str(row.row_number - 2), "note": "FROM THE FIRST RUN"})
             row.save()
-        ImportBatch.objects.filter(pk=batch.pk).update(state="validating", rows_staged=False)
+        as_if_killed(batch, "validating", batch_values={"rows_staged": False})
         machinery.run_preview(batch.pk)
         batch.refresh_from_db()
         assert (batch.state, batch.valid_rows, batch.rows_staged) == ("previewed", 7, True)
@@ -397,7 +398,7 @@ class TestTheJob:
         # The crashed run staged rows 2-4; the file now repeats row 2's code on row 4 (as if read differently).
         machinery.write_private(batch.stored_file,
                                 notes_file(tmp_path, [["1", ""], ["2", ""], ["1", ""]], name="v2.xlsx").read_bytes())  # fmt: skip
-        ImportBatch.objects.filter(pk=batch.pk).update(state="validating")
+        as_if_killed(batch, "validating")
         machinery.run_preview(batch.pk)
         batch.refresh_from_db()
         assert (batch.valid_rows, batch.error_rows) == (1, 2)

@@ -10,7 +10,7 @@ import random
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from talentbase.core.import_models import ImportState
+from talentbase.core.imports.models import ImportState
 from talentbase.core.tests.imports_support import (  # noqa: F401
     commit,
     import_settings,

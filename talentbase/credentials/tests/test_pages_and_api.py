@@ -6,7 +6,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from talentbase.core.import_models import ImportBatch
+from talentbase.core.imports.models import ImportBatch
 from talentbase.core.tests.imports_support import import_settings, write_xlsx  # noqa: F401
 from talentbase.credentials import actions
 from talentbase.credentials.models import CertificateRecord, CertificateReport, Confirmation, RecordStatus

@@ -29,11 +29,12 @@ from django.utils import timezone
 from python_calamine import CalamineWorkbook
 
 from talentbase.core.errors import DomainError
-from talentbase.core.import_models import ImportBatch, ImportStagedRow
 from talentbase.core.imports import machinery
+from talentbase.core.imports.models import ImportBatch, ImportStagedRow
 from talentbase.core.models import AuditEvent
 from talentbase.core.tests.imports_support import (
     FIXTURES,
+    as_if_killed,
     commit,
     import_api_routes,
     import_settings,
@@ -560,7 +561,7 @@ def test_the_pages_walk_from_upload_to_result(personas, django_capture_on_commit
 def test_the_progress_bar_polls_while_the_job_runs(personas, django_capture_on_commit_callbacks):
     actor = personas.actor("employer")
     batch = upload(django_capture_on_commit_callbacks, actor, FIXTURES / "roster_fixed.xlsx")
-    ImportBatch.objects.filter(pk=batch.pk).update(state="committing", progress=3)
+    as_if_killed(batch, "committing", progress_done=3)
     client = personas.client("employer")
     page = client.get(reverse("registry:import-detail", args=[batch.pk])).content.decode()
     assert "vendor/htmx/htmx.min.js" in page

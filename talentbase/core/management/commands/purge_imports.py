@@ -1,27 +1,16 @@
-"""``talentbase purge_imports``: apply the retention of import batches (``TALENTBASE_IMPORT_RETENTION_DAYS``):
-uploaded files, staged rows and error reports of batches never committed, error reports of finished ones;
-and of background exports (``TALENTBASE_EXPORT_RETENTION_DAYS``): their files. Run it daily."""
+"""``talentbase purge_imports``: the old name of ``talentbase run_due_work --only imports.purge --only
+jobs.purge_results`` (the retention of import batches and of job result files such as exports), kept so
+that cron lines written for it still work."""
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
-
-from talentbase.core import audit
-from talentbase.core.actor import system_actor
-from talentbase.core.export_jobs import purge_exports
-from talentbase.core.imports.housekeeping import purge_imports, retention
 
 
 class Command(BaseCommand):
-    help = "Remove the files, staged rows and error reports of import batches past the retention period."
+    help = (
+        "Alias of `run_due_work --only imports.purge --only jobs.purge_results`: apply the retention periods."
+    )
 
     def handle(self, *args, **options):
-        result = purge_imports(actor=system_actor())
-        self.stdout.write(
-            f"older than {retention().days} days: {len(result.batches)} batches ({result.expired} previewed "
-            f"and never committed, now cancelled), {result.files} files, {result.staged_rows} staged rows, "
-            f"{result.orphan_files} unnamed files removed"
-        )
-        exports = purge_exports()
-        if exports:
-            audit.record_audit(actor=system_actor(), verb="export_purge", object_type="core.exportjob",
-                               changes={"files": exports})  # fmt: skip
-        self.stdout.write(f"export files past their retention removed: {exports}")
+        call_command("run_due_work", only=["imports.purge", "jobs.purge_results"], stdout=self.stdout,
+                     stderr=self.stderr)  # fmt: skip

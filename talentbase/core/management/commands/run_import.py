@@ -4,8 +4,8 @@ job instead."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from talentbase.core.import_models import ImportBatch
 from talentbase.core.imports import machinery
+from talentbase.core.imports.models import ImportBatch
 
 
 class Command(BaseCommand):

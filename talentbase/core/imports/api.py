@@ -16,13 +16,15 @@ from rest_framework.decorators import action
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
-from . import scoping
-from .api import ScopedViewSet
-from .import_models import ImportBatch, ImportMode, ImportPolicy, ImportRowError
-from .imports import machinery
+from talentbase.core import scoping
+from talentbase.core.api import ScopedViewSet
+
+from . import machinery
+from .models import ImportBatch, ImportMode, ImportPolicy, ImportRowError
 
 
 class ImportBatchSerializer(serializers.ModelSerializer):
+    progress = serializers.IntegerField(read_only=True)
     percent = serializers.IntegerField(read_only=True)
     error_report = serializers.SerializerMethodField()
 
@@ -71,6 +73,9 @@ class ImportBatchViewSet(ScopedViewSet):
     filterset_fields = ["kind", "state"]
     http_method_names = ["get", "post", "head", "options"]
     parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    def get_queryset(self):
+        return super().get_queryset().with_progress()
 
     def get_serializer_class(self):
         if self.action == "create":

@@ -6,9 +6,10 @@ The roles are those of the registered importers: each app's ``importers.py`` is 
 from django.db.models import Q
 from django.utils.module_loading import autodiscover_modules
 
-from . import scoping
-from .import_models import ImportBatch, ImportRowError, ImportStagedRow
-from .imports.machinery import importer_roles
+from talentbase.core import scoping
+
+from .machinery import importer_roles
+from .models import ImportBatch, ImportRowError, ImportStagedRow
 
 autodiscover_modules("importers")
 

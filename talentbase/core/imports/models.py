@@ -1,14 +1,16 @@
 """Records of bulk imports (DESIGN.md §2): one batch per uploaded file, its rows in error, and the rows
 staged between the committed chunks of a running import and their publication.
 
-Imported in ``core/models.py`` so that migrations find them; the machinery lives in ``core/imports/``.
+Imported in ``core/models.py`` so that migrations find them (app label ``core``, tables ``core_import*``).
 """
 
 from django.conf import settings
 from django.db import models
+from django.db.models import OuterRef, Subquery
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
-from .scoping import ScopedQuerySet
+from talentbase.core.scoping import ScopedQuerySet
 
 
 class ImportMode(models.TextChoices):
@@ -32,12 +34,24 @@ class ImportState(models.TextChoices):
     CANCELLED = "cancelled", _("已取消")
 
 
+class ImportBatchQuerySet(ScopedQuerySet):
+    def with_progress(self):
+        """Each batch with its current run's progress, in the same query (lists: not one query per batch)."""
+        from talentbase.core.jobs.models import Job
+
+        runs = Job.objects.filter(
+            target_type__app_label="core", target_type__model="importbatch", target_id=OuterRef("pk")
+        ).order_by("-pk")
+        return self.annotate(current_progress=Subquery(runs.values("progress_done")[:1]))
+
+
 class ImportBatch(models.Model):
     """One uploaded file of one kind (``registry.persons``…), from upload through preview to its commit.
 
     States: uploaded → validating → previewed → committing → done, or failed / cancelled; the guarded
     functions of ``core.imports.machinery`` move it, a conditional update at a time, so a double click
-    commits once. The file is kept under ``MEDIA_ROOT/imports`` (never served publicly) until the batch
+    commits once. Validating and committing are background jobs (``core.jobs.Job``, their target the
+    batch), which hold the runs' progress and attempts. The file is kept under ``MEDIA_ROOT/imports`` (never served publicly) until the batch
     ends. ``organisation_id`` is the organisation the batch belongs to: its users see it.
     """
 
@@ -72,7 +86,6 @@ class ImportBatch(models.Model):
     update_rows = models.PositiveIntegerField(_("将更新"), default=0)
     skip_rows = models.PositiveIntegerField(_("将跳过"), default=0)
     written_rows = models.PositiveIntegerField(_("已写入"), default=0)
-    progress = models.PositiveIntegerField(_("进度"), default=0)
     message = models.CharField(_("说明"), max_length=500, blank=True)
     error_report = models.CharField(max_length=255, blank=True, editable=False)
     # The header texts of the file as read, for the error report's columns.
@@ -87,10 +100,8 @@ class ImportBatch(models.Model):
     preview_started_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The preview staged the prepared rows (batches previewed before it did are validated again at commit).
     rows_staged = models.BooleanField(default=False, editable=False)
-    # Times ``talentbase reap_imports`` restarted a job left running by a killed worker.
-    attempts = models.PositiveSmallIntegerField(default=0, editable=False)
 
-    objects = ScopedQuerySet.as_manager()
+    objects = ImportBatchQuerySet.as_manager()
 
     class Meta:
         ordering = ["-pk"]
@@ -102,7 +113,7 @@ class ImportBatch(models.Model):
         return f"{self.original_filename} #{self.pk}"
 
     def get_absolute_url(self) -> str:
-        from .imports.machinery import get_importer
+        from .machinery import get_importer
 
         return get_importer(self.kind).url("detail", self.pk)
 
@@ -112,6 +123,25 @@ class ImportBatch(models.Model):
     @property
     def is_running(self) -> bool:
         return self.state in (ImportState.UPLOADED, ImportState.VALIDATING, ImportState.COMMITTING)
+
+    def refresh_from_db(self, *args, **kwargs):
+        self.__dict__.pop("current_job", None)
+        super().refresh_from_db(*args, **kwargs)
+
+    @cached_property
+    def current_job(self):
+        """The batch's latest run (its preview, or its commit once committed)."""
+        from talentbase.core.jobs.actions import jobs_for
+
+        return jobs_for(self).first()
+
+    @property
+    def progress(self) -> int:
+        """Rows the current run has dealt with."""
+        if "current_progress" in self.__dict__:  # from with_progress()
+            return self.current_progress or 0
+        job = self.current_job
+        return job.progress_done if job is not None else 0
 
     @property
     def percent(self) -> int:

@@ -1,0 +1,2 @@
+"""Exports: Excel workbooks written safely (``workbooks``), and large list exports run as background jobs
+(``background``) with their pages (``views``)."""
