@@ -71,6 +71,7 @@ from talentbase.core.jobs.registry import JobFailed
 
 from . import bulk
 from .columns import Column
+from .errors import ImportRefusal
 from .reading import Table, detect_format, open_table
 
 CHUNK_SIZE = 2000
@@ -219,7 +220,7 @@ def get_importer(kind: str) -> Importer:
     try:
         return _importers[kind]
     except KeyError:
-        raise DomainError("import_unknown_kind", _("未知的导入类型")) from None
+        raise DomainError(ImportRefusal.UNKNOWN_KIND, _("未知的导入类型")) from None
 
 
 def importers() -> list[Importer]:
@@ -268,7 +269,7 @@ def actor_from_snapshot(snapshot: dict) -> Actor:
     try:
         return _actor_from_snapshot(snapshot)
     except InactiveOwnerError:
-        raise DomainError("import_user_inactive", _("提交导入的账号已停用，导入未执行")) from None
+        raise DomainError(ImportRefusal.USER_INACTIVE, _("提交导入的账号已停用，导入未执行")) from None
 
 
 # --- Actions: upload, commit, cancel (pages and the API call these)
@@ -291,13 +292,13 @@ def upload(
     name = Path(getattr(uploaded_file, "name", "") or "upload").name[:255]
     file_format = detect_format(name)
     if file_format is None:
-        raise DomainError("import_format", _("只能导入 .xlsx、.xls、.ods 或 .csv 文件"), field="file")
+        raise DomainError(ImportRefusal.FORMAT, _("只能导入 .xlsx、.xls、.ods 或 .csv 文件"), field="file")
     if getattr(uploaded_file, "size", 0) > MAX_UPLOAD_BYTES:
-        raise DomainError("import_too_large", _("文件超过 50 MB，请分成几个文件导入"), field="file")
+        raise DomainError(ImportRefusal.TOO_LARGE, _("文件超过 50 MB，请分成几个文件导入"), field="file")
     if mode not in ImportMode.values:
-        raise DomainError("import_mode", _("请选择已有记录的处理方式"), field="mode")
+        raise DomainError(ImportRefusal.MODE, _("请选择已有记录的处理方式"), field="mode")
     if policy not in ImportPolicy.values:
-        raise DomainError("import_policy", _("请选择提交方式"), field="policy")
+        raise DomainError(ImportRefusal.POLICY, _("请选择提交方式"), field="policy")
     options = dict(options or {})
     options.setdefault("language", translation.get_language() or settings.LANGUAGE_CODE)
     with transaction.atomic():
@@ -328,27 +329,27 @@ def commit(*, actor: Actor, batch: ImportBatch, policy: str | None = None) -> Im
         raise PermissionDenied
     policy = policy or batch.policy
     if policy not in ImportPolicy.values:
-        raise DomainError("import_policy", _("请选择提交方式"), field="policy")
+        raise DomainError(ImportRefusal.POLICY, _("请选择提交方式"), field="policy")
     if batch.state != ImportState.PREVIEWED:
         raise DomainError(
-            "import_state", _("该批次当前不能提交（{state}）").format(state=batch.get_state_display())
+            ImportRefusal.STATE, _("该批次当前不能提交（{state}）").format(state=batch.get_state_display())
         )
     if policy == ImportPolicy.ALL and batch.error_rows:
         raise DomainError(
-            "import_has_errors",
+            ImportRefusal.HAS_ERRORS,
             _("有 {count} 行错误：请下载错误报告，修正后重新上传；或选择“只导入正确的行”").format(
                 count=batch.error_rows
             ),
         )
     if not batch.valid_rows:
-        raise DomainError("import_nothing", _("没有可导入的正确行"))
+        raise DomainError(ImportRefusal.NOTHING, _("没有可导入的正确行"))
     with transaction.atomic():
         moved = ImportBatch.objects.filter(pk=batch.pk, state=ImportState.PREVIEWED).update(
             state=ImportState.COMMITTING, policy=policy, committed_by=actor.user,
             actor_snapshot=actor_snapshot(actor), committed_at=timezone.now(), message="",
         )  # fmt: skip
         if not moved:
-            raise DomainError("import_state", _("该批次已在导入或已结束"))
+            raise DomainError(ImportRefusal.STATE, _("该批次已在导入或已结束"))
         jobs.enqueue(actor=actor, kind=COMMIT_KIND, title=batch.original_filename, target=batch,
                      total=batch.total_rows)  # fmt: skip
     batch.refresh_from_db()
@@ -368,7 +369,7 @@ def cancel(*, actor: Actor, batch: ImportBatch) -> ImportBatch:
             state=ImportState.CANCELLED, finished_at=timezone.now()
         )
         if not moved:
-            raise DomainError("import_state", _("该批次已完成，不能取消"))
+            raise DomainError(ImportRefusal.STATE, _("该批次已完成，不能取消"))
         ImportStagedRow.objects.filter(batch_id=batch.pk).delete()
         stop_jobs_for(batch, _("已取消该批次"))
         audit.record_audit(actor=actor, verb="import_cancel", obj=batch)
@@ -734,7 +735,7 @@ class ImportRun:
 
     def run(self) -> RunResult:
         if not self.batch.stored_file or not media_path(self.batch.stored_file).exists():
-            raise DomainError("import_file_missing", _("上传的文件已不存在，请重新上传"))
+            raise DomainError(ImportRefusal.FILE_MISSING, _("上传的文件已不存在，请重新上传"))
         table = open_table(
             read_private(self.batch.stored_file), self.batch.file_format, self.importer.columns
         )

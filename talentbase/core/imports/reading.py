@@ -27,6 +27,8 @@ from django.utils.translation import gettext_lazy as _
 
 from talentbase.core.errors import DomainError
 
+from .errors import ImportRefusal
+
 if TYPE_CHECKING:
     from .columns import Column
 
@@ -43,8 +45,8 @@ FLOAT_INTEGER_LIMIT = 2**53  # past this a float no longer holds every integer: 
 class ImportFileError(DomainError):
     """A file that cannot be imported at all: unreadable, no header, a required column missing."""
 
-    def __init__(self, code: str, message):
-        super().__init__(f"import_{code}", message)
+    def __init__(self, code: ImportRefusal, message):
+        super().__init__(code, message)
 
 
 def normalise_header(text) -> str:
@@ -134,7 +136,8 @@ def workbook_sheet_of(content: bytes) -> Sheet:
         sheet = workbook.get_sheet_by_index(0)
     except Exception:  # noqa: BLE001 — calamine raises several types (CalamineError, ZipError, XmlError…)
         raise ImportFileError(
-            "unreadable", _("无法读取该文件：请上传 Excel（.xlsx、.xls）、WPS/LibreOffice（.ods）或 CSV 文件")
+            ImportRefusal.UNREADABLE,
+            _("无法读取该文件：请上传 Excel（.xlsx、.xls）、WPS/LibreOffice（.ods）或 CSV 文件"),
         ) from None
     return _sheet_rows(workbook, sheet)
 
@@ -160,7 +163,7 @@ def workbook_sheet(path: str | Path) -> Sheet:
             sheet = workbook.get_sheet_by_index(0)
         except (CalamineError, Exception):  # noqa: BLE001
             raise ImportFileError(
-                "unreadable",
+                ImportRefusal.UNREADABLE,
                 _("无法读取该文件：请上传 Excel（.xlsx、.xls）、WPS/LibreOffice（.ods）或 CSV 文件"),
             ) from None
     return _sheet_rows(workbook, sheet)
@@ -281,12 +284,13 @@ def open_table(path: str | Path, file_format: str, columns: Sequence[Column]) ->
         pass
     except (UnicodeDecodeError, csv.Error):
         raise ImportFileError(
-            "unreadable", _("无法读取该 CSV 文件：请另存为 UTF-8 或 GBK 编码的 CSV，或 Excel 文件")
+            ImportRefusal.UNREADABLE,
+            _("无法读取该 CSV 文件：请另存为 UTF-8 或 GBK 编码的 CSV，或 Excel 文件"),
         ) from None
     index, header_cells = find_header([cells for _number, cells in head], columns, sheet.merged)
     if index < 0:
         raise ImportFileError(
-            "no_header",
+            ImportRefusal.NO_HEADER,
             _("前 10 行中没有找到表头（如“姓名”“证件号码”）：请使用导入模板，或把表头放在前 10 行内"),
         )
     positions: dict[str, int] = {}
@@ -298,7 +302,7 @@ def open_table(path: str | Path, file_format: str, columns: Sequence[Column]) ->
             continue
         if key in positions:
             raise ImportFileError(
-                "duplicate_column",
+                ImportRefusal.DUPLICATE_COLUMN,
                 format_lazy(
                     _("表头中有两列都是“{label}”（第 {first} 列和第 {second} 列），请删除其中一列"),
                     label=by_key[key].label, first=positions[key] + 1, second=position + 1,
@@ -308,7 +312,7 @@ def open_table(path: str | Path, file_format: str, columns: Sequence[Column]) ->
     missing = [str(column.label) for column in columns if column.required and column.key not in positions]
     if missing:
         raise ImportFileError(
-            "missing_column",
+            ImportRefusal.MISSING_COLUMN,
             format_lazy(
                 _("缺少必填列：{columns}。请使用导入模板，或检查表头的列名"), columns="、".join(missing)
             ),
@@ -324,7 +328,8 @@ def _chain(first: Iterable, then: Iterator) -> Iterator:
         yield from then
     except (UnicodeDecodeError, csv.Error):
         raise ImportFileError(
-            "unreadable", _("无法读取该 CSV 文件：请另存为 UTF-8 或 GBK 编码的 CSV，或 Excel 文件")
+            ImportRefusal.UNREADABLE,
+            _("无法读取该 CSV 文件：请另存为 UTF-8 或 GBK 编码的 CSV，或 Excel 文件"),
         ) from None
 
 

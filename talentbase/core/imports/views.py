@@ -73,8 +73,9 @@ class ImportMixin(ActorRequiredMixin):
             raise PermissionDenied
 
     def get_batch(self, action: str = "view") -> ImportBatch:
-        queryset = ImportBatch.objects.filter(kind=self.kind)
-        return scoping.get_for(self.actor, queryset, self.kwargs["pk"], action)
+        return scoping.get_for(
+            self.actor, ImportBatch.objects.filter(kind=self.kind), self.kwargs["pk"], action
+        )
 
 
 class ImportListView(ImportMixin, ObjectListView):

@@ -41,7 +41,7 @@ def enqueue(*, actor: Actor, kind: str, title: str = "", target: models.Model | 
             kind=kind, title=str(title)[:200], owner=actor.user, organisation_id=actor.organisation_id,
             actor_snapshot=actor_snapshot(actor), arguments=arguments or {}, progress_total=total,
             result_filename=result_filename[:200],
-            target_type=ContentType.objects.get_for_model(target) if target is not None else None,
+            target_type=ContentType.objects.get_for_model(target) if target is not None else None,  # unscoped: a type
             target_id=target.pk if target is not None else None,
         )  # fmt: skip
         job_id = job.pk
@@ -67,7 +67,7 @@ def run(job_id: int, *, take_over: bool = False) -> Job | None:
     )
     if not taken:
         return None  # finished, failed, or running in another worker
-    job = Job.objects.get(pk=job_id)
+    job = Job.objects.get(pk=job_id)  # unscoped: the worker runs the job it was handed, as its owner
     kind = kind_for(job.kind)
     try:
         kind.run(job)
@@ -104,7 +104,9 @@ def finish(job: Job, state: str, *, error="", **values) -> bool:
 def _this_run(job: Job) -> models.QuerySet:
     """The job while this run owns it: running, and not queued again by the reaper since it started (a
     reaped run that wakes up must neither report nor end the next one)."""
-    return Job.objects.filter(pk=job.pk, state=JobState.RUNNING, attempts=job.attempts)
+    return Job.objects.filter(
+        pk=job.pk, state=JobState.RUNNING, attempts=job.attempts
+    )  # unscoped: this run's own row
 
 
 def stop_jobs_for(target: models.Model, error) -> int:
@@ -120,6 +122,7 @@ def stop_jobs_for(target: models.Model, error) -> int:
 
 def jobs_for(target: models.Model) -> models.QuerySet:
     """The jobs serving an object, newest first (unscoped: for the object's own machinery)."""
+    # unscoped: the machinery of the object reads its own jobs; pages read them through scoping
     return Job.objects.filter(
         target_type=ContentType.objects.get_for_model(target), target_id=target.pk
     ).order_by("-pk")
@@ -169,9 +172,10 @@ def reap_stale_jobs(
     moved meanwhile, or a second reaper, is left alone: run twice, the second run does nothing."""
     now = now or timezone.now()
     result = ReapResult()
+    # unscoped: the reaper looks after every owner's jobs
     stale = Job.objects.filter(state__in=ACTIVE_STATES, updated_at__lt=now - stale_after()).order_by("pk")
     for job in stale:
-        same = Job.objects.filter(pk=job.pk, state=job.state, updated_at=job.updated_at)
+        same = Job.objects.filter(pk=job.pk, state=job.state, updated_at=job.updated_at)  # unscoped: as above
         try:
             kind = kind_for(job.kind)
         except LookupError:
@@ -215,6 +219,7 @@ def purge_job_results(*, actor: Actor, now: datetime.datetime | None = None) -> 
             if kind.result_retention_days is None:
                 continue
             cutoff = now - datetime.timedelta(days=kind.result_retention_days())
+            # unscoped: retention applies to every owner's results
             for job in Job.objects.filter(kind=kind.name, created_at__lt=cutoff).exclude(result_file=""):
                 Job.objects.filter(pk=job.pk).update(
                     result_file="", progress_message=str(_("文件已过保留期限，已删除"))
