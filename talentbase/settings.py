@@ -122,7 +122,9 @@ WSGI_APPLICATION = "talentbase.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [PACKAGE_DIR / "templates"],
+        # Every template lives in its app (templates/<app label>/); core holds the shell (base.html,
+        # includes/, the error pages).
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [

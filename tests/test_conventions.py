@@ -255,3 +255,20 @@ def test_every_domain_error_code_is_in_its_apps_errors_module():
     assert not offenders, (
         f"add the code to the app's errors.py and raise DomainError(AppError.CODE, …): {offenders}"
     )
+
+
+def test_the_templates_of_an_app_live_in_that_app():
+    """templates/<app label>/ in each app; core also holds the shell (base.html, includes/, error pages)."""
+    assert not (ROOT / "talentbase" / "templates").exists(), "move project-level templates into their app"
+    misplaced = []
+    for config in our_app_configs():
+        folder = Path(config.path) / "templates"
+        if not folder.is_dir():
+            continue
+        allowed = {config.label} | ({"includes"} if config.label == "core" else set())
+        for entry in folder.iterdir():
+            if entry.is_dir() and entry.name not in allowed:
+                misplaced.append(f"{config.label}: templates/{entry.name}/")
+            if entry.is_file() and config.label != "core":
+                misplaced.append(f"{config.label}: templates/{entry.name}")
+    assert not misplaced, misplaced
