@@ -272,3 +272,19 @@ def test_the_templates_of_an_app_live_in_that_app():
             if entry.is_file() and config.label != "core":
                 misplaced.append(f"{config.label}: templates/{entry.name}")
     assert not misplaced, misplaced
+
+
+def test_every_importer_has_its_pages():
+    """Each kind of import is wired with ``import_urls(kind, prefix)`` under its importer's ``url_prefix``."""
+    from django.urls import NoReverseMatch, reverse
+
+    from talentbase.core.imports import machinery
+
+    missing = []
+    for importer in machinery.importers():
+        for page in ("list", "create", "template"):
+            try:
+                reverse(f"{importer.url_prefix}-{page}")
+            except NoReverseMatch:
+                missing.append(f"{importer.kind}: {importer.url_prefix}-{page}")
+    assert not missing, missing

@@ -1,6 +1,7 @@
 """The pages of an import, the same for every kind: an app adds ``*import_urls(kind)`` to its urlpatterns,
 which wires the URL names ``import-list``, ``-create``, ``-detail``, ``-progress``, ``-commit``,
-``-cancel``, ``-errors`` and ``-template`` under the app's namespace (its importer's ``url_prefix``).
+``-cancel``, ``-errors`` and ``-template`` under the app's namespace (its importer's ``url_prefix``); an app
+with several kinds names each its own prefix (``import_urls(kind, "score-import")``).
 
 upload (file, mode, policy) → the batch page: while the job runs, a progress bar polled with htmx; then
 the preview (counts, the first 200 errors, buttons to commit all or nothing, only the valid rows, download
@@ -235,17 +236,21 @@ class ImportTemplateView(ImportMixin, View):
         return xlsx_response(content, importer.template_filename)
 
 
-def import_urls(kind: str) -> list:
-    """The eight pages of one kind of import, under ``imports/`` of the app that owns the importer."""
+def import_urls(kind: str, prefix: str = "import") -> list:
+    """The eight pages of one kind of import, under ``<prefix>s/`` of the app that owns the importer, named
+    ``<prefix>-list``, ``<prefix>-create``… An app with several kinds gives each its prefix
+    (``import_urls("evaluation.scores", "score-import")``), and each importer's ``url_prefix`` is the app's
+    namespace and that prefix (``"evaluation:score-import"``)."""
     from django.urls import path
 
+    base = f"{prefix}s/"
     return [
-        path("imports/", ImportListView.as_view(kind=kind), name="import-list"),
-        path("imports/new/", ImportCreateView.as_view(kind=kind), name="import-create"),
-        path("imports/template.xlsx", ImportTemplateView.as_view(kind=kind), name="import-template"),
-        path("imports/<int:pk>/", ImportDetailView.as_view(kind=kind), name="import-detail"),
-        path("imports/<int:pk>/progress/", ImportProgressView.as_view(kind=kind), name="import-progress"),
-        path("imports/<int:pk>/commit/", ImportCommitView.as_view(kind=kind), name="import-commit"),
-        path("imports/<int:pk>/cancel/", ImportCancelView.as_view(kind=kind), name="import-cancel"),
-        path("imports/<int:pk>/errors.xlsx", ImportErrorReportView.as_view(kind=kind), name="import-errors"),
+        path(base, ImportListView.as_view(kind=kind), name=f"{prefix}-list"),
+        path(f"{base}new/", ImportCreateView.as_view(kind=kind), name=f"{prefix}-create"),
+        path(f"{base}template.xlsx", ImportTemplateView.as_view(kind=kind), name=f"{prefix}-template"),
+        path(f"{base}<int:pk>/", ImportDetailView.as_view(kind=kind), name=f"{prefix}-detail"),
+        path(f"{base}<int:pk>/progress/", ImportProgressView.as_view(kind=kind), name=f"{prefix}-progress"),
+        path(f"{base}<int:pk>/commit/", ImportCommitView.as_view(kind=kind), name=f"{prefix}-commit"),
+        path(f"{base}<int:pk>/cancel/", ImportCancelView.as_view(kind=kind), name=f"{prefix}-cancel"),
+        path(f"{base}<int:pk>/errors.xlsx", ImportErrorReportView.as_view(kind=kind), name=f"{prefix}-errors"),
     ]
