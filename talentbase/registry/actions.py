@@ -72,7 +72,7 @@ def register_person(
     scoping.ensure_may(actor, Person, "add")
     full_name = (full_name or "").strip()
     if not full_name:
-        raise DomainError("name_required", _("请填写姓名"), field="full_name")
+        raise DomainError(RegistryError.NAME_REQUIRED, _("请填写姓名"), field="full_name")
     check = _checked_identity(id_type, id_number, birth_date, gender)
     phone = _checked_phone(phone)
     if actor.role == Role.EMPLOYER:
@@ -149,7 +149,7 @@ def add_employment(
         raise PermissionDenied
     _ensure_employer(employer)
     if end_date and end_date < start_date:
-        raise DomainError("dates", _("截止日期不能早于起始日期"), field="end_date")
+        raise DomainError(RegistryError.DATES, _("截止日期不能早于起始日期"), field="end_date")
     employment = Employment.objects.create(person=person, employer=employer, start_date=start_date,
                                            end_date=end_date, position=position, occupation=occupation, site=site)  # fmt: skip
     scoping.ensure_in_scope(actor, employment, "change")
@@ -161,7 +161,7 @@ def add_employment(
 def end_employment(*, actor: Actor, employment: Employment, end_date: datetime.date) -> Employment:
     employment = scoping.get_for(actor, Employment.objects.select_for_update(), employment.pk, "change")
     if end_date < employment.start_date:
-        raise DomainError("dates", _("截止日期不能早于起始日期"), field="end_date")
+        raise DomainError(RegistryError.DATES, _("截止日期不能早于起始日期"), field="end_date")
     before = audit.snapshot(employment)
     employment.end_date = end_date
     employment.save(update_fields=["end_date"])
@@ -181,7 +181,7 @@ def reveal(*, actor: Actor, person: Person, field: str, reason: str) -> str:
     person = scoping.get_for(actor, Person, person.pk, "view")
     reason = (reason or "").strip()
     if len(reason) < 2:
-        raise DomainError("reason_required", _("请填写查看事由"), field="reason")
+        raise DomainError(RegistryError.REASON_REQUIRED, _("请填写查看事由"), field="reason")
     audit.record_audit(actor=actor, verb=audit.REVEAL, obj=person, changes={"field": field}, reason=reason)
     return REVEALABLE[field](person)
 
@@ -193,7 +193,7 @@ def add_title(*, actor: Actor, person: Person, name: str, grade: str, issued_on:
     scoping.ensure_may(actor, ProfessionalTitle, "add")
     person = scoping.get_for(actor, Person, person.pk, "change")
     if issued_on > timezone.localdate():
-        raise DomainError("dates", _("取得日期不能晚于今天"), field="issued_on")
+        raise DomainError(RegistryError.DATES, _("取得日期不能晚于今天"), field="issued_on")
     title = ProfessionalTitle.objects.create(person=person, name=name.strip(), grade=grade, issued_on=issued_on,
                                              specialty=specialty, issued_by=issued_by,
                                              certificate_number=certificate_number)  # fmt: skip
@@ -211,11 +211,11 @@ def merge_persons(*, actor: Actor, keep: Person, duplicate: Person, reason: str)
         raise PermissionDenied
     reason = (reason or "").strip()
     if len(reason) < 2:
-        raise DomainError("reason_required", _("请填写合并事由"), field="reason")
+        raise DomainError(RegistryError.REASON_REQUIRED, _("请填写合并事由"), field="reason")
     keep = scoping.get_for(actor, Person.objects.select_for_update(), keep.pk, "change")
     duplicate = scoping.get_for(actor, Person.objects.select_for_update(), duplicate.pk, "change")
     if keep.pk == duplicate.pk:
-        raise DomainError("same_person", _("不能与自身合并"), field="duplicate")
+        raise DomainError(RegistryError.SAME_PERSON, _("不能与自身合并"), field="duplicate")
     moved = merging.move_references(from_person=duplicate, to_person=keep)
     if duplicate.user_id and not keep.user_id:
         user_id = duplicate.user_id

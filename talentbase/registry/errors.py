@@ -10,3 +10,7 @@ class RegistryError(StrEnum):
     INVALID_PHONE = "invalid_phone"
     EMPLOYER_KIND = "employer_kind"
     OVERLAP = "overlap"
+    NAME_REQUIRED = "name_required"
+    DATES = "dates"
+    REASON_REQUIRED = "reason_required"
+    SAME_PERSON = "same_person"
