@@ -4,12 +4,11 @@ test of its buttons fails the suite, as a URL without a test does (url_coverage.
 A transition counts as taken when the server carried it out: a decision row was written (state changes), or
 the one dispatcher returned (buttons without states, such as an account's)."""
 
-import os
-
 from django.db.models.signals import post_save
 
 from talentbase.core import workflow
 from talentbase.core.models import Decision
+from tests import url_coverage
 
 taken: set[tuple[str, str]] = set()
 
@@ -41,11 +40,4 @@ def missing() -> set[str]:
 
 
 def report(session) -> None:
-    if os.environ.get("TALENTBASE_URL_COVERAGE") != "1" or session.exitstatus != 0:
-        return
-    names = sorted(missing())
-    if names:
-        session.config.pluginmanager.get_plugin("terminalreporter").write_line(
-            "Transitions that no test took:\n  " + "\n  ".join(names), red=True
-        )
-        session.exitstatus = 1
+    url_coverage.fail_full_run(session, "Transitions that no test took", missing())

@@ -45,12 +45,17 @@ def missing() -> set[str]:
     }
 
 
-def report(session) -> None:
+def fail_full_run(session, heading: str, names) -> None:
+    """In a full run that passed, list what was never reached under ``heading`` and fail the run."""
     if os.environ.get("TALENTBASE_URL_COVERAGE") != "1" or session.exitstatus != 0:
         return
-    names = sorted(missing())
+    names = sorted(names)
     if names:
         session.config.pluginmanager.get_plugin("terminalreporter").write_line(
-            "URLs that no test reached with a 2xx/3xx answer:\n  " + "\n  ".join(names), red=True
+            f"{heading}:\n  " + "\n  ".join(names), red=True
         )
         session.exitstatus = 1
+
+
+def report(session) -> None:
+    fail_full_run(session, "URLs that no test reached with a 2xx/3xx answer", missing())
