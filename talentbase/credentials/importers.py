@@ -52,6 +52,7 @@ from talentbase.registry.identity import (
     IdType,
     check_id_number,
     mask_id_number,
+    normalise_name,
     today_in_china,
 )
 from talentbase.registry.importers import (
@@ -59,7 +60,6 @@ from talentbase.registry.importers import (
     ID_TYPE,
     NAME,
     PersonRosterImporter,
-    normalise_name,
     registered,
 )
 from talentbase.registry.models import ID_NUMBER_CONTEXT, LevelEntry, LevelSource, Person

@@ -17,7 +17,14 @@ from talentbase.orgs.models import Organisation
 
 from . import levels, merging, protection
 from .errors import RegistryError
-from .identity import IdNumberError, PhoneError, check_birth_and_gender, check_id_number, check_phone
+from .identity import (
+    IdNumberError,
+    PhoneError,
+    check_birth_and_gender,
+    check_id_number,
+    check_phone,
+    normalise_name,
+)
 from .models import Employment, Person, ProfessionalTitle
 from .pinyin import name_keys
 from .search import index_person_names
@@ -69,7 +76,7 @@ def register_person(
     """Register a person under their real name (实名制); one person per ID number. An employer registers
     its own employee, so the first employment is recorded with them."""
     scoping.ensure_may(actor, Person, "add")
-    full_name = (full_name or "").strip()
+    full_name = normalise_name(full_name)
     if not full_name:
         raise DomainError("name_required", _("请填写姓名"), field="full_name")
     check = _checked_identity(id_type, id_number, birth_date, gender)
@@ -117,7 +124,7 @@ def update_person(
     here (a wrong one is fixed by merging records)."""
     person = scoping.get_for(actor, Person.objects.select_for_update(), person.pk, "change")
     before = audit.snapshot(person)
-    person.full_name = full_name.strip()
+    person.full_name = normalise_name(full_name)
     person.name_keys = _name_key_text(person.full_name)
     person.education = education
     if status:

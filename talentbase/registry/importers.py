@@ -11,7 +11,6 @@ may change the person) or skipped, as the batch's mode says.
 from __future__ import annotations
 
 import itertools
-import unicodedata
 
 from django import forms
 from django.utils import timezone
@@ -51,6 +50,7 @@ from .identity import (
     check_phone,
     mask_id_number,
     mask_phone,
+    normalise_name,
     today_in_china,
 )
 from .models import ID_NUMBER_CONTEXT, PHONE_CONTEXT, Education, Employment, Gender, Person, PersonStatus
@@ -118,24 +118,6 @@ PERSON_COLUMNS = [
 ]  # fmt: skip
 EMPLOYMENT_COLUMNS = ["person_id", "employer_id", "position", "start_date", "site", "created_at"]
 WRITE_CHUNK = 5000
-
-
-def _is_han(char: str) -> bool:
-    return (
-        "\u3400" <= char <= "\u9fff" or "\U00020000" <= char <= "\U0003134f" or "\uf900" <= char <= "\ufaff"
-    )
-
-
-def normalise_name(text: str) -> str:
-    """A name as typed, cleaned: NFKC (full-width letters), no spaces between Han characters ("张 三"),
-    single spaces elsewhere ("Anna  Li" → "Anna Li")."""
-    text = unicodedata.normalize("NFKC", text or "").strip()
-    words = text.split()
-    if len(words) <= 1:
-        return text
-    if all(_is_han(word[-1]) or _is_han(next_word[0]) for word, next_word in itertools.pairwise(words)):
-        return "".join(words)
-    return " ".join(words)
 
 
 def registered(hashes: list[str]) -> dict[str, int]:
