@@ -48,6 +48,7 @@ from talentbase.core.imports.values import CellValueError, parse_date
 from talentbase.core.roles import Role
 from talentbase.orgs.models import Organisation
 from talentbase.registry import levels
+from talentbase.registry.bulk import register_persons_bulk
 from talentbase.registry.identity import (
     IdNumberError,
     IdType,
@@ -56,16 +57,9 @@ from talentbase.registry.identity import (
     normalise_name,
     today_in_china,
 )
-from talentbase.registry.importers import (
-    ID_NUMBER,
-    ID_TYPE,
-    NAME,
-    PersonRosterImporter,
-    registered,
-)
+from talentbase.registry.importers import ID_NUMBER, ID_TYPE, NAME, registered
 from talentbase.registry.models import ID_NUMBER_CONTEXT, LevelSource, Person
 from talentbase.registry.protection import id_number_hash
-from talentbase.registry.search import name_index_keys
 
 from . import numbers
 from .actions import APPOINTED_LEVELS, CONFIRMERS, ISSUER_ROLES
@@ -444,19 +438,9 @@ class CertificateImporter(Importer):
         for payload in new:
             if payload["id_number_hash"] not in found:
                 unique.setdefault(payload["id_number_hash"], payload)
-        people = []
-        for p in unique.values():
-            # One pinyin pass gives both the name's key text and its index keys (write_persons writes those).
-            text, keys = name_index_keys(p["full_name"])
-            people.append({
-                "full_name": p["full_name"], "name_keys": text, "search_keys": keys, "id_type": p["id_type"],
-                "id_number_encrypted": p["id_number_encrypted"], "id_number_hash": p["id_number_hash"],
-                "id_number_masked": p["id_number_masked"], "birth_date": p["birth_date"], "gender": p["gender"],
-                "phone_encrypted": "", "phone_hash": "", "phone_masked": "", "education": "", "position": "",
-                "start_date": today_in_china().isoformat(),
-            })  # fmt: skip
+        # An employer declares its employees' certificates: a holder it registers works there from today.
         employer_id = actor.organisation_id if actor.role == Role.EMPLOYER else None
-        ids = PersonRosterImporter().write_persons(people, employer_id)
+        ids = register_persons_bulk(actor=actor, rows=list(unique.values()), employer_id=employer_id)
         found.update(zip(unique, ids, strict=True))
         for payload in new:
             payload["person_id"] = found[payload["id_number_hash"]]

@@ -26,7 +26,6 @@ from .identity import (
     normalise_name,
 )
 from .models import Employment, Person, ProfessionalTitle
-from .pinyin import name_keys
 from .search import index_person_names
 
 
@@ -46,11 +45,6 @@ def _checked_phone(phone: str) -> str:
         return check_phone(phone)
     except PhoneError as error:
         raise DomainError(RegistryError.INVALID_PHONE, error.message, field="phone") from None
-
-
-def _name_key_text(full_name: str) -> str:
-    """The pinyin keys as one text, for the ``Person.name_keys`` column (searches use ``PersonNameKey``)."""
-    return " ".join(sorted(name_keys(full_name)))[:400]
 
 
 def _ensure_employer(organisation: Organisation) -> None:
@@ -88,7 +82,6 @@ def register_person(
         raise DomainError(RegistryError.DUPLICATE_ID, _("该证件号码已登记"), field="id_number")
     person = Person(
         full_name=full_name,
-        name_keys=_name_key_text(full_name),
         id_type=id_type,
         birth_date=check.birth_date or birth_date,
         gender=check.gender or gender,
@@ -125,7 +118,6 @@ def update_person(
     person = scoping.get_for(actor, Person.objects.select_for_update(), person.pk, "change")
     before = audit.snapshot(person)
     person.full_name = normalise_name(full_name)
-    person.name_keys = _name_key_text(person.full_name)
     person.education = education
     if status:
         person.status = status
