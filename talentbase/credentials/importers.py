@@ -462,10 +462,10 @@ class CertificateImporter(Importer):
              source, batch.pk, user_id, now, now)
             for pk, p in zip(ids, creates, strict=True)
         ))  # fmt: skip
+        # Positional: keywords cost twice as much per row, and the NewLevel fields name them.
         levels.record_levels_bulk(actor=actor, entries=(
-            levels.NewLevel(person_id=p["person_id"], occupation_id=p["occupation_id"], level_id=p["level_id"],
-                            valid_from=p["issued_on"], confirmed=p["confirmed"],
-                            source_kind=LevelSource.LEGACY_CERTIFICATE, source_id=pk)
+            levels.NewLevel(p["person_id"], p["occupation_id"], p["level_id"], p["issued_on"], p["confirmed"],
+                            LevelSource.LEGACY_CERTIFICATE, pk)
             for pk, p in zip(ids, creates, strict=True)
         ))  # fmt: skip
         return len(ids)

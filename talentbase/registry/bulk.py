@@ -64,6 +64,8 @@ def register_persons_bulk(
     ID number already registered is refused by the unique hash, and the whole call with it."""
     if not rows:
         return []
+    if employer_id is not None:
+        _ensure_may_employ(actor, {employer_id})
     names = [normalise_name(row["full_name"]) for row in rows]
     now = _now()
     ids = bulk.allocate_ids(Person, len(rows))
@@ -76,25 +78,28 @@ def register_persons_bulk(
     write_name_keys([(pk, key) for pk, keys in zip(ids, _keys(names, rows), strict=True) for key in keys])
     if employer_id is not None:
         today = today_in_china().isoformat()
-        add_employments_bulk(actor=actor, rows=[
-            {"person_id": pk, "employer_id": employer_id, "position": row.get("position", ""),
-             "start_date": row.get("start_date") or today}
+        bulk.insert_rows(Employment, EMPLOYMENT_COLUMNS, (
+            (pk, employer_id, row.get("position", ""), row.get("start_date") or today, None, "", now)
             for pk, row in zip(ids, rows, strict=True)
-        ])  # fmt: skip
+        ))  # fmt: skip
     return ids
+
+
+def _ensure_may_employ(actor: Actor, employer_ids: set[int]) -> None:
+    """As ``add_employment`` checks one: an employer records only its own employees, and only at an
+    organisation of the employer kind."""
+    if actor.role == Role.EMPLOYER and employer_ids - {actor.organisation_id}:
+        raise PermissionDenied
+    if Organisation.objects.filter(pk__in=employer_ids, kinds__code="employer").count() != len(employer_ids):
+        raise DomainError(RegistryError.EMPLOYER_KIND, _("只能登记在用人单位"), field="employer")
 
 
 @transaction.atomic
 def add_employments_bulk(*, actor: Actor, rows: Iterable[Mapping]) -> int:
     """Record periods of work (``person_id``, ``employer_id``, ``start_date``; optionally ``end_date`` and
-    ``position``) at employers, as ``add_employment`` does one: only at an organisation of the employer kind,
-    and an employer records only its own employees."""
+    ``position``) at employers, as ``add_employment`` does one."""
     rows = list(rows)
-    employers = {row["employer_id"] for row in rows}
-    if actor.role == Role.EMPLOYER and employers - {actor.organisation_id}:
-        raise PermissionDenied
-    if Organisation.objects.filter(pk__in=employers, kinds__code="employer").count() != len(employers):
-        raise DomainError(RegistryError.EMPLOYER_KIND, _("只能登记在用人单位"), field="employer")
+    _ensure_may_employ(actor, {row["employer_id"] for row in rows})
     for row in rows:
         end_date = row.get("end_date")
         if end_date is not None and str(end_date) < str(row["start_date"]):

@@ -471,9 +471,11 @@ def _is_han(char: str) -> bool:
     )
 
 
+@functools.lru_cache(maxsize=65536)
 def normalise_name(text: str) -> str:
     """A name as typed, cleaned: NFKC (full-width letters), no spaces between Han characters ("张 三"),
-    single spaces elsewhere ("Anna  Li" → "Anna Li")."""
+    single spaces elsewhere ("Anna  Li" → "Anna Li"). Cached: an import cleans each name twice (checking the
+    row, then writing it) and a roster repeats common names."""
     text = unicodedata.normalize("NFKC", text or "").strip()
     words = text.split()
     if len(words) <= 1:

@@ -101,9 +101,9 @@ def record_levels_bulk(*, actor: Actor, entries: Iterable[NewLevel]) -> int:
     connection = bulk.connection_for(LevelEntry)
     now = connection.ops.adapt_datetimefield_value(timezone.now())
     return bulk.insert_rows(LevelEntry, LEVEL_COLUMNS, (
-        (e.person_id, e.occupation_id, e.level_id, rank_of[e.level_id], e.valid_from, None, e.confirmed,
-         e.source_kind, e.source_id, "", now, now)
-        for e in entries
+        (person_id, occupation_id, level_id, rank_of[level_id], valid_from, None, confirmed, source_kind, source_id,
+         "", now, now)
+        for person_id, occupation_id, level_id, valid_from, confirmed, source_kind, source_id in entries
     ))  # fmt: skip
 
 
