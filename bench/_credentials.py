@@ -79,8 +79,8 @@ def register_persons(
     count: int, rng: random.Random, *, batch_size: int = 20_000
 ) -> list[tuple[int, str, str]]:
     """``count`` persons registered in bulk inside one transaction: [(id, name, ID number)]. IDs encrypted
-    with ``encrypt_many`` and hashed with the registry's keyed hash, so that imports find them; name keys
-    in the ``name_keys`` column only (the search index of keys is not needed here)."""
+    with ``encrypt_many`` and hashed with the registry's keyed hash, so that imports find them; no name keys
+    (the search index is not needed here), which is why this fixture writes the rows itself."""
     import datetime
 
     from django.db import connection, transaction
@@ -88,9 +88,8 @@ def register_persons(
 
     from talentbase.core import crypto
     from talentbase.core.imports import bulk
-    from talentbase.registry.actions import _name_key_text
+    from talentbase.registry.bulk import PERSON_COLUMNS
     from talentbase.registry.identity import mask_id_number, synthetic_ric
-    from talentbase.registry.importers import PERSON_COLUMNS
     from talentbase.registry.models import ID_NUMBER_CONTEXT, Person
     from talentbase.registry.protection import id_number_hash
 
@@ -113,7 +112,7 @@ def register_persons(
             rows = []
             for pk, name, number, token in zip(ids, names, numbers, tokens, strict=True):
                 birth = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-                rows.append((pk, name, _name_key_text(name), "ric", token, id_number_hash("ric", number),
+                rows.append((pk, name, "ric", token, id_number_hash("ric", number),
                              mask_id_number(number), birth, "M" if int(number[16]) % 2 else "F", "", "", "", "",
                              "active", now, now))  # fmt: skip
             bulk.insert_rows(Person, PERSON_COLUMNS, rows)

@@ -145,7 +145,7 @@ def write_floor(first_new_id: int) -> tuple[float, int]:
     from django.db import connection, transaction
 
     from talentbase.core.imports import bulk
-    from talentbase.registry.importers import EMPLOYMENT_COLUMNS, PERSON_COLUMNS
+    from talentbase.registry.bulk import EMPLOYMENT_COLUMNS, PERSON_COLUMNS
     from talentbase.registry.models import Employment, Person, PersonNameKey
     from talentbase.registry.search import write_name_keys
 

@@ -129,8 +129,9 @@ def fill(args, on: datetime.date, rng: random.Random) -> dict:
 
     from talentbase.catalog.models import CertificateNumberFormat, Level
     from talentbase.core.imports import bulk
-    from talentbase.credentials.importers import LEVEL_COLUMNS, RECORD_COLUMNS
+    from talentbase.credentials.importers import RECORD_COLUMNS
     from talentbase.credentials.models import CertificateRecord
+    from talentbase.registry.levels import LEVEL_COLUMNS
     from talentbase.registry.models import LevelEntry, LevelSource
 
     timings = {}

@@ -173,7 +173,6 @@ def fill(count: int, *, employers: int, seed: int) -> dict[str, float]:
     from talentbase.core import crypto
     from talentbase.demo import world
     from talentbase.orgs.models import Organisation
-    from talentbase.registry.actions import _name_key_text
     from talentbase.registry.identity import mask_id_number, mask_phone, synthetic_ric
     from talentbase.registry.models import ID_NUMBER_CONTEXT, PHONE_CONTEXT, Employment, Person
     from talentbase.registry.protection import id_number_hash, phone_hash
@@ -194,7 +193,7 @@ def fill(count: int, *, employers: int, seed: int) -> dict[str, float]:
             cursor.execute("PRAGMA cache_size = -1000000")  # 1 GB for the fill's index writes only
             cursor.execute("PRAGMA synchronous = OFF")
     person_table, employment_table = Person._meta.db_table, Employment._meta.db_table
-    person_columns = ["id", "full_name", "name_keys", "id_type", "id_number_encrypted", "id_number_hash",
+    person_columns = ["id", "full_name", "id_type", "id_number_encrypted", "id_number_hash",
                       "id_number_masked", "birth_date", "gender", "phone_encrypted", "phone_hash", "phone_masked",
                       "education", "status", "created_at", "updated_at"]  # fmt: skip
     employment_columns = ["person_id", "employer_id", "occupation_id", "position", "start_date", "end_date",
@@ -244,7 +243,7 @@ def fill(count: int, *, employers: int, seed: int) -> dict[str, float]:
             ):
                 created = adapt(now - datetime.timedelta(seconds=rng.randrange(10 * 365 * 86400)))
                 birth = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-                rows.append((pk, name, _name_key_text(name), "ric", id_token, id_hash, mask_id_number(number), birth,
+                rows.append((pk, name, "ric", id_token, id_hash, mask_id_number(number), birth,
                              "M" if int(number[16]) % 2 else "F", phone_token, p_hash, mask_phone(phone),
                              rng.choice(educations), rng.choice(statuses), created, created))  # fmt: skip
             insert_rows(connection, person_table, person_columns, rows)

@@ -47,24 +47,19 @@ from talentbase.core.imports.machinery import (
 from talentbase.core.imports.values import CellValueError, parse_date
 from talentbase.core.roles import Role
 from talentbase.orgs.models import Organisation
+from talentbase.registry import levels
+from talentbase.registry.bulk import register_persons_bulk
 from talentbase.registry.identity import (
     IdNumberError,
     IdType,
     check_id_number,
     mask_id_number,
+    normalise_name,
     today_in_china,
 )
-from talentbase.registry.importers import (
-    ID_NUMBER,
-    ID_TYPE,
-    NAME,
-    PersonRosterImporter,
-    normalise_name,
-    registered,
-)
-from talentbase.registry.models import ID_NUMBER_CONTEXT, LevelEntry, LevelSource, Person
+from talentbase.registry.importers import ID_NUMBER, ID_TYPE, NAME, registered
+from talentbase.registry.models import ID_NUMBER_CONTEXT, LevelSource, Person
 from talentbase.registry.protection import id_number_hash
-from talentbase.registry.search import name_index_keys
 
 from . import numbers
 from .actions import APPOINTED_LEVELS, CONFIRMERS, ISSUER_ROLES
@@ -116,8 +111,6 @@ RECORD_COLUMNS = [
     "confirmation", "confirmed_at", "confirmed_by_id", "status", "ended_on", "end_reason", "replaced_by_id",
     "source", "import_batch_id", "created_by_id", "created_at", "updated_at",
 ]  # fmt: skip
-LEVEL_COLUMNS = ["person_id", "occupation_id", "level_id", "rank", "valid_from", "valid_to", "confirmed",
-                 "source_kind", "source_id", "end_reason", "created_at", "updated_at"]  # fmt: skip
 
 
 @functools.lru_cache(maxsize=65536)
@@ -343,7 +336,6 @@ class CertificateImporter(Importer):
             "occupation_as_written": (occupation_text or "").strip()[:50],
             "work_type": (work_type or "").strip()[:50],
             "level_id": level.pk,
-            "rank": level.rank,
             "issued_on": issued_on.isoformat(),
             "issuer_name": (issuer_text or "").strip()[:100],
             "issuer_id": issuer_id,
@@ -412,7 +404,6 @@ class CertificateImporter(Importer):
     def publish(self, batch, rows, *, actor: Actor) -> PublishResult:
         result = PublishResult()
         now = connection.ops.adapt_datetimefield_value(timezone.now())
-        user_id = actor.user_id
         iterator = iter(rows)
         while chunk := list(itertools.islice(iterator, 5000)):
             creates = [p for _n, p in chunk if p[ACTION_KEY] == CREATE]
@@ -420,7 +411,7 @@ class CertificateImporter(Importer):
             creates, skipped = self.drop_recorded_meanwhile(creates, batch.mode)
             result.skipped += skipped
             self.register_new_persons(creates, actor=actor)
-            result.created += self.write_records(creates, batch=batch, user_id=user_id, now=now)
+            result.created += self.write_records(creates, batch=batch, actor=actor, now=now)
             result.updated += self.write_updates(updates, actor=actor)
         return result
 
@@ -447,26 +438,17 @@ class CertificateImporter(Importer):
         for payload in new:
             if payload["id_number_hash"] not in found:
                 unique.setdefault(payload["id_number_hash"], payload)
-        people = []
-        for p in unique.values():
-            # One pinyin pass gives both the name's key text and its index keys (write_persons writes those).
-            text, keys = name_index_keys(p["full_name"])
-            people.append({
-                "full_name": p["full_name"], "name_keys": text, "search_keys": keys, "id_type": p["id_type"],
-                "id_number_encrypted": p["id_number_encrypted"], "id_number_hash": p["id_number_hash"],
-                "id_number_masked": p["id_number_masked"], "birth_date": p["birth_date"], "gender": p["gender"],
-                "phone_encrypted": "", "phone_hash": "", "phone_masked": "", "education": "", "position": "",
-                "start_date": today_in_china().isoformat(),
-            })  # fmt: skip
+        # An employer declares its employees' certificates: a holder it registers works there from today.
         employer_id = actor.organisation_id if actor.role == Role.EMPLOYER else None
-        ids = PersonRosterImporter().write_persons(people, employer_id)
+        ids = register_persons_bulk(actor=actor, rows=list(unique.values()), employer_id=employer_id)
         found.update(zip(unique, ids, strict=True))
         for payload in new:
             payload["person_id"] = found[payload["id_number_hash"]]
 
-    def write_records(self, creates, *, batch, user_id: int, now) -> int:
+    def write_records(self, creates, *, batch, actor: Actor, now) -> int:
         if not creates:
             return 0
+        user_id = actor.user_id
         ids = bulk.allocate_ids(CertificateRecord, len(creates))
         source = {Role.EMPLOYER: RecordSource.EMPLOYER_IMPORT, Role.EVALUATION: RecordSource.INSTITUTION_IMPORT,
                   Role.ASSOCIATION: RecordSource.INSTITUTION_IMPORT}.get(batch.actor_snapshot.get("role"),
@@ -480,17 +462,16 @@ class CertificateImporter(Importer):
              source, batch.pk, user_id, now, now)
             for pk, p in zip(ids, creates, strict=True)
         ))  # fmt: skip
-        bulk.insert_rows(LevelEntry, LEVEL_COLUMNS, (
-            (p["person_id"], p["occupation_id"], p["level_id"], p["rank"], p["issued_on"], None, p["confirmed"],
-             LevelSource.LEGACY_CERTIFICATE, pk, "", now, now)
+        # Positional: keywords cost twice as much per row, and the NewLevel fields name them.
+        levels.record_levels_bulk(actor=actor, entries=(
+            levels.NewLevel(p["person_id"], p["occupation_id"], p["level_id"], p["issued_on"], p["confirmed"],
+                            LevelSource.LEGACY_CERTIFICATE, pk)
             for pk, p in zip(ids, creates, strict=True)
         ))  # fmt: skip
         return len(ids)
 
     def write_updates(self, updates, *, actor: Actor) -> int:
         """Records already there, brought up to date from the row (and confirmed, when the importer may)."""
-        from talentbase.registry import levels
-
         for payload in updates:
             record = CertificateRecord.objects.select_for_update().filter(pk=payload["record_id"]).first()
             if record is None:

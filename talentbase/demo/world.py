@@ -165,20 +165,24 @@ def synthetic_name(rng: random.Random) -> str:
 @transaction.atomic
 def build_persons(*, count: int, seed: int = 20231125, batch_size: int = 2000) -> int:
     """Persons with checksum-valid synthetic ID numbers and their name keys, each employed by a demo employer
-    (some with an earlier employment elsewhere); the two demo workers get their own person record."""
+    (some with an earlier employment elsewhere); the two demo workers get their own person record. Written
+    through the registry's bulk actions by the system actor, as an import writes them."""
     import datetime
 
     from talentbase.core import crypto
-    from talentbase.registry.actions import _name_key_text
+    from talentbase.core.actor import system_actor
+    from talentbase.registry import bulk
     from talentbase.registry.identity import mask_id_number, mask_phone, synthetic_ric
-    from talentbase.registry.models import ID_NUMBER_CONTEXT, PHONE_CONTEXT, Employment, Person
+    from talentbase.registry.models import ID_NUMBER_CONTEXT, PHONE_CONTEXT, Person
     from talentbase.registry.protection import id_number_hash, phone_hash
-    from talentbase.registry.search import index_names
 
     if count <= 0:
         return 0
+    actor = system_actor()
     rng = random.Random(seed + 1)
-    employers = list(Organisation.objects.filter(kinds__code="employer").order_by("pk"))
+    employers = list(
+        Organisation.objects.filter(kinds__code="employer").order_by("pk").values_list("pk", flat=True)
+    )
     districts = [d.code for d in District.objects.all()]
     made = 0
     while made < count:
@@ -196,32 +200,30 @@ def build_persons(*, count: int, seed: int = 20231125, batch_size: int = 2000) -
             names.append(synthetic_name(rng))
         encrypted_ids = crypto.encrypt_many(numbers, context=ID_NUMBER_CONTEXT)
         encrypted_phones = crypto.encrypt_many(phones, context=PHONE_CONTEXT)
-        persons = []
-        for name, number, phone, id_token, phone_token in zip(names, numbers, phones, encrypted_ids, encrypted_phones,
-                                                              strict=True):  # fmt: skip
-            birth = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
-            persons.append(Person(
-                full_name=name, name_keys=_name_key_text(name), id_type="ric", id_number_encrypted=id_token,
-                id_number_hash=id_number_hash("ric", number), id_number_masked=mask_id_number(number),
-                birth_date=birth, gender="M" if int(number[16]) % 2 else "F", phone_encrypted=phone_token,
-                phone_hash=phone_hash(phone), phone_masked=mask_phone(phone),
-                education=rng.choice(["junior", "senior", "vocational", "college", "bachelor"]),
-            ))  # fmt: skip
-        Person.objects.bulk_create(persons, batch_size=1000)
-        created = list(Person.objects.order_by("-pk")[:size])
-        index_names([(person.pk, person.full_name) for person in created], replace=False)
+        rows = [
+            {"full_name": name, "id_type": "ric", "id_number_encrypted": id_token,
+             "id_number_hash": id_number_hash("ric", number), "id_number_masked": mask_id_number(number),
+             "birth_date": datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14])),
+             "gender": "M" if int(number[16]) % 2 else "F", "phone_encrypted": phone_token,
+             "phone_hash": phone_hash(phone), "phone_masked": mask_phone(phone),
+             "education": rng.choice(["junior", "senior", "vocational", "college", "bachelor"])}
+            for name, number, phone, id_token, phone_token in zip(
+                names, numbers, phones, encrypted_ids, encrypted_phones, strict=True
+            )
+        ]  # fmt: skip
         employments = []
-        for person in created:
+        # Newest first, the order the world was always drawn in: the same seed gives the same world.
+        for person_id in reversed(bulk.register_persons_bulk(actor=actor, rows=rows)):
             employer = rng.choice(employers)
             start = datetime.date(rng.randint(2005, 2025), rng.randint(1, 12), 1)
             if rng.random() < 0.3:
                 earlier = rng.choice(employers)
                 first = datetime.date(start.year - rng.randint(2, 8), rng.randint(1, 12), 1)
-                employments.append(Employment(person=person, employer=earlier, start_date=first,
-                                              end_date=start - datetime.timedelta(days=1), position="养护工"))  # fmt: skip
-            employments.append(Employment(person=person, employer=employer, start_date=start,
-                                          position=rng.choice(["养护工", "保洁员", "班组长", "技术员"])))  # fmt: skip
-        Employment.objects.bulk_create(employments, batch_size=2000)
+                employments.append({"person_id": person_id, "employer_id": earlier, "start_date": first,
+                                    "end_date": start - datetime.timedelta(days=1), "position": "养护工"})  # fmt: skip
+            employments.append({"person_id": person_id, "employer_id": employer, "start_date": start,
+                                "position": rng.choice(["养护工", "保洁员", "班组长", "技术员"])})  # fmt: skip
+        bulk.add_employments_bulk(actor=actor, rows=employments)
         made += size
     link_demo_workers()
     return made

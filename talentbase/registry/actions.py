@@ -18,9 +18,15 @@ from talentbase.orgs.queries import organisation_of
 
 from . import merging, protection
 from .errors import RegistryError
-from .identity import IdNumberError, PhoneError, check_birth_and_gender, check_id_number, check_phone
+from .identity import (
+    IdNumberError,
+    PhoneError,
+    check_birth_and_gender,
+    check_id_number,
+    check_phone,
+    normalise_name,
+)
 from .models import Employment, Person, ProfessionalTitle
-from .pinyin import name_keys
 from .search import index_person_names
 
 
@@ -40,11 +46,6 @@ def _checked_phone(phone: str) -> str:
         return check_phone(phone)
     except PhoneError as error:
         raise DomainError(RegistryError.INVALID_PHONE, error.message, field="phone") from None
-
-
-def _name_key_text(full_name: str) -> str:
-    """The pinyin keys as one text, for the ``Person.name_keys`` column (searches use ``PersonNameKey``)."""
-    return " ".join(sorted(name_keys(full_name)))[:400]
 
 
 def _ensure_employer(organisation: Organisation) -> None:
@@ -70,7 +71,7 @@ def register_person(
     """Register a person under their real name (实名制); one person per ID number. An employer registers
     its own employee, so the first employment is recorded with them."""
     scoping.ensure_may(actor, Person, "add")
-    full_name = (full_name or "").strip()
+    full_name = normalise_name(full_name)
     if not full_name:
         raise DomainError(RegistryError.NAME_REQUIRED, _("请填写姓名"), field="full_name")
     check = _checked_identity(id_type, id_number, birth_date, gender)
@@ -83,7 +84,6 @@ def register_person(
         raise DomainError(RegistryError.DUPLICATE_ID, _("该证件号码已登记"), field="id_number")
     person = Person(
         full_name=full_name,
-        name_keys=_name_key_text(full_name),
         id_type=id_type,
         birth_date=check.birth_date or birth_date,
         gender=check.gender or gender,
@@ -119,8 +119,7 @@ def update_person(
     here (a wrong one is fixed by merging records)."""
     person = scoping.get_for(actor, Person.objects.select_for_update(), person.pk, "change")
     before = audit.snapshot(person)
-    person.full_name = full_name.strip()
-    person.name_keys = _name_key_text(person.full_name)
+    person.full_name = normalise_name(full_name)
     person.education = education
     if status:
         person.status = status

@@ -14,14 +14,21 @@ from talentbase.orgs.models import Organisation
 from talentbase.orgs.validators import normalise_credit_code
 
 from . import protection
-from .identity import IdType, normalise_id_number
+from .identity import IdType, normalise_id_number, normalise_name
 from .levels import covering
 from .models import Education, Employment, Gender, LevelEntry, Person, PersonStatus, TitleGrade
 from .search import AgeBand, age_band_condition, name_prefix_condition, persons_having
 
 
+class NameField(forms.CharField):
+    """A person's name as the registry stores it, so that the form checks (and shows back) that spelling."""
+
+    def to_python(self, value):
+        return normalise_name(super().to_python(value))
+
+
 class PersonForm(ScopedForm):
-    full_name = forms.CharField(label=_("姓名"), max_length=50)
+    full_name = NameField(label=_("姓名"), max_length=50)
     id_type = forms.ChoiceField(label=_("证件类型"), choices=IdType.choices, initial=IdType.RIC)
     id_number = forms.CharField(label=_("证件号码"), max_length=40)
     birth_date = forms.DateField(label=_("出生日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
@@ -42,7 +49,7 @@ class PersonForm(ScopedForm):
 
 
 class PersonEditForm(ScopedForm):
-    full_name = forms.CharField(label=_("姓名"), max_length=50)
+    full_name = NameField(label=_("姓名"), max_length=50)
     phone = forms.CharField(label=_("手机号码"), max_length=30, required=False,
                             help_text=_("留空表示删除；如需保留原号码请重新填写"))  # fmt: skip
     education = forms.ChoiceField(label=_("学历"), choices=[("", "—"), *Education.choices], required=False)

@@ -1,4 +1,7 @@
-"""Identity documents and mobile phones of persons: normalise, check, mask.
+"""Names, identity documents and mobile phones of persons: normalise, check, mask.
+
+A person's name is stored as ``normalise_name`` gives it, whichever path writes it (the person form, the
+actions, the imports, the demo world): "张 三" and "张三" are one spelling of one name.
 
 One person per document number, whatever the case, spacing or full-width characters typed: every number
 goes through ``normalise_id_number`` before it is checked, hashed for lookup or encrypted.
@@ -16,6 +19,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import itertools
 import random
 import re
 import unicodedata
@@ -459,6 +463,26 @@ def check_phone(text: str) -> str:
     if not MOBILE_RE.fullmatch(phone):
         raise PhoneError(PhoneErrorCode.NOT_MOBILE, _("手机号码应以 13 至 19 开头"))
     return phone
+
+
+def _is_han(char: str) -> bool:
+    return (
+        "\u3400" <= char <= "\u9fff" or "\U00020000" <= char <= "\U0003134f" or "\uf900" <= char <= "\ufaff"
+    )
+
+
+@functools.lru_cache(maxsize=65536)
+def normalise_name(text: str) -> str:
+    """A name as typed, cleaned: NFKC (full-width letters), no spaces between Han characters ("张 三"),
+    single spaces elsewhere ("Anna  Li" → "Anna Li"). Cached: an import cleans each name twice (checking the
+    row, then writing it) and a roster repeats common names."""
+    text = unicodedata.normalize("NFKC", text or "").strip()
+    words = text.split()
+    if len(words) <= 1:
+        return text
+    if all(_is_han(word[-1]) or _is_han(next_word[0]) for word, next_word in itertools.pairwise(words)):
+        return "".join(words)
+    return " ".join(words)
 
 
 def mask_id_number(number: str) -> str:

@@ -2,19 +2,18 @@
 
 Every row is checked as ``register_person`` checks one person (GB 11643 ID numbers, birth date and gender
 against the number, mobile phones), on plain tuples; the same ID twice in the file is reported on both
-rows; the registry is asked once per chunk which ID numbers it already holds. New persons are written in
-bulk (ID numbers and phones encrypted in batches, lookup hashes, pinyin keys) with their employment at the
-importing employer; existing ones are refused, updated (name, phone, education, only where the importer
-may change the person) or skipped, as the batch's mode says.
+rows; the registry is asked once per chunk which ID numbers it already holds. New persons are prepared in
+the preview (ID numbers and phones encrypted in batches, lookup hashes, name keys) and written by
+``registry.bulk`` with their employment at the importing employer; existing ones are refused, updated
+(name, phone, education, only where the importer may change the person) or skipped, as the batch's mode
+says.
 """
 
 from __future__ import annotations
 
 import itertools
-import unicodedata
 
 from django import forms
-from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -41,6 +40,7 @@ from talentbase.core.imports.values import CellValueError, parse_date
 from talentbase.core.roles import Role
 from talentbase.orgs.models import Organisation
 
+from . import bulk as bulk_writes
 from .identity import (
     IdErrorCode,
     IdNumberError,
@@ -51,11 +51,12 @@ from .identity import (
     check_phone,
     mask_id_number,
     mask_phone,
+    normalise_name,
     today_in_china,
 )
-from .models import ID_NUMBER_CONTEXT, PHONE_CONTEXT, Education, Employment, Gender, Person, PersonStatus
+from .models import ID_NUMBER_CONTEXT, PHONE_CONTEXT, Education, Gender, Person
 from .protection import id_number_hash, phone_hash
-from .search import name_index_keys, person_name_keys, write_name_keys
+from .search import person_name_keys
 
 NAME = Column(
     "full_name", _("姓名"), required=True, example="张三",
@@ -111,31 +112,7 @@ START_DATE = Column(
 
 COLUMNS = [NAME, ID_TYPE, ID_NUMBER, GENDER, BIRTH_DATE, PHONE, EDUCATION, POSITION, START_DATE]
 
-PERSON_COLUMNS = [
-    "id", "full_name", "name_keys", "id_type", "id_number_encrypted", "id_number_hash", "id_number_masked",
-    "birth_date", "gender", "phone_encrypted", "phone_hash", "phone_masked", "education", "status",
-    "created_at", "updated_at",
-]  # fmt: skip
-EMPLOYMENT_COLUMNS = ["person_id", "employer_id", "position", "start_date", "site", "created_at"]
 WRITE_CHUNK = 5000
-
-
-def _is_han(char: str) -> bool:
-    return (
-        "\u3400" <= char <= "\u9fff" or "\U00020000" <= char <= "\U0003134f" or "\uf900" <= char <= "\ufaff"
-    )
-
-
-def normalise_name(text: str) -> str:
-    """A name as typed, cleaned: NFKC (full-width letters), no spaces between Han characters ("张 三"),
-    single spaces elsewhere ("Anna  Li" → "Anna Li")."""
-    text = unicodedata.normalize("NFKC", text or "").strip()
-    words = text.split()
-    if len(words) <= 1:
-        return text
-    if all(_is_han(word[-1]) or _is_han(next_word[0]) for word, next_word in itertools.pairwise(words)):
-        return "".join(words)
-    return " ".join(words)
 
 
 def registered(hashes: list[str]) -> dict[str, int]:
@@ -373,10 +350,9 @@ class PersonRosterImporter(Importer):
         prepared = []
         for payload in payloads:
             phone = payload["phone"]
-            name_keys, search_keys = name_index_keys(payload["full_name"])
             row = {
                 ACTION_KEY: payload[ACTION_KEY], LOOKUP_KEY: payload["id_number_hash"],
-                "full_name": payload["full_name"], "name_keys": name_keys, "search_keys": search_keys,
+                "full_name": payload["full_name"], "search_keys": person_name_keys(payload["full_name"]),
                 "education": payload["education"],
                 "phone_encrypted": next(phone_tokens) if phone else "", "phone_hash": phone_hash(phone) if phone else "",
                 "phone_masked": mask_phone(phone) if phone else "",
@@ -455,10 +431,12 @@ class PersonRosterImporter(Importer):
             updates = [payload for _number, payload in chunk if payload[ACTION_KEY] == UPDATE]
             creates, skipped = self.drop_registered_meanwhile(creates, batch.mode)
             result.skipped += skipped
-            ids = self.write_persons([payload for _n, payload in creates], employer_id)
+            ids = bulk_writes.register_persons_bulk(
+                actor=actor, rows=[payload for _n, payload in creates], employer_id=employer_id
+            )
             result.created += len(ids)
             probe += ids[:1] + ids[-1:]
-            result.updated += self.write_updates(updates, actor)
+            result.updated += bulk_writes.update_persons_bulk(actor=actor, rows=updates)
         # The new persons must be in the importer's scope (an employer sees its own employees); every row was
         # written the same way, so the first and last of each chunk stand for all.
         probe = sorted(set(probe))
@@ -495,60 +473,3 @@ class PersonRosterImporter(Importer):
                 _("第 {row} 行的证件号码在导入期间已被登记，未导入任何数据；请重新上传以重新校验"), row=row
             ),
         )
-
-    def write_persons(self, payloads: list[dict], employer_id: int | None) -> list[int]:
-        """New persons, their name keys and their employment: COPY / executemany with ids handed out first.
-        The keys are the payloads' ``search_keys`` (from ``prepare``), or computed here when absent."""
-        if not payloads:
-            return []
-        from django.db import connection
-
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
-        ids = bulk.allocate_ids(Person, len(payloads))
-        bulk.insert_rows(Person, PERSON_COLUMNS, (
-            (pk, p["full_name"], p["name_keys"], p["id_type"], p["id_number_encrypted"], p["id_number_hash"],
-             p["id_number_masked"], p["birth_date"], p["gender"], p["phone_encrypted"], p["phone_hash"],
-             p["phone_masked"], p["education"], PersonStatus.ACTIVE, now, now)
-            for pk, p in zip(ids, payloads, strict=True)
-        ))  # fmt: skip
-        write_name_keys([
-            (pk, key) for pk, p in zip(ids, payloads, strict=True)
-            for key in (p["search_keys"] if "search_keys" in p else person_name_keys(p["full_name"]))
-        ])  # fmt: skip
-        if employer_id is not None:
-            bulk.insert_rows(Employment, EMPLOYMENT_COLUMNS, (
-                (pk, employer_id, p["position"], p["start_date"], "", now) for pk, p in zip(ids, payloads, strict=True)
-            ))  # fmt: skip
-        return ids
-
-    def write_updates(self, payloads: list[dict], actor: Actor) -> int:
-        """Name, phone and education of persons the importer may change; an empty cell keeps the value."""
-        if not payloads:
-            return 0
-        from django.db import connection
-
-        ids = [p["person_id"] for p in payloads]
-        allowed = set(
-            scoping.visible_to(actor, Person, "change").filter(pk__in=ids).values_list("pk", flat=True)
-        )
-        if len(allowed) != len(set(ids)):
-            raise DomainError("out_of_scope", _("要更新的人员已不在您的管辖范围内，未导入任何数据"))
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
-        table = connection.ops.quote_name(Person._meta.db_table)
-        sql = (
-            f"UPDATE {table} SET full_name = %s, name_keys = %s, "  # noqa: S608 — the table name from _meta
-            "phone_encrypted = CASE WHEN %s = '' THEN phone_encrypted ELSE %s END, "
-            "phone_hash = CASE WHEN %s = '' THEN phone_hash ELSE %s END, "
-            "phone_masked = CASE WHEN %s = '' THEN phone_masked ELSE %s END, "
-            "education = CASE WHEN %s = '' THEN education ELSE %s END, updated_at = %s WHERE id = %s"
-        )
-        with connection.cursor() as cursor:
-            cursor.executemany(sql, [
-                (p["full_name"], p["name_keys"], p["phone_hash"], p["phone_encrypted"], p["phone_hash"],
-                 p["phone_hash"], p["phone_hash"], p["phone_masked"], p["education"], p["education"], now,
-                 p["person_id"])
-                for p in payloads
-            ])  # fmt: skip
-        write_name_keys([(p["person_id"], key) for p in payloads for key in p["search_keys"]],
-                        replace_for=[p["person_id"] for p in payloads])  # fmt: skip
-        return len(payloads)

@@ -7,6 +7,7 @@ the actions here inside their own transaction and audit their own change; the en
 are never edited by hand:
 
 - ``record_level``  a record now makes a level true from a date (created, corrected or re-imported);
+- ``record_levels_bulk`` the same for many new records at once (a certificate import);
 - ``confirm_level`` a declared record was confirmed (by HR's export or the issuing institution);
 - ``end_level``     a record stops counting from a date (revoked, replaced, appointment ended);
 - ``drop_level``    a record entered by mistake is removed, with its entry.
@@ -21,11 +22,15 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from django.db import connections, router
+from django.db import connections, router, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from talentbase.catalog.models import Level, Occupation
+from talentbase.core.actor import Actor
+from talentbase.core.imports import bulk
 
 from .models import Employment, LevelEntry
 
@@ -68,6 +73,38 @@ def record_level(
         },
     )  # fmt: skip
     return entry
+
+
+class NewLevel(NamedTuple):
+    """The entry of one new record, as ``record_levels_bulk`` takes it (dates as dates or ISO text)."""
+
+    person_id: int
+    occupation_id: int
+    level_id: int
+    valid_from: datetime.date | str
+    confirmed: bool
+    source_kind: str
+    source_id: int
+
+
+LEVEL_COLUMNS = ["person_id", "occupation_id", "level_id", "rank", "valid_from", "valid_to", "confirmed",
+                 "source_kind", "source_id", "end_reason", "created_at", "updated_at"]  # fmt: skip
+
+
+@transaction.atomic
+def record_levels_bulk(*, actor: Actor, entries: Iterable[NewLevel]) -> int:
+    """The entries of many new records (a certificate import; ``actor`` is who imports them): what
+    ``record_level`` writes for each, inserted with COPY / executemany (PERFORMANCE.md). A record that may
+    have an entry already (corrected, imported again) goes through ``record_level``: the unique source
+    refuses a second entry, and with it the whole call."""
+    rank_of = dict(Level.objects.values_list("pk", "rank"))
+    connection = bulk.connection_for(LevelEntry)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    return bulk.insert_rows(LevelEntry, LEVEL_COLUMNS, (
+        (person_id, occupation_id, level_id, rank_of[level_id], valid_from, None, confirmed, source_kind, source_id,
+         "", now, now)
+        for person_id, occupation_id, level_id, valid_from, confirmed, source_kind, source_id in entries
+    ))  # fmt: skip
 
 
 def confirm_level(*, source_kind: str, source_id: int) -> int:

@@ -47,8 +47,6 @@ class Person(models.Model):
     """A worker of the industry, registered under their real name and identity document."""
 
     full_name = models.CharField(_("姓名"), max_length=50)
-    # The keys as one text, for reading; searches use the PersonNameKey rows (registry/search.py).
-    name_keys = models.CharField(_("拼音检索键"), max_length=400, blank=True, editable=False)
     id_type = models.CharField(_("证件类型"), max_length=20, choices=IdType.choices, default=IdType.RIC)
     id_number_encrypted = models.TextField(editable=False)
     # Unique and indexed through Meta, not ``unique=True`` / ``db_index=True``: on PostgreSQL those add a
@@ -74,7 +72,7 @@ class Person(models.Model):
     objects = ScopedQuerySet.as_manager()
 
     audit_private_fields = (
-        "full_name", "name_keys", "id_number_encrypted", "id_number_hash", "id_number_masked", "birth_date",
+        "full_name", "id_number_encrypted", "id_number_hash", "id_number_masked", "birth_date",
         "phone_encrypted", "phone_hash", "phone_masked",
     )  # fmt: skip
 
@@ -164,7 +162,7 @@ class Employment(models.Model):
 class PersonNameKey(models.Model):
     """One search key of a person's name: the name itself (normalised) or a pinyin key ("zhangsan", "zs").
 
-    Derived from ``Person.full_name`` by ``registry.search.index_person_names``; a prefix search is a range
+    Derived from ``Person.full_name`` by ``registry.search.person_name_keys``; a prefix search is a range
     over the (key, person) index, so it stays fast on millions of persons on SQLite and PostgreSQL alike.
     On PostgreSQL the key column is compared in the "C" collation (migration 0002), so that the range of a
     prefix holds the keys that start with it whatever the database's locale."""

@@ -10,8 +10,9 @@ the (key, person) b-tree. LIKE would not: SQLite's LIKE is case-insensitive and 
 PostgreSQL's needs a second index with pattern operators. The range needs keys compared by code point:
 SQLite's BINARY collation does, and on PostgreSQL the key column has the "C" collation (migration 0002).
 
-The keys are derived data: ``registry.actions`` rebuilds them when it writes a name, and bulk writers
-(imports, the demo world, the benchmark) call ``index_person_names`` or ``index_names`` for their rows.
+The keys are derived data, always ``person_name_keys`` of the stored name: ``registry.actions`` rebuilds
+them when it writes a name, ``registry.bulk`` writes them with the persons it writes (imports, the demo
+world), and ``index_names`` rebuilds them for many persons at once (a command, a migration, the benchmark).
 """
 
 from __future__ import annotations
@@ -53,28 +54,13 @@ def search_key(text: str) -> str:
 
 @functools.lru_cache(maxsize=65536)
 def person_name_keys(full_name: str) -> tuple[str, ...]:
-    """The keys of one name: its pinyin keys and the name itself, each cut to the key length."""
-    return _index_keys(full_name, name_keys(full_name))
-
-
-def _index_keys(full_name: str, pinyin_keys: Iterable[str]) -> tuple[str, ...]:
-    keys = {key[:KEY_LENGTH] for key in pinyin_keys}
+    """The keys of one name, the only computation of them: its pinyin keys and the name itself, each cut to
+    the key length. Cached per name (and its pinyin per character): a roster repeats common names."""
+    keys = {key[:KEY_LENGTH] for key in name_keys(full_name)}
     own = search_key(full_name)
     if own:
         keys.add(own)
     return tuple(sorted(keys))
-
-
-NAME_KEYS_LENGTH = Person._meta.get_field("name_keys").max_length
-
-
-@functools.lru_cache(maxsize=65536)
-def name_index_keys(full_name: str) -> tuple[str, tuple[str, ...]]:
-    """The ``Person.name_keys`` text (as ``registry.actions`` writes it) and the ``PersonNameKey`` keys of
-    one name, from ONE pinyin pass (its readings cached per character): what a bulk writer prepares ahead
-    of its transaction, so that writing the index is only ``write_name_keys``."""
-    pinyin_keys = name_keys(full_name)
-    return " ".join(sorted(pinyin_keys))[:NAME_KEYS_LENGTH], _index_keys(full_name, pinyin_keys)
 
 
 def persons_having(rows: QuerySet, *, few: bool | None = None) -> Q:
@@ -137,8 +123,8 @@ def name_prefix_condition(text: str) -> Q | None:
 def index_person_names(person_ids: Iterable[int]) -> int:
     """Rebuild the name keys of these persons from their names as stored now; returns the number of keys.
 
-    For every write of ``Person.full_name`` outside ``registry.actions`` (bulk imports): the persons are
-    read and written in batches of ``WRITE_BATCH``, inside one transaction."""
+    After ``registry.actions`` writes a name: the persons are read and written in batches of
+    ``WRITE_BATCH``, inside one transaction."""
     ids = sorted(set(person_ids))
     written = 0
     with transaction.atomic(using=router.db_for_write(PersonNameKey)):
@@ -160,9 +146,9 @@ def index_names(
     ``write_name_keys``), ``WRITE_BATCH`` persons at a time. With ``replace`` the persons' old keys go
     first; a caller that has just created the persons passes ``replace=False``.
 
-    The fast path for 10^5–10^6 new persons (the demo world, the benchmark): keys come from
+    The fast path for 10^5–10^6 persons (the ``index_person_names`` command, the benchmark): keys come from
     ``person_name_keys``, whose pinyin is cached per character and per name. A writer that already holds
-    the keys (imports prepare them with ``name_index_keys``) calls ``write_name_keys`` directly.
+    the keys (imports prepare them ahead of their transaction) calls ``write_name_keys`` directly.
     ``key_model`` and ``using`` let a migration pass its historical model and its database."""
     alias = using or router.db_for_write(key_model)
     written = 0
