@@ -25,3 +25,5 @@ class CredentialError(StrEnum):
     DESCRIPTION_REQUIRED = "description_required"
     NO_HANDLER = "no_handler"
     ISSUED_ON_REQUIRED = "issued_on_required"
+    DUPLICATE_NUMBER_DURING_IMPORT = "duplicate_number"
+    RECORD_MISSING = "record_missing"

@@ -63,6 +63,7 @@ from talentbase.registry.protection import id_number_hash
 
 from . import numbers
 from .actions import APPOINTED_LEVELS, CONFIRMERS, ISSUER_ROLES
+from .errors import CredentialError
 from .models import CertificateRecord, Confirmation, RecordSource
 
 UNKNOWN_CREATE, UNKNOWN_ERROR = "create", "error"
@@ -163,6 +164,7 @@ def level_lookup() -> dict[str, Level]:
 
 def organisation_lookup() -> dict[str, int]:
     lookup: dict[str, int] = {}
+    # unscoped: an issuer named in the file is matched by name among all organisations
     for pk, name, short_name in Organisation.objects.values_list("pk", "name", "short_name"):
         lookup[normalise_choice(name)] = pk
         if short_name:
@@ -178,6 +180,7 @@ def existing_numbers(values: list[str]) -> dict[str, tuple[int, int, str]]:
     """{number: (record id, person id, confirmation)} of the numbers already recorded: one query."""
     if not values:
         return {}
+    # unscoped: a number is unique across all records, whoever recorded them
     rows = CertificateRecord.objects.filter(number__in=values).values_list(
         "number", "pk", "person_id", "confirmation"
     )
@@ -424,7 +427,8 @@ class CertificateImporter(Importer):
                 [p for p in creates if p["number"] in taken]
             )
         raise DomainError(
-            "duplicate_number", _("有证书编号在导入期间已被登记，未导入任何数据；请重新上传以重新校验")
+            CredentialError.DUPLICATE_NUMBER_DURING_IMPORT,
+            _("有证书编号在导入期间已被登记，未导入任何数据；请重新上传以重新校验"),
         )
 
     def register_new_persons(self, creates, *, actor: Actor) -> None:
@@ -473,9 +477,12 @@ class CertificateImporter(Importer):
     def write_updates(self, updates, *, actor: Actor) -> int:
         """Records already there, brought up to date from the row (and confirmed, when the importer may)."""
         for payload in updates:
+            # unscoped: a record the preview matched in the importer's scope, locked to be updated
             record = CertificateRecord.objects.select_for_update().filter(pk=payload["record_id"]).first()
             if record is None:
-                raise DomainError("record_missing", _("要更新的证书记录已被删除，未导入任何数据；请重新上传"))
+                raise DomainError(
+                    CredentialError.RECORD_MISSING, _("要更新的证书记录已被删除，未导入任何数据；请重新上传")
+                )
             fields = {
                 "occupation_id": payload["occupation_id"], "level_id": payload["level_id"],
                 "issued_on": payload["issued_on"], "work_type": payload["work_type"] or record.work_type,

@@ -67,7 +67,9 @@ class PersonSearchView(GenericAPIView):
     never stands in a URL) and ``after`` for the next page; answers ``{"results": [...], "next": cursor}``."""
 
     serializer_class = PersonSerializer
-    queryset = Person.objects.none()  # unscoped: no rows, only the schema's model; rows come through scoping below
+    queryset = (
+        Person.objects.none()
+    )  # unscoped: no rows, only the schema's model; rows come through scoping below
 
     def post(self, request):
         actor = request._request.actor

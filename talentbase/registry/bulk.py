@@ -90,6 +90,7 @@ def _ensure_may_employ(actor: Actor, employer_ids: set[int]) -> None:
     organisation of the employer kind."""
     if actor.role == Role.EMPLOYER and employer_ids - {actor.organisation_id}:
         raise PermissionDenied
+    # unscoped: whether the named organisations are employers, whoever may see them
     if Organisation.objects.filter(pk__in=employer_ids, kinds__code="employer").count() != len(employer_ids):
         raise DomainError(RegistryError.EMPLOYER_KIND, _("只能登记在用人单位"), field="employer")
 
@@ -103,7 +104,7 @@ def add_employments_bulk(*, actor: Actor, rows: Iterable[Mapping]) -> int:
     for row in rows:
         end_date = row.get("end_date")
         if end_date is not None and str(end_date) < str(row["start_date"]):
-            raise DomainError("dates", _("截止日期不能早于起始日期"), field="end_date")
+            raise DomainError(RegistryError.DATES, _("截止日期不能早于起始日期"), field="end_date")
     now = _now()
     return bulk.insert_rows(Employment, EMPLOYMENT_COLUMNS, (
         (row["person_id"], row["employer_id"], row.get("position", ""), row["start_date"], row.get("end_date"), "",
@@ -123,7 +124,7 @@ def update_persons_bulk(*, actor: Actor, rows: Sequence[Mapping]) -> int:
     ids = [row["person_id"] for row in rows]
     allowed = set(scoping.visible_to(actor, Person, "change").filter(pk__in=ids).values_list("pk", flat=True))
     if len(allowed) != len(set(ids)):
-        raise DomainError("out_of_scope", _("要更新的人员已不在您的管辖范围内，未导入任何数据"))
+        raise DomainError(RegistryError.OUT_OF_SCOPE, _("要更新的人员已不在您的管辖范围内，未导入任何数据"))
     names = [normalise_name(row["full_name"]) for row in rows]
     connection = bulk.connection_for(Person)
     now = _now()

@@ -14,3 +14,4 @@ class RegistryError(StrEnum):
     DATES = "dates"
     REASON_REQUIRED = "reason_required"
     SAME_PERSON = "same_person"
+    OUT_OF_SCOPE = "out_of_scope"

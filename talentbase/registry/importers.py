@@ -41,6 +41,7 @@ from talentbase.core.roles import Role
 from talentbase.orgs.models import Organisation
 
 from . import bulk as bulk_writes
+from .errors import RegistryError
 from .identity import (
     IdErrorCode,
     IdNumberError,
@@ -441,7 +442,7 @@ class PersonRosterImporter(Importer):
         # written the same way, so the first and last of each chunk stand for all.
         probe = sorted(set(probe))
         if probe and scoping.visible_to(actor, Person).filter(pk__in=probe).count() != len(probe):
-            raise DomainError("out_of_scope", _("导入的人员不在您的管辖范围内，未导入任何数据"))
+            raise DomainError(RegistryError.OUT_OF_SCOPE, _("导入的人员不在您的管辖范围内，未导入任何数据"))
         return result
 
     def employer_for(self, actor: Actor, options: dict) -> int | None:
@@ -454,7 +455,7 @@ class PersonRosterImporter(Importer):
             scoping.visible_to(actor, Organisation).filter(pk=employer_id, kinds__code="employer").first()
         )
         if employer is None:
-            raise DomainError("employer_kind", _("只能登记在用人单位"))
+            raise DomainError(RegistryError.EMPLOYER_KIND, _("只能登记在用人单位"))
         return employer.pk
 
     def drop_registered_meanwhile(self, creates, mode: str):
@@ -468,7 +469,7 @@ class PersonRosterImporter(Importer):
             return [(n, p) for n, p in creates if p["id_number_hash"] not in taken], len(taken)
         row = next(n for n, p in creates if p["id_number_hash"] in taken)
         raise DomainError(
-            "duplicate_id",
+            RegistryError.DUPLICATE_ID,
             format_lazy(
                 _("第 {row} 行的证件号码在导入期间已被登记，未导入任何数据；请重新上传以重新校验"), row=row
             ),

@@ -71,7 +71,9 @@ class LevelReportView(ActorRequiredMixin, TemplateView):
         )
         has_next = len(page) > PAGE_SIZE
         page = page[:PAGE_SIZE]
-        persons = Person.objects.in_bulk([row["person_id"] for row in page])  # unscoped: ids from the scoped query
+        persons = Person.objects.in_bulk(
+            [row["person_id"] for row in page]
+        )  # unscoped: ids from the scoped query
         counts = Counter(rows.values_list("top", flat=True))
         query = request.GET.copy()
         query.pop("after", None)
@@ -113,7 +115,9 @@ class LevelReportView(ActorRequiredMixin, TemplateView):
 
     @staticmethod
     def export_lines(chunk, occupation, on, by_rank):
-        persons = Person.objects.in_bulk([row["person_id"] for row in chunk])  # unscoped: ids from the scoped query
+        persons = Person.objects.in_bulk(
+            [row["person_id"] for row in chunk]
+        )  # unscoped: ids from the scoped query
         for row in chunk:
             person = persons.get(row["person_id"])
             if person is not None:

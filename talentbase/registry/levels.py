@@ -114,6 +114,7 @@ def confirm_level(*, source_kind: str, source_id: int) -> int:
 def end_level(*, source_kind: str, source_id: int, on: datetime.date, reason: str) -> int:
     """The record stops counting from ``on`` (the entry covers the days before it). An entry that would
     end before it starts (revoked on its first day) ends on that day: it covers nothing."""
+    # unscoped: the entry of a record its caller has fetched and changes in scope
     entry = LevelEntry.objects.filter(source_kind=source_kind, source_id=source_id).first()
     if entry is None:
         return 0
@@ -215,6 +216,7 @@ class LevelSpan:
 
 def level_history(person, *, include_declared: bool = True) -> list[LevelSpan]:
     """Every entry of the person, by occupation then start: the history the person page draws."""
+    # unscoped: the history of a person the caller has fetched in scope (the person page, the worker's own)
     entries = LevelEntry.objects.filter(person_id=_id(person)).select_related("occupation", "level")
     if not include_declared:
         entries = entries.filter(confirmed=True)
@@ -291,6 +293,7 @@ def years_in_trade(person, occupation, on: datetime.date) -> float:
     trades = {occupation_id} | related
     periods = [
         (start, min(end + datetime.timedelta(days=1), on) if end else on)
+        # unscoped: the employments of a person the caller has fetched in scope, counted, never shown
         for start, end in Employment.objects.filter(
             person_id=_id(person), occupation_id__in=trades, start_date__lt=on
         ).values_list("start_date", "end_date")
