@@ -146,7 +146,7 @@ def run(args, work: Path, url: str) -> None:  # noqa: PLR0915 — one straight r
     from django.db import connection, connections
 
     from talentbase.core.imports.models import ImportRowError
-    from talentbase.credentials.models import CertificateRecord
+    from talentbase.legacy_certificates.models import CertificateRecord
     from talentbase.registry.models import LevelEntry
 
     rng = random.Random(args.seed)

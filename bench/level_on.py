@@ -129,8 +129,8 @@ def fill(args, on: datetime.date, rng: random.Random) -> dict:
 
     from talentbase.catalog.models import CertificateNumberFormat, Level
     from talentbase.core.imports import bulk
-    from talentbase.credentials.importers import RECORD_COLUMNS
-    from talentbase.credentials.models import CertificateRecord
+    from talentbase.legacy_certificates.importers import RECORD_COLUMNS
+    from talentbase.legacy_certificates.models import CertificateRecord
     from talentbase.registry.levels import LEVEL_COLUMNS
     from talentbase.registry.models import LevelEntry, LevelSource
 
@@ -224,7 +224,7 @@ def baseline_levels(person_ids: list[int], occupation_id: int, on: datetime.date
     from django.db import connection
 
     from talentbase.catalog.models import Level
-    from talentbase.credentials.models import CertificateRecord
+    from talentbase.legacy_certificates.models import CertificateRecord
     from talentbase.registry.levels import PERSON_CHUNK
 
     records = connection.ops.quote_name(CertificateRecord._meta.db_table)
@@ -322,7 +322,7 @@ def main() -> None:
 def run(args, on, rng, url, failures) -> None:  # noqa: PLR0915 — one straight report
     from django.db import connection, connections
 
-    from talentbase.credentials.models import CertificateRecord
+    from talentbase.legacy_certificates.models import CertificateRecord
     from talentbase.registry import levels
     from talentbase.registry.models import LevelEntry
 

@@ -94,7 +94,7 @@ INSTALLED_APPS = [
     "talentbase.orgs",
     "talentbase.accounts",
     "talentbase.registry",
-    "talentbase.credentials",
+    "talentbase.legacy_certificates",
 ]
 # The synthetic demo world (`talentbase demo`, `demo_logins`, `totp`): development and tests only.
 if DEV:
@@ -275,7 +275,7 @@ SPECTACULAR_SETTINGS = {
     # Two models have a "kind" of their own: name their enums rather than let the schema invent names.
     "ENUM_NAME_OVERRIDES": {
         "CertificateKindEnum": "talentbase.catalog.models.CertificateKind",
-        "ReportKindEnum": "talentbase.credentials.models.ReportKind",
+        "ReportKindEnum": "talentbase.legacy_certificates.models.ReportKind",
     },
 }
 

@@ -11,7 +11,7 @@ from talentbase.catalog import api as catalog_api
 from talentbase.core import errors_views
 from talentbase.core.imports import api as import_api
 from talentbase.core.jobs import api as jobs_api
-from talentbase.credentials import api as credentials_api
+from talentbase.legacy_certificates import api as credentials_api
 from talentbase.orgs import api as orgs_api
 from talentbase.registry import api as registry_api
 
@@ -45,7 +45,7 @@ urlpatterns = [
     path("catalog/", include("talentbase.catalog.urls")),
     path("organisations/", include("talentbase.orgs.urls")),
     path("persons/", include("talentbase.registry.urls")),
-    path("certificates/", include("talentbase.credentials.urls")),
+    path("certificates/", include("talentbase.legacy_certificates.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/persons/search/", registry_api.PersonSearchView.as_view(), name="person-search"),
     path("api/v1/", include(router.urls)),

@@ -11,8 +11,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from talentbase.accounts.models import ApiToken, Membership, User
 from talentbase.core.tests.test_workflow import make_filing, state_of
-from talentbase.credentials.models import CertificateRecord, RecordStatus
-from talentbase.credentials.tests import support
+from talentbase.legacy_certificates.models import CertificateRecord, RecordStatus
+from talentbase.legacy_certificates.tests import support
 from talentbase.orgs.models import FilingState
 
 pytestmark = pytest.mark.django_db
@@ -94,7 +94,7 @@ def test_record_replace_on_the_page_and_the_api(personas):
 
 
 def _appointment(personas):
-    from talentbase.credentials import actions
+    from talentbase.legacy_certificates import actions
 
     person = support.worker_person(personas)
     return actions.appoint(actor=personas.actor("employer"), person=person, occupation=support.occupation(),
@@ -115,7 +115,7 @@ def test_an_appointment_ends_on_the_page(personas):
 
 @pytest.fixture
 def report(personas, settings, tmp_path):
-    from talentbase.credentials import actions
+    from talentbase.legacy_certificates import actions
 
     settings.MEDIA_ROOT = tmp_path
 

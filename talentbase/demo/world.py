@@ -250,8 +250,8 @@ def build_worker_certificates() -> int:
 
     from talentbase.accounts.actors import actor_for_membership
     from talentbase.catalog.models import Level, Occupation
-    from talentbase.credentials import actions
-    from talentbase.credentials.models import CertificateRecord
+    from talentbase.legacy_certificates import actions
+    from talentbase.legacy_certificates.models import CertificateRecord
     from talentbase.registry.models import Person
 
     hr = User.objects.filter(username="hr", is_demo=True).first()

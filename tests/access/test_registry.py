@@ -1,7 +1,7 @@
 """Persons and employments: ``a`` is the demo worker's own record (employed by the demo employer in
 Pudong, greening), ``b`` the outsider worker's (another employer in Xuhui, forestry)."""
 
-from talentbase.credentials.tests import support as credentials_support
+from talentbase.legacy_certificates.tests import support as credentials_support
 from talentbase.registry.models import Employment, Person, PersonNameKey
 
 from .base import ScopedAccessTests

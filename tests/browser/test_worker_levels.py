@@ -6,7 +6,7 @@ import datetime
 
 import pytest
 
-from talentbase.credentials.tests import support
+from talentbase.legacy_certificates.tests import support
 from talentbase.registry.models import Person
 
 from .helpers import forget_session, sign_in

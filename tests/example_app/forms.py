@@ -1,7 +1,7 @@
 from django import forms
 
 from talentbase.core.forms import ScopedForm
-from talentbase.credentials.forms import HolderFields
+from talentbase.legacy_certificates.forms import HolderFields
 
 
 class AcceptForm(ScopedForm):

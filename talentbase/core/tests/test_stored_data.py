@@ -20,7 +20,7 @@ from talentbase.core.imports import machinery
 from talentbase.core.jobs.actions import read_result
 from talentbase.core.jobs.models import Job
 from talentbase.core.models import AuditEvent
-from talentbase.credentials.actions import PHOTO_CONTEXT
+from talentbase.legacy_certificates.actions import PHOTO_CONTEXT
 
 STORED = Path(__file__).resolve().parents[3] / "tests" / "fixtures" / "stored"
 FIXED_KEYS = "fixture1:AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="

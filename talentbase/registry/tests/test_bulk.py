@@ -20,8 +20,8 @@ from talentbase.core.import_models import ImportState
 from talentbase.core.imports import machinery
 from talentbase.core.models import AuditEvent
 from talentbase.core.tests.imports_support import commit, import_settings, upload, write_xlsx
-from talentbase.credentials.models import CertificateRecord
-from talentbase.credentials.tests import support
+from talentbase.legacy_certificates.models import CertificateRecord
+from talentbase.legacy_certificates.tests import support
 from talentbase.registry import actions, bulk, levels, protection
 from talentbase.registry.forms import NameField
 from talentbase.registry.identity import check_id_number, mask_id_number, normalise_name, synthetic_ric

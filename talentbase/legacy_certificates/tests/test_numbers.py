@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from talentbase.catalog.models import CertificateNumberFormat, Level
-from talentbase.credentials.numbers import (
+from talentbase.legacy_certificates.numbers import (
     CertificateNumberError,
     check_number,
     load_formats,

@@ -15,7 +15,7 @@ from talentbase.core.workflow import Transition, Workflow
 from . import forms
 from .models import RecordStatus, ReportState
 
-ACTIONS = "talentbase.credentials.actions."
+ACTIONS = "talentbase.legacy_certificates.actions."
 ISSUER_SIDE = [Role.CITY, Role.HR, Role.EVALUATION, Role.ASSOCIATION]
 HANDLERS = [Role.EMPLOYER, Role.EVALUATION, Role.ASSOCIATION, Role.CITY]
 

@@ -18,7 +18,7 @@ from talentbase.core.tests.imports_support import (  # noqa: F401
     upload,
     write_xlsx,
 )
-from talentbase.credentials.models import CertificateRecord, Confirmation, RecordSource
+from talentbase.legacy_certificates.models import CertificateRecord, Confirmation, RecordSource
 from talentbase.registry import protection
 from talentbase.registry.identity import synthetic_ric
 from talentbase.registry.levels import level_on
@@ -184,7 +184,7 @@ def test_roles_without_certificate_records_may_not_import(
 )  # fmt: skip
 def test_levels_are_read_as_upstream_tables_write_them(written, code):
     from talentbase.core.imports.columns import normalise_choice
-    from talentbase.credentials.importers import level_lookup
+    from talentbase.legacy_certificates.importers import level_lookup
 
     assert level_lookup()[normalise_choice(written)].code == code
     assert normalise_choice("6") not in level_lookup()  # never a row id

@@ -9,8 +9,8 @@ from django.db import transaction
 from django.http import Http404
 
 from talentbase.core.errors import DomainError
-from talentbase.credentials import actions
-from talentbase.credentials.models import Confirmation, RecordStatus
+from talentbase.legacy_certificates import actions
+from talentbase.legacy_certificates.models import Confirmation, RecordStatus
 from talentbase.registry import levels
 from talentbase.registry.actions import add_employment, merge_persons
 from talentbase.registry.levels import level_on, levels_on, merged_days, years_in_trade

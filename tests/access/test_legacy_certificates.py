@@ -5,9 +5,9 @@ the other institution)."""
 
 import datetime
 
-from talentbase.credentials import actions
-from talentbase.credentials.models import CertificateRecord, CertificateReport
-from talentbase.credentials.tests import support
+from talentbase.legacy_certificates import actions
+from talentbase.legacy_certificates.models import CertificateRecord, CertificateReport
+from talentbase.legacy_certificates.tests import support
 from talentbase.registry.models import LevelEntry, LevelSource
 
 from .base import ScopedAccessTests

@@ -8,8 +8,13 @@ from django.urls import reverse
 
 from talentbase.core.imports.models import ImportBatch
 from talentbase.core.tests.imports_support import import_settings, write_xlsx  # noqa: F401
-from talentbase.credentials import actions
-from talentbase.credentials.models import CertificateRecord, CertificateReport, Confirmation, RecordStatus
+from talentbase.legacy_certificates import actions
+from talentbase.legacy_certificates.models import (
+    CertificateRecord,
+    CertificateReport,
+    Confirmation,
+    RecordStatus,
+)
 from talentbase.registry import protection
 from talentbase.registry.models import LevelEntry
 

@@ -9,7 +9,7 @@ import itertools
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from talentbase.catalog.models import Level, Occupation
-from talentbase.credentials import actions
+from talentbase.legacy_certificates import actions
 from talentbase.orgs.models import Organisation
 from talentbase.registry import protection
 from talentbase.registry.models import Person
