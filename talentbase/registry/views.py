@@ -100,36 +100,31 @@ class PersonEditView(ObjectFormView):
         return person
 
 
-class PersonRecordAddView(ActorRequiredMixin, View):
-    """Add one record (employment, title) to a person the actor may change, from the form on the person page."""
+class PersonRecordAddView(ObjectFormView):
+    """Add one record (employment, title) to a person the actor may change: the form on the person page posts
+    here, and a form with errors comes back on a page of its own, with the reasons next to the fields."""
 
-    form_class = None
-    invalid_message = ""  # with an {errors} placeholder
-    added_message = ""
+    model = Person
+    success_message = ""
+
+    def get_object(self):
+        return scoping.get_for(self.actor, Person, self.kwargs["pk"], "change")
+
+    def form_kwargs(self, person) -> dict:
+        return {}
+
+    def perform(self, form, person):
+        self.add(person, form.cleaned_data)
+        return person
 
     def add(self, person, values):
         raise NotImplementedError
 
-    def post(self, request, pk):
-        person = scoping.get_for(self.actor, Person, pk, "change")
-        form = self.form_class(request.POST, actor=self.actor)
-        if not form.is_valid():
-            errors = "; ".join(e for errs in form.errors.values() for e in errs)
-            messages.error(request, str(self.invalid_message).format(errors=errors))
-            return redirect(person.get_absolute_url())
-        try:
-            self.add(person, form.cleaned_data)
-        except DomainError as error:
-            messages.error(request, str(error.message))
-        else:
-            messages.success(request, self.added_message)
-        return redirect(person.get_absolute_url())
-
 
 class EmploymentAddView(PersonRecordAddView):
     form_class = forms.EmploymentForm
-    invalid_message = gettext_lazy("请检查任职信息：{errors}")
-    added_message = gettext_lazy("已添加任职经历")
+    title = gettext_lazy("添加任职经历")
+    success_message = gettext_lazy("已添加任职经历")
 
     def add(self, person, values):
         actions.add_employment(actor=self.actor, person=person, **values)
@@ -137,8 +132,8 @@ class EmploymentAddView(PersonRecordAddView):
 
 class TitleAddView(PersonRecordAddView):
     form_class = forms.TitleForm
-    invalid_message = gettext_lazy("请检查职称信息：{errors}")
-    added_message = gettext_lazy("已添加职称")
+    title = gettext_lazy("添加职称")
+    success_message = gettext_lazy("已添加职称")
 
     def add(self, person, values):
         actions.add_title(actor=self.actor, person=person, **values)

@@ -16,8 +16,8 @@ from hypothesis import strategies as st
 from talentbase.core import crypto
 from talentbase.core.actor import system_actor
 from talentbase.core.errors import DomainError
-from talentbase.core.import_models import ImportState
 from talentbase.core.imports import machinery
+from talentbase.core.imports.models import ImportState
 from talentbase.core.models import AuditEvent
 from talentbase.core.tests.imports_support import commit, import_settings, upload, write_xlsx
 from talentbase.legacy_certificates.models import CertificateRecord

@@ -222,3 +222,14 @@ def test_only_the_city_bureau_merges_records(personas):
     assert response.status_code == 403
     assert Person.objects.filter(pk=other.pk).exists()
     assert not AuditEvent.objects.filter(verb="merge").exists()
+
+
+def test_an_employment_with_an_end_before_its_start_comes_back_with_the_reason_on_its_page(personas):
+    person = Person.objects.get(user=personas.user("worker"))
+    client = personas.client("employer")
+    url = reverse("registry:employment-add", args=[person.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"employer": personas.organisation("employer").pk, "start_date": "2012-01-01",
+                                 "end_date": "2011-12-31"})  # fmt: skip
+    assert response.status_code == 400 and "截止日期不能早于起始日期" in response.content.decode()
+    assert not Employment.objects.filter(person=person, start_date="2012-01-01").exists()
