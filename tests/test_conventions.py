@@ -292,6 +292,8 @@ def test_every_importer_has_its_pages():
 
     missing = []
     for importer in machinery.importers():
+        if ".tests." in type(importer).__module__:  # a kind a test defines for itself, without pages
+            continue
         for page in ("list", "create", "template"):
             try:
                 reverse(f"{importer.url_prefix}-{page}")

@@ -35,6 +35,8 @@ class ImportBatchAccess(ScopedAccessTests):
         "evaluation": {"view": "", "change": ""},
         "association": {"view": "", "change": ""},
         "employer": {"view": "a", "change": "a"},
+        # The example app of the test settings (tests/example_app) gives training institutions an import.
+        "training": {"view": "", "change": ""},
     }
 
     def make_objects(self, personas):
@@ -54,7 +56,7 @@ def test_each_kind_of_import_opens_to_its_roles_only(personas, role):
 class ImportRowErrorAccess(ScopedAccessTests):
     model = ImportRowError
     access = {"city": {"view": ""}, "hr": {"view": ""}, "evaluation": {"view": ""}, "association": {"view": ""},
-              "employer": {"view": "a"}}  # fmt: skip
+              "employer": {"view": "a"}, "training": {"view": ""}}  # fmt: skip
 
     def make_objects(self, personas):
         return {

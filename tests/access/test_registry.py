@@ -24,6 +24,8 @@ class PersonAccess(ScopedAccessTests):
         # From the credentials app's contribution: the holders of the certificates an institution issued.
         "evaluation": {"view": "a"},
         "association": {"view": ""},
+        # From the example app of the test settings (tests/example_app): the applicants of an institution.
+        "training": {"view": ""},
     }
 
     def make_objects(self, personas):

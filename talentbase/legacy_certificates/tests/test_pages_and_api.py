@@ -151,7 +151,7 @@ def test_level_on_over_the_api(personas):
         .status_code
         == 404
     )
-    assert personas.client("training").get(url, {**query, "date": "2020-01-01"}).status_code == 403
+    assert personas.client("sysadmin").get(url, {**query, "date": "2020-01-01"}).status_code == 403
 
 
 def _report(personas, **extra):
