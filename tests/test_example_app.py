@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from talentbase.core.jobs.models import Job, JobState
-from talentbase.core.tests.imports_support import commit, import_settings, upload, write_xlsx  # noqa: F401
+from talentbase.core.tests.imports_support import import_settings, upload, write_xlsx  # noqa: F401
 from talentbase.registry import protection
 from talentbase.registry.identity import synthetic_ric
 from talentbase.registry.models import Person
@@ -99,9 +99,15 @@ def test_applications_are_imported_with_the_import_machinery(
         django_capture_on_commit_callbacks, actor, path, kind="example.applications", policy="valid_only"
     )
     assert (batch.total_rows, batch.error_rows) == (2, 1)
-    assert client.get(reverse("example:application-import-detail", args=[batch.pk])).status_code == 200
-    batch = commit(django_capture_on_commit_callbacks, actor, batch)
+    for page in ("detail", "progress", "errors"):
+        assert client.get(reverse(f"example:application-import-{page}", args=[batch.pk])).status_code == 200
+    with django_capture_on_commit_callbacks(execute=True):
+        url = reverse("example:application-import-commit", args=[batch.pk])
+        assert client.post(url, {"policy": "valid_only"}).status_code == 302
+    batch.refresh_from_db()
     assert batch.written_rows == 1
+    again = upload(django_capture_on_commit_callbacks, actor, path, kind="example.applications")
+    assert client.post(reverse("example:application-import-cancel", args=[again.pk])).status_code == 302
     assert Application.objects.filter(
         person=_worker(personas), institution=personas.organisation("training")
     ).exists()
