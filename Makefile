@@ -115,6 +115,7 @@ check: venv
 	  TALENTBASE_PUBLIC_BASE_URL=https://talentbase.example.gov.cn \
 	  TALENTBASE_PII_KEYS="k1:$$($(BIN)/python -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')" \
 	  TALENTBASE_PII_HMAC_KEY="$$($(BIN)/python -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')" \
+	  TALENTBASE_AUDIT_KEYS="a1:$$($(BIN)/python -c 'import base64, os; print(base64.b64encode(os.urandom(32)).decode())')" \
 	  $(BIN)/talentbase check --deploy --fail-level WARNING
 
 clean:

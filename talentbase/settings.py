@@ -66,6 +66,15 @@ TALENTBASE_PII_HMAC_KEY = os.environ.get("TALENTBASE_PII_HMAC_KEY") or (
     _dev_secret("pii_hmac_key", _dev_key) if DEV else ""
 )
 
+# Keys of the audit chain's HMAC ("kid:base64key", current first; old ones stay listed while events signed
+# with them are kept). Kept outside the database, so that a database writer cannot recompute the chain.
+TALENTBASE_AUDIT_KEYS = os.environ.get("TALENTBASE_AUDIT_KEYS") or (
+    f"dev1:{_dev_secret('audit_key', _dev_key)}" if DEV else ""
+)
+# Where the signed head of the chain is written by `talentbase run_due_work` (item `audit.export_head`): a
+# file the database writer cannot reach (appended, one JSON line each time); empty: the log only.
+TALENTBASE_AUDIT_HEAD_FILE = os.environ.get("TALENTBASE_AUDIT_HEAD_FILE", "")
+
 ALLOWED_HOSTS = env_list("TALENTBASE_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEV else "")
 CSRF_TRUSTED_ORIGINS = env_list("TALENTBASE_CSRF_TRUSTED_ORIGINS")
 # The address printed on certificates and QR codes; it must never change once certificates are printed.

@@ -6,19 +6,26 @@ acted or why), so an action that rolls back leaves no event behind.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
+import logging
+import os
 from datetime import UTC, datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
+from django.core.exceptions import ImproperlyConfigured
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from .actor import Actor
-from .models import GENESIS_HASH, AuditCheckpoint, AuditEvent, AuditHead
+from .crypto import KID_RE, decode_key
+from .jobs.registry import register_scheduled
+from .models import GENESIS_HASH, AuditCheckpoint, AuditEvent, AuditHead, AuditKeyedStart
 
 REDACTED = "***"
 
@@ -34,6 +41,47 @@ TRANSITION = "transition"
 EXPORT = "export"
 REVEAL = "reveal"
 PURGE = "audit_purge"
+
+
+# --- The audit keys (TALENTBASE_AUDIT_KEYS, "kid:base64key,…", current first): kept outside the database,
+# so that someone who can write the database cannot recompute the chain after editing it.
+
+
+@functools.cache
+def _keys_from(text: str) -> tuple[str, dict[str, bytes]]:
+    keys: dict[str, bytes] = {}
+    for entry in (text or "").split(","):
+        if not entry.strip():
+            continue
+        kid, separator, key_text = entry.strip().partition(":")
+        if not separator or not KID_RE.fullmatch(kid):
+            raise ImproperlyConfigured(
+                "TALENTBASE_AUDIT_KEYS entries read 'kid:base64key', the kid of 1-32 letters, digits, - or _."
+            )
+        if kid in keys:
+            raise ImproperlyConfigured(f"TALENTBASE_AUDIT_KEYS names key id {kid!r} twice.")
+        keys[kid] = decode_key(key_text, name=f"TALENTBASE_AUDIT_KEYS[{kid}]")
+    if not keys:
+        raise ImproperlyConfigured("TALENTBASE_AUDIT_KEYS is empty: give at least one 'kid:base64key'.")
+    return next(iter(keys)), keys
+
+
+def audit_keys() -> tuple[str, dict[str, bytes]]:
+    """The current key id and every key by id, from the settings."""
+    return _keys_from(getattr(settings, "TALENTBASE_AUDIT_KEYS", ""))
+
+
+def _mac(key_id: str, message: str) -> str:
+    _current, keys = audit_keys()
+    try:
+        key = keys[key_id]
+    except KeyError:
+        raise UnknownAuditKeyError(key_id) from None
+    return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
+
+
+class UnknownAuditKeyError(Exception):
+    """An event or a checkpoint names a key id that TALENTBASE_AUDIT_KEYS no longer lists."""
 
 
 def _jsonable(value):
@@ -94,7 +142,9 @@ def event_hash(event: AuditEvent) -> str:
         "prev_hash": event.prev_hash,
     }
     canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    if not event.key_id:  # written before the chain was keyed (see AuditKeyedStart)
+        return hashlib.sha256(canonical.encode()).hexdigest()
+    return _mac(event.key_id, canonical)
 
 
 def _object_identity(obj: models.Model | None) -> tuple[str, str, str]:
@@ -143,6 +193,7 @@ def record_audit(
             changes=_jsonable(changes or {}),
             reason=reason[:500],
             prev_hash=head.hash,
+            key_id=audit_keys()[0],
         )
         event.hash = event_hash(event)
         event.save(force_insert=True)
@@ -169,13 +220,53 @@ def audit_delete(*, actor: Actor, obj: models.Model, before: dict, reason: str =
 # --- Verification and retention.
 
 
-def checkpoint_signature(upto_seq: int, upto_hash: str, upto_at: datetime) -> str:
-    message = f"{upto_seq}|{upto_hash}|{upto_at.astimezone(UTC).isoformat(timespec='microseconds')}"
-    return salted_hmac("talentbase.audit.checkpoint", message, algorithm="sha256").hexdigest()
+def _point(seq: int, hash_: str, at: datetime) -> str:
+    return f"{seq}|{hash_}|{at.astimezone(UTC).isoformat(timespec='microseconds')}"
+
+
+def checkpoint_signature(upto_seq: int, upto_hash: str, upto_at: datetime, key_id: str | None = None) -> str:
+    """The signature of a point of the chain, under an audit key (checkpoints signed before the chain was
+    keyed used the SECRET_KEY, and still verify that way)."""
+    message = _point(upto_seq, upto_hash, upto_at)
+    if not key_id:
+        return salted_hmac("talentbase.audit.checkpoint", message, algorithm="sha256").hexdigest()
+    return _mac(key_id, f"checkpoint|{message}")
+
+
+def keyed_start_signature(seq: int, hash_: str, at: datetime, key_id: str) -> str:
+    return _mac(key_id, f"keyed-start|{_point(seq, hash_, at)}")
+
+
+def head_signature(seq: int, hash_: str, at: datetime, key_id: str) -> str:
+    return _mac(key_id, f"head|{_point(seq, hash_, at)}")
+
+
+def mark_keyed_start(now: datetime | None = None) -> AuditKeyedStart:
+    """Carry the chain written so far over to the keyed chain: a signed statement of the current head (done
+    once, by the migration that keyed the chain; again only on a database that lost the row)."""
+    with transaction.atomic():
+        head = AuditHead.objects.select_for_update().filter(pk=1).first()
+        seq, hash_ = (head.seq, head.hash) if head else (0, GENESIS_HASH)
+        at = now or timezone.now()
+        key_id = audit_keys()[0]
+        start, _created = AuditKeyedStart.objects.update_or_create(
+            pk=1, defaults={"seq": seq, "hash": hash_, "at": at, "key_id": key_id,
+                            "signature": keyed_start_signature(seq, hash_, at, key_id)},
+        )  # fmt: skip
+    return start
+
+
+def _signature_problem(what: str, key_id, good) -> str | None:
+    try:
+        expected = good()
+    except UnknownAuditKeyError:
+        return f"{what}: signed with key {key_id!r}, which TALENTBASE_AUDIT_KEYS no longer lists"
+    return None if expected else f"{what}: signature does not match"
 
 
 def verify_chain(*, batch_size: int = 5000) -> tuple[int, list[str]]:
-    """Walk the chain from the latest checkpoint (or the start) and report every break.
+    """Walk the chain from the latest checkpoint (or the start) and report every break: an event edited,
+    deleted, reordered or re-hashed without the audit key, a forged checkpoint or keyed start.
 
     Returns the number of events checked and a list of problems (empty when the chain is intact).
     """
@@ -183,10 +274,22 @@ def verify_chain(*, batch_size: int = 5000) -> tuple[int, list[str]]:
     checkpoint = AuditCheckpoint.objects.order_by("-upto_seq").first()
     expected_seq, expected_prev = 1, GENESIS_HASH
     if checkpoint is not None:
-        good = checkpoint_signature(checkpoint.upto_seq, checkpoint.upto_hash, checkpoint.upto_at)
-        if not hmac.compare_digest(good, checkpoint.signature):
-            problems.append(f"checkpoint #{checkpoint.upto_seq}: signature does not match")
+        problem = _signature_problem(f"checkpoint #{checkpoint.upto_seq}", checkpoint.key_id, lambda: hmac.compare_digest(
+            checkpoint_signature(checkpoint.upto_seq, checkpoint.upto_hash, checkpoint.upto_at, checkpoint.key_id),
+            checkpoint.signature))  # fmt: skip
+        if problem:
+            problems.append(problem)
         expected_seq, expected_prev = checkpoint.upto_seq + 1, checkpoint.upto_hash
+    # Events up to the keyed start may be plain SHA-256 (written before the chain was keyed); none after it.
+    start = AuditKeyedStart.objects.filter(pk=1).first()
+    unkeyed_until = 0
+    if start is not None:
+        problem = _signature_problem("keyed start", start.key_id, lambda: hmac.compare_digest(
+            keyed_start_signature(start.seq, start.hash, start.at, start.key_id), start.signature))  # fmt: skip
+        if problem:
+            problems.append(problem)
+        else:
+            unkeyed_until = start.seq
     checked = 0
     last_seq = expected_seq - 1
     queryset = AuditEvent.objects.filter(seq__gte=expected_seq).order_by("seq")
@@ -196,13 +299,102 @@ def verify_chain(*, batch_size: int = 5000) -> tuple[int, list[str]]:
             problems.append(f"event #{event.seq}: expected #{expected_seq} (events missing or reordered)")
         if event.prev_hash != expected_prev:
             problems.append(f"event #{event.seq}: previous hash does not match (event deleted or reordered)")
-        if event_hash(event) != event.hash:
-            problems.append(f"event #{event.seq}: content does not match its hash (event edited)")
+        if not event.key_id and event.seq > unkeyed_until:
+            problems.append(f"event #{event.seq}: not keyed, after the chain was keyed (event rewritten)")
+        try:
+            if not hmac.compare_digest(event_hash(event), event.hash):
+                problems.append(f"event #{event.seq}: content does not match its hash (event edited)")
+        except UnknownAuditKeyError:
+            problems.append(f"event #{event.seq}: key {event.key_id!r} is not in TALENTBASE_AUDIT_KEYS")
+        if start is not None and event.seq == start.seq and event.hash != start.hash:
+            problems.append(
+                f"event #{event.seq}: does not end the chain the keyed start signed (events rewritten)"
+            )
         expected_seq, expected_prev, last_seq = event.seq + 1, event.hash, event.seq
     head = AuditHead.objects.filter(pk=1).first()
     if head is not None and (head.seq != last_seq or head.hash != expected_prev):
         problems.append(f"head #{head.seq}: the chain ends at #{last_seq} (latest events deleted or edited)")
     return checked, problems
+
+
+# --- The signed head, exported where the database writer cannot reach (a file, the log).
+
+head_logger = logging.getLogger("talentbase.audit.head")
+
+
+def signed_head(now: datetime | None = None) -> dict:
+    head = AuditHead.objects.filter(pk=1).first()
+    seq, hash_ = (head.seq, head.hash) if head else (0, GENESIS_HASH)
+    at = now or timezone.now()
+    key_id = audit_keys()[0]
+    return {"seq": seq, "hash": hash_, "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
+            "key_id": key_id, "signature": head_signature(seq, hash_, at, key_id)}  # fmt: skip
+
+
+def _last_exported(path: str) -> tuple[int, str] | None:
+    if path:
+        try:
+            with open(path, "rb") as handle:
+                handle.seek(0, os.SEEK_END)
+                handle.seek(max(0, handle.tell() - 4096))
+                lines = handle.read().decode("utf-8", "replace").strip().splitlines()
+            last = json.loads(lines[-1]) if lines else None
+        except (OSError, ValueError):
+            return None
+        return (last["seq"], last["hash"]) if last else None
+    remembered = cache.get(EXPORTED_HEAD_KEY)
+    return tuple(remembered) if remembered else None
+
+
+EXPORTED_HEAD_KEY = "talentbase.audit.exported_head"
+
+
+def export_signed_head(now: datetime | None = None) -> int:
+    """Write the signed head as one JSON line to TALENTBASE_AUDIT_HEAD_FILE (appended) and to the log, when it
+    moved since the last export: scheduled work (``audit.export_head``), so that a later
+    ``audit_verify --heads FILE`` finds a chain that someone who could write the database rewrote, even with
+    the key. Returns 1 when it wrote a head, 0 when the head had not moved."""
+    head = signed_head(now)
+    path = getattr(settings, "TALENTBASE_AUDIT_HEAD_FILE", "")
+    if _last_exported(path) == (head["seq"], head["hash"]):
+        return 0
+    line = json.dumps(head, sort_keys=True)
+    head_logger.info(line)
+    if path:
+        with open(path, "a", encoding="utf-8") as handle:
+            handle.write(line + "\n")
+            handle.flush()
+            os.fsync(handle.fileno())
+    cache.set(EXPORTED_HEAD_KEY, [head["seq"], head["hash"]], timeout=None)
+    return 1
+
+
+def verify_exported_heads(lines) -> list[str]:
+    """Each exported head must be signed and still stand in the chain (its event's hash unchanged)."""
+    problems = []
+    for number, line in enumerate(lines, start=1):
+        if not line.strip():
+            continue
+        try:
+            head = json.loads(line)
+            at = datetime.fromisoformat(head["at"])
+            signed = hmac.compare_digest(
+                head_signature(head["seq"], head["hash"], at, head["key_id"]), head["signature"])  # fmt: skip
+        except (ValueError, KeyError, TypeError, UnknownAuditKeyError):
+            problems.append(f"exported head, line {number}: unreadable or signed with an unknown key")
+            continue
+        if not signed:
+            problems.append(f"exported head, line {number}: signature does not match")
+            continue
+        if head["seq"] == 0:
+            continue
+        stored = AuditEvent.objects.filter(seq=head["seq"]).values_list("hash", flat=True).first()
+        purged = AuditCheckpoint.objects.filter(upto_seq__gte=head["seq"]).exists()
+        if stored is None and not purged:
+            problems.append(f"exported head #{head['seq']}: the event is missing (events deleted)")
+        elif stored is not None and stored != head["hash"]:
+            problems.append(f"exported head #{head['seq']}: the chain was rewritten since it was exported")
+    return problems
 
 
 def retention_days() -> int:
@@ -224,9 +416,21 @@ def purge_audit_events(*, actor: Actor, now: datetime | None = None) -> AuditChe
         upto_hash=last_old.hash,
         upto_at=last_old.at,
         purged_count=count,
-        signature=checkpoint_signature(last_old.seq, last_old.hash, last_old.at),
+        key_id=audit_keys()[0],
+        signature=checkpoint_signature(last_old.seq, last_old.hash, last_old.at, audit_keys()[0]),
     )
     # The database trigger allows deleting exactly the events a checkpoint covers.
     models.QuerySet.delete(AuditEvent.objects.filter(seq__lte=last_old.seq))
     record_audit(actor=actor, verb=PURGE, reason=f"purged {count} events up to #{last_old.seq}")
     return checkpoint
+
+
+def _export_head_due(now: datetime) -> int:
+    return export_signed_head(now)
+
+
+register_scheduled(
+    "audit.export_head",
+    _export_head_due,
+    description="write the signed head of the audit chain where the database writer cannot reach",
+)

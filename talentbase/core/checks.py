@@ -75,3 +75,17 @@ def public_base_url_check(app_configs, **kwargs):
             )
         ]
     return []
+
+
+@register(deploy=True)
+def audit_keys_check(app_configs, **kwargs):
+    """The audit chain is an HMAC under keys kept outside the database: refuse to deploy without them."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from .audit import _keys_from
+
+    try:
+        _keys_from(getattr(settings, "TALENTBASE_AUDIT_KEYS", ""))
+    except ImproperlyConfigured as error:
+        return [Error(f"{error} Generate a key with `talentbase generate_pii_key`.", id="talentbase.E004")]
+    return []

@@ -43,6 +43,10 @@ class AuditEvent(models.Model):
     changes = models.JSONField(_("变更"), default=dict, blank=True)
     reason = models.CharField(_("事由"), max_length=500, blank=True)
     prev_hash = models.CharField(max_length=64)
+    # The id of the audit key that made ``hash`` (an HMAC); empty on the events written before the chain was
+    # keyed (plain SHA-256, carried over by the signed ``AuditKeyedStart``). Nullable so that adding it is a
+    # plain ALTER TABLE on SQLite, which keeps the append-only triggers.
+    key_id = models.CharField(max_length=32, null=True, blank=True)
     hash = models.CharField(max_length=64, unique=True)
 
     objects = AuditEventQuerySet.as_manager()
@@ -88,6 +92,8 @@ class AuditCheckpoint(models.Model):
     upto_at = models.DateTimeField()
     purged_count = models.BigIntegerField(default=0)
     signature = models.CharField(max_length=64)
+    # The audit key of the signature; empty on checkpoints signed before the chain was keyed.
+    key_id = models.CharField(max_length=32, null=True, blank=True)
 
     class Meta:
         ordering = ["-upto_seq"]
@@ -95,6 +101,24 @@ class AuditCheckpoint(models.Model):
 
     def __str__(self) -> str:
         return f"checkpoint #{self.upto_seq}"
+
+
+class AuditKeyedStart(models.Model):
+    """Where the keyed chain starts (a single row, signed with an audit key): events up to ``seq`` were
+    hashed with plain SHA-256 before the chain was keyed, and must end in ``hash``; every later event is an
+    HMAC under a key kept outside the database. Without this row every event must be keyed."""
+
+    seq = models.BigIntegerField(default=0)
+    hash = models.CharField(max_length=64, default=GENESIS_HASH)
+    at = models.DateTimeField()
+    key_id = models.CharField(max_length=32)
+    signature = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("审计链密钥起点")
+
+    def __str__(self) -> str:
+        return f"keyed from #{self.seq}"
 
 
 class Decision(models.Model):

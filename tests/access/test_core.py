@@ -2,7 +2,7 @@
 
 from talentbase.core import audit
 from talentbase.core.actor import system_actor
-from talentbase.core.models import AuditCheckpoint, AuditEvent, AuditHead, Decision
+from talentbase.core.models import AuditCheckpoint, AuditEvent, AuditHead, AuditKeyedStart, Decision
 from tests.personas import ROLES
 
 from .base import ScopedAccessTests
@@ -29,6 +29,14 @@ class AuditHeadAccess(ScopedAccessTests):
     def make_objects(self, personas):
         audit.record_audit(actor=system_actor(), verb="test")
         return {"a": AuditHead.objects.get(pk=1)}
+
+
+class AuditKeyedStartAccess(ScopedAccessTests):
+    model = AuditKeyedStart
+    access = {"auditadmin": {"view": "a"}}
+
+    def make_objects(self, personas):
+        return {"a": audit.mark_keyed_start()}
 
 
 class AuditCheckpointAccess(ScopedAccessTests):

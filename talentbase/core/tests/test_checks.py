@@ -52,7 +52,8 @@ def production_env(**values) -> dict:
     env = {name: value for name, value in os.environ.items() if name not in dropped}
     env.update(TALENTBASE_SECRET_KEY=base64.b64encode(os.urandom(40)).decode(),
                TALENTBASE_ALLOWED_HOSTS="talentbase.example.gov.cn", TALENTBASE_PII_KEYS=f"k1:{key()}",
-               TALENTBASE_PII_HMAC_KEY=key(), DJANGO_SETTINGS_MODULE="talentbase.settings", PYTHONPATH=str(ROOT))  # fmt: skip
+               TALENTBASE_PII_HMAC_KEY=key(), TALENTBASE_AUDIT_KEYS=f"a1:{key()}",
+               DJANGO_SETTINGS_MODULE="talentbase.settings", PYTHONPATH=str(ROOT))  # fmt: skip
     env.update(values)
     return env
 
@@ -62,6 +63,14 @@ def test_production_settings_leave_out_the_demo_app():
     result = subprocess.run([sys.executable, "-c", code], env=production_env(), capture_output=True, text=True,
                             check=True, cwd=ROOT)  # fmt: skip
     assert result.stdout.strip() == "False"
+
+
+def test_check_deploy_refuses_missing_audit_keys():
+    command = [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"]
+    env = production_env(TALENTBASE_PUBLIC_BASE_URL="https://talentbase.example.gov.cn")
+    env.pop("TALENTBASE_AUDIT_KEYS")
+    missing = subprocess.run(command, env=env, capture_output=True, text=True, cwd=ROOT)
+    assert missing.returncode != 0 and "talentbase.E004" in missing.stderr
 
 
 def test_check_deploy_refuses_a_missing_public_base_url_and_passes_with_a_real_one():
