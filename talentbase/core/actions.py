@@ -20,7 +20,9 @@ def _full_clean(obj: models.Model) -> None:
         obj.full_clean(validate_unique=True)
     except ValidationError as error:
         field, messages = next(iter(error.message_dict.items()))
-        raise DomainError(CoreError.INVALID, messages[0], field=None if field == "__all__" else field) from None
+        raise DomainError(
+            CoreError.INVALID, messages[0], field=None if field == "__all__" else field
+        ) from None
 
 
 def _apply(obj: models.Model, values: dict, m2m: dict | None) -> None:

@@ -252,5 +252,7 @@ def import_urls(kind: str, prefix: str = "import") -> list:
         path(f"{base}<int:pk>/progress/", ImportProgressView.as_view(kind=kind), name=f"{prefix}-progress"),
         path(f"{base}<int:pk>/commit/", ImportCommitView.as_view(kind=kind), name=f"{prefix}-commit"),
         path(f"{base}<int:pk>/cancel/", ImportCancelView.as_view(kind=kind), name=f"{prefix}-cancel"),
-        path(f"{base}<int:pk>/errors.xlsx", ImportErrorReportView.as_view(kind=kind), name=f"{prefix}-errors"),
+        path(
+            f"{base}<int:pk>/errors.xlsx", ImportErrorReportView.as_view(kind=kind), name=f"{prefix}-errors"
+        ),
     ]

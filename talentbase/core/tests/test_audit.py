@@ -229,7 +229,9 @@ def test_purge_removes_only_events_older_than_365_days_after_a_signed_checkpoint
     assert checkpoint is not None
     assert (checkpoint.upto_seq, checkpoint.upto_hash) == (old[-1].seq, old[-1].hash)
     assert checkpoint.purged_count == already + 3
-    assert checkpoint.signature == checkpoint_signature(old[-1].seq, old[-1].hash, old[-1].at, checkpoint.key_id)
+    assert checkpoint.signature == checkpoint_signature(
+        old[-1].seq, old[-1].hash, old[-1].at, checkpoint.key_id
+    )
     assert checkpoint.key_id == "dev1"
     assert not AuditEvent.objects.filter(seq__lte=old[-1].seq).exists()
     assert set(AuditEvent.objects.filter(pk__in=[e.pk for e in recent]).values_list("seq", flat=True)) == {
