@@ -77,7 +77,7 @@ def _mac(key_id: str, message: str) -> str:
         key = keys[key_id]
     except KeyError:
         raise UnknownAuditKeyError(key_id) from None
-    return hmac.new(key, message.encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(key, message.encode(), "sha256").hex()
 
 
 class UnknownAuditKeyError(Exception):
