@@ -102,6 +102,8 @@ if DEV:
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # No caching of pages and API answers (core/middleware.py).
+    "talentbase.core.middleware.ResponseHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
