@@ -102,7 +102,7 @@ if DEV:
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
-    # No caching of pages and API answers (core/middleware.py).
+    # No caching of pages and API answers, Content-Security-Policy, Permissions-Policy (core/middleware.py).
     "talentbase.core.middleware.ResponseHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -217,9 +217,13 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# Number of reverse proxies in front of the app whose X-Forwarded-For and X-Forwarded-Proto are trusted (0:
+# none, the client talks to us directly, and a client could forge either header).
+TALENTBASE_TRUSTED_PROXIES = env_int("TALENTBASE_TRUSTED_PROXIES", 0)
+if TALENTBASE_TRUSTED_PROXIES > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if not DEV:
     SECURE_SSL_REDIRECT = env_bool("TALENTBASE_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("TALENTBASE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("TALENTBASE_HSTS_PRELOAD", False)
@@ -307,6 +311,3 @@ LOGGING = {
 
 # Browser for the Playwright tests (Debian's chromium).
 TALENTBASE_CHROMIUM = os.environ.get("TALENTBASE_CHROMIUM", "/usr/bin/chromium")
-
-# Number of reverse proxies in front of the app whose X-Forwarded-For entries are trusted (0: none).
-TALENTBASE_TRUSTED_PROXIES = env_int("TALENTBASE_TRUSTED_PROXIES", 0)

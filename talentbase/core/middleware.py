@@ -3,9 +3,34 @@
 - ``Cache-Control: no-store`` (Django's never-cache set) on every page and API answer to a signed-in user or
   an API client, and on any other that does not state its own caching: a page, an export or a photo may
   show personal data, and no browser, proxy or back-forward cache may keep it (SECURITY.md, PIPL).
+- A strict Content-Security-Policy: scripts, styles, fonts and images from our own origin only, no inline
+  script, style or handler, no framing. A view that needs another policy sets the header itself
+  (``ApiDocsView``), and the middleware leaves it.
+- A Permissions-Policy that denies the browser features the platform never uses. The worker's certificate
+  photo is a file input (``capture="environment"``), not the camera API, so it still works.
 """
 
 from django.utils.cache import add_never_cache_headers
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+# Features chromium knows (an unknown one is reported in the console, which the browser tests refuse).
+DENIED_FEATURES = (
+    "accelerometer", "autoplay", "camera", "display-capture", "geolocation", "gyroscope", "hid",
+    "magnetometer", "microphone", "midi", "payment", "publickey-credentials-get", "screen-wake-lock",
+    "serial", "usb", "xr-spatial-tracking",
+)  # fmt: skip
+PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in DENIED_FEATURES)
 
 
 def _may_hold_personal_data(request, response) -> bool:
@@ -23,4 +48,6 @@ class ResponseHeadersMiddleware:
         response = self.get_response(request)
         if _may_hold_personal_data(request, response):
             add_never_cache_headers(response)
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response

@@ -1,8 +1,15 @@
-"""Response headers (core/middleware.py): nothing that may show personal data is cached."""
+"""Response headers (core/middleware.py): nothing that may show personal data is cached, a strict
+Content-Security-Policy and a Permissions-Policy on every answer, and X-Forwarded-Proto believed only from a
+proxy that was declared."""
+
+import os
+import subprocess
+import sys
 
 import pytest
 from django.urls import reverse
 
+from talentbase.core.middleware import CONTENT_SECURITY_POLICY
 from talentbase.registry.models import Person
 
 pytestmark = pytest.mark.django_db
@@ -39,3 +46,49 @@ def test_no_page_or_api_answer_that_may_show_personal_data_is_stored_by_a_browse
 def test_anonymous_answers_are_not_stored_either_unless_a_view_states_its_caching(personas, client):
     for url in (reverse("accounts:login"), reverse("person-list"), "/no-such-page/"):
         assert "no-store" in client.get(url)["Cache-Control"], url
+
+
+def test_every_page_carries_a_strict_policy_without_inline_script_and_denies_unused_features(personas):
+    response = personas.client("city").get(reverse("core:home"))
+    policy = response["Content-Security-Policy"]
+    assert policy == CONTENT_SECURITY_POLICY
+    assert "script-src 'self';" in policy and "unsafe" not in policy and "frame-ancestors 'none'" in policy
+    for feature in ("camera=()", "microphone=()", "geolocation=()", "payment=()"):
+        assert feature in response["Permissions-Policy"]
+    content = response.content.decode()
+    assert "<script>" not in content and 'style="' not in content
+
+
+def test_the_swagger_page_has_its_own_policy_and_no_inline_script(personas):
+    client = personas.client("city")
+    response = client.get(reverse("api-docs"))
+    policy = response["Content-Security-Policy"]
+    script_src = next(part for part in policy.split("; ") if part.startswith("script-src"))
+    assert "unsafe" not in script_src and "<script>" not in response.content.decode()
+    assert "?script=" in response.content.decode()
+    script = client.get(reverse("api-docs") + "?script=")
+    assert script.status_code == 200 and "javascript" in script["Content-Type"]
+
+
+def _production_setting(name: str, **environ) -> str:
+    env = {key: value for key, value in os.environ.items() if not key.startswith("TALENTBASE_")}
+    env.update(
+        TALENTBASE_SECRET_KEY="x" * 50, TALENTBASE_ALLOWED_HOSTS="talentbase.example.gov.cn", **environ
+    )
+    code = f"import talentbase.settings as s; print(repr(getattr(s, {name!r}, None)))"
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True,
+                          check=True).stdout.strip()  # fmt: skip
+
+
+def test_x_forwarded_proto_is_believed_only_behind_a_declared_proxy():
+    assert _production_setting("SECURE_PROXY_SSL_HEADER") == "None"
+    assert _production_setting("SECURE_PROXY_SSL_HEADER", TALENTBASE_TRUSTED_PROXIES="0") == "None"
+    assert _production_setting("SECURE_PROXY_SSL_HEADER", TALENTBASE_TRUSTED_PROXIES="1") == repr(
+        ("HTTP_X_FORWARDED_PROTO", "https")
+    )
+
+
+def test_a_forged_x_forwarded_proto_does_not_make_a_request_secure(client, settings):
+    settings.TALENTBASE_TRUSTED_PROXIES = 0
+    response = client.get(reverse("accounts:login"), HTTP_X_FORWARDED_PROTO="https")
+    assert response.wsgi_request.is_secure() is False
