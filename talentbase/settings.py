@@ -278,10 +278,13 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "技能人才信息平台 — scoped like the pages; personal data masked.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
-    # Two models have a "kind" of their own: name their enums rather than let the schema invent names.
+    # Two models have a "kind" of their own, and "status" is a person's or another model's: name their enums
+    # rather than let the schema invent names.
     "ENUM_NAME_OVERRIDES": {
         "CertificateKindEnum": "talentbase.catalog.models.CertificateKind",
         "ReportKindEnum": "talentbase.legacy_certificates.models.ReportKind",
+        # The person list's status, in the Person answer and in the search request alike.
+        "PersonStatusEnum": "talentbase.registry.models.PersonStatus",
     },
 }
 
