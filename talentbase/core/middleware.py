@@ -11,6 +11,7 @@
 """
 
 from django.utils.cache import add_never_cache_headers
+from rest_framework.renderers import BrowsableAPIRenderer
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -31,6 +32,9 @@ DENIED_FEATURES = (
     "serial", "usb", "xr-spatial-tracking",
 )  # fmt: skip
 PERMISSIONS_POLICY = ", ".join(f"{feature}=()" for feature in DENIED_FEATURES)
+# DRF's browsable API (an API answer asked for by a browser) places its elements with style="" attributes;
+# scripts stay strict.
+BROWSABLE_API_POLICY = CONTENT_SECURITY_POLICY.replace("style-src 'self'", "style-src 'self' 'unsafe-inline'")
 
 
 def _may_hold_personal_data(request, response) -> bool:
@@ -40,14 +44,23 @@ def _may_hold_personal_data(request, response) -> bool:
     return signed_in or request.path.startswith("/api/") or not response.has_header("Cache-Control")
 
 
+def _stored_by_no_one(response) -> bool:
+    return "no-store" in response.get("Cache-Control", "")
+
+
+def _policy_for(response) -> str:
+    renderer = getattr(response, "accepted_renderer", None)
+    return BROWSABLE_API_POLICY if isinstance(renderer, BrowsableAPIRenderer) else CONTENT_SECURITY_POLICY
+
+
 class ResponseHeadersMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         response = self.get_response(request)
-        if _may_hold_personal_data(request, response):
+        if _may_hold_personal_data(request, response) and not _stored_by_no_one(response):
             add_never_cache_headers(response)
-        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("Content-Security-Policy", _policy_for(response))
         response.headers.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
         return response

@@ -59,6 +59,15 @@ def test_every_page_carries_a_strict_policy_without_inline_script_and_denies_unu
     assert "<script>" not in content and 'style="' not in content
 
 
+def test_the_browsable_api_may_place_elements_with_inline_styles_but_runs_no_inline_script(personas):
+    response = personas.client("city").get(reverse("person-list"), HTTP_ACCEPT="text/html")
+    policy = response["Content-Security-Policy"]
+    assert "script-src 'self';" in policy and "style-src 'self' 'unsafe-inline'" in policy
+    assert "<script>" not in response.content.decode()
+    json_policy = personas.client("city").get(reverse("person-list"))["Content-Security-Policy"]
+    assert json_policy == CONTENT_SECURITY_POLICY
+
+
 def test_the_swagger_page_has_its_own_policy_and_no_inline_script(personas):
     client = personas.client("city")
     response = client.get(reverse("api-docs"))
