@@ -111,6 +111,8 @@ if DEV:
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # No caching of pages and API answers, Content-Security-Policy, Permissions-Policy (core/middleware.py).
+    "talentbase.core.middleware.ResponseHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -174,7 +176,15 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     SESSION_ENGINE = "django.contrib.sessions.backends.cache"
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "core_cache"}}
+    # Room for the lockout and throttle counters (one per address and per name tried): past MAX_ENTRIES the
+    # database cache culls entries in key order, and a counter culled is a throttle forgotten.
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "core_cache",
+            "OPTIONS": {"MAX_ENTRIES": 100_000},
+        }
+    }
     SESSION_ENGINE = "django.contrib.sessions.backends.db"
 
 # --- Accounts and authentication (等保 level 3 basics).
@@ -224,9 +234,13 @@ X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+# Number of reverse proxies in front of the app whose X-Forwarded-For and X-Forwarded-Proto are trusted (0:
+# none, the client talks to us directly, and a client could forge either header).
+TALENTBASE_TRUSTED_PROXIES = env_int("TALENTBASE_TRUSTED_PROXIES", 0)
+if TALENTBASE_TRUSTED_PROXIES > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if not DEV:
     SECURE_SSL_REDIRECT = env_bool("TALENTBASE_SSL_REDIRECT", True)
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_HSTS_SECONDS = env_int("TALENTBASE_HSTS_SECONDS", 31536000)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("TALENTBASE_HSTS_PRELOAD", False)
@@ -281,10 +295,13 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "技能人才信息平台 — scoped like the pages; personal data masked.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
-    # Two models have a "kind" of their own: name their enums rather than let the schema invent names.
+    # Two models have a "kind" of their own, and "status" is a person's or another model's: name their enums
+    # rather than let the schema invent names.
     "ENUM_NAME_OVERRIDES": {
         "CertificateKindEnum": "talentbase.catalog.models.CertificateKind",
         "ReportKindEnum": "talentbase.legacy_certificates.models.ReportKind",
+        # The person list's status, in the Person answer and in the search request alike.
+        "PersonStatusEnum": "talentbase.registry.models.PersonStatus",
     },
 }
 
@@ -314,6 +331,3 @@ LOGGING = {
 
 # Browser for the Playwright tests (Debian's chromium).
 TALENTBASE_CHROMIUM = os.environ.get("TALENTBASE_CHROMIUM", "/usr/bin/chromium")
-
-# Number of reverse proxies in front of the app whose X-Forwarded-For entries are trusted (0: none).
-TALENTBASE_TRUSTED_PROXIES = env_int("TALENTBASE_TRUSTED_PROXIES", 0)

@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.urls import include, path
 from django.views.i18n import set_language
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
 from talentbase.accounts import api as accounts_api
@@ -11,6 +11,7 @@ from talentbase.catalog import api as catalog_api
 from talentbase.core import errors_views
 from talentbase.core.imports import api as import_api
 from talentbase.core.jobs import api as jobs_api
+from talentbase.core.schema import ApiDocsView
 from talentbase.legacy_certificates import api as credentials_api
 from talentbase.orgs import api as orgs_api
 from talentbase.registry import api as registry_api
@@ -50,7 +51,7 @@ urlpatterns = [
     path("api/v1/persons/search/", registry_api.PersonSearchView.as_view(), name="person-search"),
     path("api/v1/", include(router.urls)),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/docs/", ApiDocsView.as_view(url_name="api-schema"), name="api-docs"),
 ]
 
 handler403 = errors_views.permission_denied

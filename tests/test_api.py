@@ -59,3 +59,37 @@ def test_persons_are_searched_by_id_number_in_a_posted_body_and_only_in_scope(pe
     outsider = personas.client("employer", outsider=True)
     found = outsider.post(reverse("person-search"), {"id_number": number}, content_type="application/json")
     assert found.json()["results"] == []
+
+
+@pytest.mark.parametrize("body", ["[]", "[1, 2]", '"abc"', "123", "null", "true", "", "{}", '{"after": "x"}'])
+def test_a_person_search_without_an_object_of_filters_is_refused_with_400_and_a_chinese_reason(
+    personas, body
+):
+    response = personas.client("employer").post(
+        reverse("person-search"), body, content_type="application/json"
+    )
+    assert response.status_code == 400, body
+    answer = response.json()
+    assert answer["code"] == "invalid" and any("\u4e00" <= ch <= "\u9fff" for ch in answer["detail"]), body
+
+
+def test_a_person_search_refuses_unknown_fields_and_wrong_values(personas):
+    client = personas.client("employer")
+    for body in ({"name": "张"}, {"district": "abc"}, {"gender": "X"}, {"q": ["a", "b"]}, {"level": 999999}):
+        response = client.post(reverse("person-search"), body, content_type="application/json")
+        assert response.status_code == 400, body
+        assert response.json()["code"] == "invalid", body
+
+
+def test_the_person_search_schema_documents_its_own_request_and_answer(personas):
+    schema = personas.client("city").get(reverse("api-schema"), {"format": "json"}).json()
+    operation = schema["paths"]["/api/v1/persons/search/"]["post"]
+    request_ref = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+    answer_ref = operation["responses"]["200"]["content"]["application/json"]["schema"]["$ref"]
+    assert request_ref.endswith("/PersonSearchRequest") and answer_ref.endswith("/PersonSearchResponse")
+    request_schema = schema["components"]["schemas"]["PersonSearchRequest"]
+    assert {"q", "id_number", "after"} <= set(
+        request_schema["properties"]
+    ) and "full_name" not in request_schema["properties"]
+    answer = schema["components"]["schemas"]["PersonSearchResponse"]["properties"]
+    assert answer["results"]["items"]["$ref"].endswith("/Person") and answer["next"]["nullable"] is True

@@ -201,10 +201,9 @@ def test_add_and_end_a_membership(personas):
 
 def test_issue_and_revoke_a_token(personas):
     user = personas.user("hr")
-    assert (
-        _command(personas, "sysadmin", user, "issue-token", {"name": "考务系统", "days": 30}).status_code
-        == 302
-    )
+    # The new token is shown in the answer to the POST itself (never kept for a next page view).
+    issued = _command(personas, "sysadmin", user, "issue-token", {"name": "考务系统", "days": 30})
+    assert issued.status_code == 200 and issued.context["issued_token"].startswith("tb_")
     token = ApiToken.objects.get(user=user)
     assert _command(personas, "sysadmin", user, "revoke-token", {"token": token.pk}).status_code == 302
     assert not ApiToken.objects.get(pk=token.pk).is_active

@@ -2,18 +2,39 @@
 throttle refuses an address that fails too often across accounts (等保 level 3).
 
 The account counter lives on the user row and the address counter in the cache (the database cache by
-default, Redis when configured), so both hold across server processes."""
+default, Redis when configured), so both hold across server processes. A username that no account has is
+counted and locked the same way, in the cache under a keyed hash of the name: a stranger who tries a name
+five times sees it locked whether it exists or not (the sign-in answers never tell which accounts exist)."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+# A name no account has keeps its count this long after its last failure (an account's count never lapses).
+UNKNOWN_NAME_MEMORY_SECONDS = 24 * 3600
 
 
 def _ip_key(ip: str | None) -> str:
     return f"login-fail-ip:{ip or 'unknown'}"
+
+
+def _count(key: str, timeout: int) -> int:
+    """Add one to a counter in the cache that lapses ``timeout`` seconds after its last increment."""
+    if cache.add(key, 1, timeout):
+        return 1
+    try:
+        count = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout)
+        return 1
+    # Django's generic incr (the database cache) stores the key again with the default 5-minute
+    # timeout: give it back its window, counted from this failure.
+    cache.touch(key, timeout)
+    return count
 
 
 def ip_throttled(ip: str | None) -> bool:
@@ -21,18 +42,37 @@ def ip_throttled(ip: str | None) -> bool:
 
 
 def count_ip_failure(ip: str | None) -> None:
-    key = _ip_key(ip)
-    timeout = settings.TALENTBASE_LOCKOUT_MINUTES * 60
-    if cache.add(key, 1, timeout):
-        return
-    try:
-        cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, timeout)
-    else:
-        # Django's generic incr (the database cache) stores the key again with the default 5-minute
-        # timeout: give it back the lockout window, counted from this failure.
-        cache.touch(key, timeout)
+    _count(_ip_key(ip), settings.TALENTBASE_LOCKOUT_MINUTES * 60)
+
+
+def _name_key(kind: str, username: str) -> str:
+    # Keyed, so that the cache never holds a typed name (perhaps an ID number or a phone) in clear.
+    return f"login-{kind}-name:{salted_hmac('talentbase.lockout.name', username).hexdigest()[:32]}"
+
+
+def locked_until(user, username: str) -> datetime | None:
+    """When the lock of the account (or of the name no account has) ends; None when it is not locked."""
+    if user is not None:
+        return user.locked_until if user.is_locked() else None
+    until = cache.get(_name_key("lock", username))
+    if until is None:
+        return None
+    until = datetime.fromisoformat(until)
+    return until if until > timezone.now() else None
+
+
+def count_failure(user, username: str) -> bool:
+    """Count one failure for the account, or for the name no account has; True when this failure locks it."""
+    if user is not None:
+        return count_user_failure(user)
+    failures = _count(_name_key("fail", username), UNKNOWN_NAME_MEMORY_SECONDS)
+    if failures < settings.TALENTBASE_LOCKOUT_FAILURES:
+        return False
+    minutes = settings.TALENTBASE_LOCKOUT_MINUTES
+    until = timezone.now() + timedelta(minutes=minutes)
+    cache.set(_name_key("lock", username), until.isoformat(), minutes * 60)
+    cache.delete(_name_key("fail", username))
+    return True
 
 
 def count_user_failure(user) -> bool:

@@ -3,12 +3,15 @@
 The session is created only after every factor has passed; until then the user waits in a short-lived
 "pending" entry of an anonymous session."""
 
+import functools
 import hashlib
 import math
+import secrets
 import time
 from dataclasses import dataclass
 
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import login, logout
+from django.contrib.auth.hashers import check_password, make_password
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
@@ -61,45 +64,66 @@ def _fail(request, *, user, username, code, message, reason) -> LoginOutcome:
         reason=reason,
         actor_label=label,
     )
-    if user is not None and code in (AccountError.BAD_CREDENTIALS, AccountError.BAD_CODE):
-        if lockout.count_user_failure(user):
+    if code in (AccountError.BAD_CREDENTIALS, AccountError.BAD_CODE):
+        if lockout.count_failure(user, username):
             audit.record_audit(
-                actor=_anonymous_actor(request, user), verb=audit.LOCKED, obj=user, reason=reason
-            )
+                actor=_anonymous_actor(request, user), verb=audit.LOCKED, obj=user, reason=reason,
+                actor_label=label,
+            )  # fmt: skip
     return LoginOutcome(error=str(message), code=code)
 
 
-def _locked_message(user) -> str:
-    minutes = max(1, math.ceil((user.locked_until - timezone.now()).total_seconds() / 60))
+def _locked_message(until) -> str:
+    minutes = max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
     return _("账号因连续登录失败已锁定，请 {minutes} 分钟后再试").format(minutes=minutes)
 
 
+@functools.cache
+def _dummy_hash() -> str:
+    # A hash of a random password by the current hasher: what a name no account has is checked against.
+    return make_password(secrets.token_urlsafe(16))
+
+
+def _password_matches(user: User | None, password: str) -> bool:
+    """The password checked against the account's hash or, for a name no account has (or an account without
+    a usable password), against a dummy hash of the same hasher: the same hashing work either way. A hash
+    of an older hasher is upgraded on success (``User.check_password``)."""
+    if user is None or not user.has_usable_password():
+        check_password(password, _dummy_hash())
+        return False
+    return user.check_password(password) and user.is_active
+
+
 def check_password_step(request, username: str, password: str) -> LoginOutcome:
-    """The first factor, with the account lock and the per-address throttle."""
+    """The first factor, with the account lock and the per-address throttle. One path for every name: the
+    password is hashed first, always, then the throttle, the lock and the password decide, and a name no
+    account has is counted and locked like an account (lockout.py): neither the answers nor the work done
+    tell a stranger which accounts exist (bench/login_timing.py prints both timings)."""
     username = (username or "").strip()
     user = User.objects.filter(username=username).first()
+    matches = _password_matches(user, password)
     if lockout.ip_throttled(client_ip(request)):
         return _fail(
             request, user=user, username=username, code=AccountError.IP_THROTTLED,
             message=MESSAGES[AccountError.IP_THROTTLED], reason="ip_throttled",
         )  # fmt: skip
-    if user is not None and user.is_locked():
+    locked_until = lockout.locked_until(user, username)
+    if locked_until is not None:
         return _fail(
             request, user=user, username=username, code=AccountError.LOCKED,
-            message=_locked_message(user), reason="locked",
+            message=_locked_message(locked_until), reason="locked",
         )  # fmt: skip
-    authenticated = authenticate(request, username=username, password=password)
-    if authenticated is None:
+    if not matches:
         return _fail(
             request, user=user, username=username, code=AccountError.BAD_CREDENTIALS,
             message=MESSAGES[AccountError.BAD_CREDENTIALS], reason="password",
         )  # fmt: skip
-    if not authenticated.active_memberships().exists():
+    if not user.active_memberships().exists():
         return _fail(
             request, user=None, username=username, code=AccountError.NO_MEMBERSHIP,
             message=MESSAGES[AccountError.NO_MEMBERSHIP], reason="no_membership",
         )  # fmt: skip
-    return LoginOutcome(user=authenticated)
+    return LoginOutcome(user=user)
 
 
 def confirmed_totp(user) -> TOTPDevice | None:
@@ -142,7 +166,7 @@ def check_code_step(request, user, device: TOTPDevice, code: str) -> LoginOutcom
     """The second factor: a 6-digit TOTP code, ±1 step, each code used once (django-otp keeps last_t)."""
     if user.is_locked():
         return _fail(request, user=user, username=user.username, code=AccountError.LOCKED,
-                     message=_locked_message(user), reason="locked")  # fmt: skip
+                     message=_locked_message(user.locked_until), reason="locked")  # fmt: skip
     code = "".join(ch for ch in (code or "") if ch.isdigit())
     if not device.verify_token(code):
         return _fail(request, user=user, username=user.username, code=AccountError.BAD_CODE,

@@ -209,7 +209,6 @@ class UserDetailView(ObjectDetailView):
                 "has_totp": queries.has_second_factor(user),
                 "can": offered,
                 "api_tokens": user.api_tokens.all(),
-                "issued_token": self.request.session.pop(f"issued-token-{user.pk}", None),
             }
         )
         return context
@@ -245,11 +244,12 @@ class UserCommandView(TransitionView):
     def success_url(self, outcome) -> str:
         return reverse("accounts:user-detail", args=[outcome.obj.pk])
 
-    def after(self, outcome) -> None:
-        if outcome.transition.name == "issue-token":
-            _token, text = outcome.result
-            # Shown once on the next page view, never in a URL and never stored in clear.
-            self.request.session[f"issued-token-{outcome.obj.pk}"] = text
+    def after(self, outcome):
+        if outcome.transition.name != "issue-token":
+            return None
+        _token, text = outcome.result
+        # Shown once, in the response to this POST: never in a URL, the session or any other store.
+        return UserDetailView.shown_once(self.request, outcome.obj.pk, issued_token=text)
 
 
 register_menu(

@@ -10,7 +10,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -172,6 +172,15 @@ class ObjectDetailView(ActorRequiredMixin, TemplateView):
     def get_object(self):
         return scoping.get_for(self.actor, self.model, self.kwargs["pk"], "view")
 
+    @classmethod
+    def shown_once(cls, request, pk, **context):
+        """The object's page as the answer to the POST that produced something to show once (a revealed
+        number, a new token), with it in ``context``: the value lives in this response only, never in the
+        session, a cache or a URL to wait for the next page view (SECURITY.md: personal data)."""
+        view = cls(extra_context=context)
+        view.setup(request, pk=pk)
+        return view.get(request, pk=pk)
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         obj = self.object = self.get_object()
@@ -308,8 +317,11 @@ class TransitionView(ActorRequiredMixin, TemplateView):
             return outcome.result.get_absolute_url()
         return outcome.obj.get_absolute_url()
 
-    def after(self, outcome) -> None:
-        """What the page shows once after a button (the clear text of a new token): a view's concern only."""
+    def after(self, outcome) -> HttpResponse | None:
+        """The response to show instead of the redirect when a button produced something to show once (the
+        clear text of a new token): rendered in the POST's own response (``ObjectDetailView.shown_once``),
+        never kept for a next page view. A view's concern only."""
+        return None
 
     def render_form(self, obj, transition, form, status=200):
         return self.render_to_response(
@@ -340,6 +352,5 @@ class TransitionView(ActorRequiredMixin, TemplateView):
                 return self.render_form(obj, transition, form, status=400)
             messages.error(request, str(error.message))
             return redirect(obj.get_absolute_url())
-        self.after(outcome)
         messages.success(request, str(transition.done or _("操作成功")))
-        return redirect(self.success_url(outcome))
+        return self.after(outcome) or redirect(self.success_url(outcome))

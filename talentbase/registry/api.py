@@ -1,9 +1,13 @@
 """Registry API: persons and employments, scoped like the pages; ID numbers and phones masked."""
 
+from collections.abc import Mapping
+
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
+from rest_framework.fields import empty
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
@@ -15,7 +19,8 @@ from talentbase.core.pagination import Ordering, keyset_page
 from . import levels
 from .errors import RegistryError
 from .forms import PersonFilter
-from .models import Employment, LevelEntry, Person
+from .models import Employment, Gender, LevelEntry, Person, PersonStatus
+from .search import AgeBand
 
 
 class PersonSerializer(ScopedModelSerializer):
@@ -62,26 +67,97 @@ class PersonViewSet(ScopedReadOnlyViewSet):
         return super().list(request, *args, **kwargs)
 
 
+class PersonSearchRequestSerializer(serializers.Serializer):
+    """The body of ``POST /api/v1/persons/search/``: a JSON object with at least one of the list's filters
+    (``after`` alone does not count: for every person in scope, page through ``GET /api/v1/persons/``).
+    Only validates: anything else (a list, a string, a number, null, an unknown field) is refused."""
+
+    q = serializers.CharField(
+        required=False, allow_blank=True, max_length=50, help_text=gettext_lazy("姓名开头、拼音或首字母")
+    )
+    id_number = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=40,
+        help_text=gettext_lazy("证件号码：只放在请求体中，从不出现在网址中"),
+    )
+    employer = serializers.CharField(
+        required=False,
+        allow_blank=True,
+        max_length=100,
+        help_text=gettext_lazy("单位名称中的字词，或统一社会信用代码"),
+    )
+    district = serializers.IntegerField(required=False, min_value=1)
+    sector = serializers.IntegerField(required=False, min_value=1)
+    occupation = serializers.IntegerField(required=False, min_value=1)
+    level = serializers.IntegerField(
+        required=False,
+        min_value=1,
+        help_text=gettext_lazy("今天持有该等级或更高等级（已核实）；给了职业时指该职业"),
+    )
+    age = serializers.ChoiceField(required=False, choices=AgeBand.choices)
+    gender = serializers.ChoiceField(required=False, choices=Gender.choices)
+    status = serializers.ChoiceField(required=False, choices=PersonStatus.choices)
+    after = serializers.CharField(
+        required=False, max_length=200, help_text=gettext_lazy("上一页回答中的 next")
+    )
+
+    def run_validation(self, data=empty):
+        if not isinstance(data, Mapping):
+            raise DomainError(RegistryError.INVALID, _("请求体应为 JSON 对象，含至少一个查询条件"))
+        unknown = sorted(set(data) - set(self.fields))
+        if unknown:
+            raise DomainError(
+                RegistryError.INVALID, _("不支持的查询条件：{names}").format(names="、".join(unknown))
+            )
+        return super().run_validation(data)
+
+    def validate(self, attrs):
+        if not any(value not in ("", None) for name, value in attrs.items() if name != "after"):
+            raise DomainError(
+                RegistryError.INVALID, _("请至少提供一个查询条件；全部人员请用 GET /api/v1/persons/")
+            )
+        return {name: value for name, value in attrs.items() if value != ""}
+
+
+class PersonSearchResponseSerializer(serializers.Serializer):
+    results = PersonSerializer(many=True)
+    next = serializers.CharField(allow_null=True, help_text="下一页的 after；没有下一页时为 null")
+
+
 class PersonSearchView(GenericAPIView):
     """``POST /api/v1/persons/search/`` with the list's filters in the body (``id_number`` included, which
     never stands in a URL) and ``after`` for the next page; answers ``{"results": [...], "next": cursor}``."""
 
-    serializer_class = PersonSerializer
+    serializer_class = PersonSearchRequestSerializer
     queryset = (
         Person.objects.none()
     )  # unscoped: no rows, only the schema's model; rows come through scoping below
 
+    @extend_schema(request=PersonSearchRequestSerializer, responses=PersonSearchResponseSerializer)
     def post(self, request):
         actor = request._request.actor
-        data = request.data.copy() if hasattr(request.data, "copy") else dict(request.data)
-        after = data.pop("after", None)
-        if isinstance(after, list):
-            after = after[0] if after else None
-        filterset = PersonFilter(data, queryset=scoping.visible_to(actor, Person), actor=actor)
+        query = PersonSearchRequestSerializer(data=request.data)
+        if not query.is_valid():
+            raise DomainError(
+                RegistryError.INVALID, _("查询条件有误：{errors}").format(errors=_errors_text(query.errors))
+            )
+        values = dict(query.validated_data)
+        after = values.pop("after", None)
+        filterset = PersonFilter(values, queryset=scoping.visible_to(actor, Person), actor=actor)
         if not filterset.is_valid():
-            return Response({"code": "invalid", "detail": filterset.errors}, status=400)
+            raise DomainError(
+                RegistryError.INVALID,
+                _("查询条件有误：{errors}").format(errors=_errors_text(filterset.errors)),
+            )
         page = keyset_page(filterset.qs, Ordering("pk"), after, 50)
         return Response({"results": PersonSerializer(page.rows, many=True).data, "next": page.next_cursor})
+
+
+def _errors_text(errors) -> str:
+    return "；".join(
+        f"{name}: {' '.join(str(message) for message in messages)}" for name, messages in errors.items()
+    )
 
 
 class EmploymentViewSet(ScopedReadOnlyViewSet):

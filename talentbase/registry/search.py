@@ -29,6 +29,8 @@ from django.db.models import DateField, F, Func, OuterRef, Q, QuerySet, Subquery
 from django.db.models.lookups import GreaterThan, IsNull, LessThanOrEqual
 from django.utils.translation import gettext_lazy as _
 
+from talentbase.core.imports import bulk
+
 from .models import Person, PersonNameKey
 from .pinyin import name_keys, query_key
 
@@ -173,6 +175,7 @@ def write_name_keys(
     executemany on the driver's own cursor elsewhere (SQLite), no per-row Python beyond the driver's.
     ``replace_for``: the persons whose old keys go first (in ``WRITE_BATCH`` slices)."""
     connection = connections[using or router.db_for_write(key_model)]
+    bulk.note_filled(key_model, connection.alias)
     table = connection.ops.quote_name(key_model._meta.db_table)
     columns = ", ".join(connection.ops.quote_name(c) for c in ("person_id", "key"))
     manager = key_model._default_manager.using(connection.alias)

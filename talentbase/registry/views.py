@@ -63,7 +63,6 @@ class PersonDetailView(ObjectDetailView):
                 "merge_form": forms.MergeForm(actor=self.actor),
                 "can_reveal": self.actor.role in actions.REVEAL_ROLES,
                 "reveal_form": forms.RevealForm(actor=self.actor),
-                "revealed": self.request.session.pop(f"revealed-{person.pk}", None),
             }
         )
         return context
@@ -161,7 +160,7 @@ class MergeView(ActorRequiredMixin, View):
 
 
 class RevealView(ActorRequiredMixin, View):
-    """Show the full number once, after a reason is given; the reveal is audited."""
+    """Show the full number once, in the response to this POST, after a reason is given; the reveal is audited."""
 
     def post(self, request, pk):
         person = scoping.get_for(self.actor, Person, pk, "view")
@@ -173,10 +172,10 @@ class RevealView(ActorRequiredMixin, View):
             value = actions.reveal(actor=self.actor, person=person, **form.cleaned_data)
         except DomainError as error:
             messages.error(request, str(error.message))
-        else:
-            # Kept in the session for the next page view only, never in a URL.
-            request.session[f"revealed-{person.pk}"] = {"field": form.cleaned_data["field"], "value": value}
-        return redirect(person.get_absolute_url())
+            return redirect(person.get_absolute_url())
+        # The answer to this POST, with Cache-Control: no-store (core/middleware.py): never in the session.
+        revealed = {"field": form.cleaned_data["field"], "value": value}
+        return PersonDetailView.shown_once(request, person.pk, revealed=revealed)
 
 
 register_menu(

@@ -63,6 +63,36 @@ def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "zh-CN", "timezone_id": "Asia/Shanghai"}
 
 
+# What chromium prints when a header of ours refuses something (core/middleware.py): a test fails on it.
+POLICY_ERRORS = (
+    "Content Security Policy",
+    "Content-Security-Policy",
+    "Permissions-Policy",
+    "Permissions policy",
+)
+
+
+@pytest.fixture(autouse=True)
+def _fail_on_policy_violations(request):
+    """Every journey runs with the real headers on: an inline script or style, a handler or a feature the
+    Content-Security-Policy or Permissions-Policy refuses, or an uncaught script error, fails the test."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    problems: list[str] = []
+    page.on(
+        "console",
+        lambda message: problems.append(f"console {message.type}: {message.text}")
+        if message.type in ("error", "warning") and any(word in message.text for word in POLICY_ERRORS)
+        else None,
+    )
+    page.on("pageerror", lambda error: problems.append(f"script error: {error}"))
+    yield
+    if problems:
+        pytest.fail("The page broke a policy or a script failed:\n" + "\n".join(problems), pytrace=False)
+
+
 def _describe(violation: dict) -> str:
     targets = [", ".join(node.get("target", [])) or "?" for node in violation.get("nodes", [])]
     shown = "; ".join(targets[:5]) + (f"; … {len(targets) - 5} more" if len(targets) > 5 else "")

@@ -160,6 +160,61 @@ def test_the_address_throttle_holds_for_fifteen_minutes_after_the_last_failure(f
     assert sign_in(noisy, "employer").status_code == 302
 
 
+def _answers(client, username, attempts):
+    """What a stranger sees for each try of a wrong password: the status and the page's error text."""
+    answers = []
+    for _ in range(attempts):
+        response = sign_in(client, username, "Wrong#Password1")
+        answers.append((response.status_code, str(response.context["form"].non_field_errors())))
+    return answers
+
+
+def test_a_name_no_account_has_gets_the_same_answers_as_an_account_lock_included(personas, frozen):
+    known = _answers(Client(REMOTE_ADDR="198.51.100.1"), "employer", 7)
+    unknown = _answers(Client(REMOTE_ADDR="198.51.100.2"), "no-such-employer", 7)
+    assert known == unknown
+    assert BAD_CREDENTIALS in known[0][1] and LOCKED in known[5][1] and "15 分钟" in known[5][1]
+    frozen.shift(timedelta(minutes=15, seconds=1))
+    assert _answers(Client(REMOTE_ADDR="198.51.100.1"), "employer", 1) == _answers(
+        Client(REMOTE_ADDR="198.51.100.2"), "no-such-employer", 1
+    )
+
+
+def test_every_sign_in_answer_costs_one_password_hash_whether_the_name_exists_or_not(personas, monkeypatch):
+    from django.contrib.auth import hashers
+
+    hashed, depth = [], [0]
+
+    def counted(original):
+        def call(self, *args, **kwargs):
+            # A hasher's verify may encode again (MD5, PBKDF2): one hash of the typed password all the same.
+            if depth[0] == 0:
+                hashed.append(type(self).__name__)
+            depth[0] += 1
+            try:
+                return original(self, *args, **kwargs)
+            finally:
+                depth[0] -= 1
+
+        return call
+
+    for hasher in hashers.get_hashers():
+        for method in ("encode", "verify"):
+            monkeypatch.setattr(type(hasher), method, counted(getattr(type(hasher), method)))
+    for username in ("employer", "no-such-employer"):
+        for _ in range(7):  # wrong passwords, then locked
+            hashed.clear()
+            sign_in(Client(REMOTE_ADDR="198.51.100.3"), username, "Wrong#Password1")
+            assert len(hashed) == 1, username
+    cache.clear()
+    for number in range(settings.TALENTBASE_IP_THROTTLE_FAILURES):
+        sign_in(Client(REMOTE_ADDR="198.51.100.4"), f"nobody{number}", "Wrong#Password1")
+    for username in ("employer", "no-such-employer"):  # the address is throttled now
+        hashed.clear()
+        assert THROTTLED in sign_in(Client(REMOTE_ADDR="198.51.100.4"), username).content.decode()
+        assert len(hashed) == 1, username
+
+
 # --- Second factor
 
 

@@ -13,6 +13,7 @@ from talentbase.accounts import tokens
 from talentbase.accounts.models import ApiToken
 from talentbase.core.models import AuditEvent
 from talentbase.registry.models import Person
+from tests.stores import stores_holding
 
 pytestmark = pytest.mark.django_db
 
@@ -66,6 +67,19 @@ def test_the_system_administrator_issues_a_token_on_the_users_page_and_sees_it_o
     client.post(reverse("accounts:user-command", args=[user.pk, "revoke-token"]), {"token": token.pk})
     token.refresh_from_db()
     assert not token.is_active
+
+
+def test_a_new_token_is_in_the_answer_to_its_post_only_never_in_a_store(personas):
+    client = personas.client("sysadmin")
+    user = personas.user("hr")
+    response = client.post(reverse("accounts:user-command", args=[user.pk, "issue-token"]),
+                           {"name": "市人社局考务系统", "days": 90})  # fmt: skip
+    assert response.status_code == 200 and "no-store" in response["Cache-Control"]
+    shown = response.context["issued_token"]
+    assert shown.startswith("tb_") and shown in response.content.decode()
+    assert stores_holding(shown, client) == []
+    secret = shown.removeprefix("tb_").partition("_")[2]  # tb_<prefix>_<secret>; the secret may hold "_"
+    assert len(secret) >= 40 and stores_holding(secret, client) == []
 
 
 def test_other_roles_cannot_issue_tokens(personas):

@@ -633,7 +633,8 @@ def _publish(batch: ImportBatch, actor: Actor, job: Job) -> None:
         locked = ImportBatch.objects.select_for_update().filter(pk=batch.pk).first()
         if locked is None or locked.state != ImportState.COMMITTING:
             return
-        published = importer.publish(locked, staged_rows(batch.pk), actor=actor)
+        with bulk.noting_filled_tables() as filled:
+            published = importer.publish(locked, staged_rows(batch.pk), actor=actor)
         if crash:
             os._exit(137)  # the test of a job killed while publishing: the transaction never commits
         ImportStagedRow.objects.filter(batch_id=batch.pk).delete()
@@ -650,6 +651,8 @@ def _publish(batch: ImportBatch, actor: Actor, job: Job) -> None:
         )
         stored = locked.stored_file
         transaction.on_commit(lambda: _remove(stored))
+        # Fresh planner statistics for the tables the import filled (PostgreSQL), once its rows are committed.
+        transaction.on_commit(lambda: bulk.refresh_statistics(filled), robust=True)
     batch.refresh_from_db()
 
 

@@ -17,6 +17,7 @@ from django.core.management import CommandError, call_command
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import DatabaseError, connection, connections, transaction
 from django.test import override_settings
+from django.urls import reverse
 
 from talentbase.core.actor import Actor
 from talentbase.core.audit import (
@@ -385,3 +386,25 @@ def test_concurrent_appends_keep_the_chain_linear(head):
     assert problems == []
     assert checked == total
     assert list(AuditEvent.objects.order_by("seq").values_list("seq", flat=True)) == list(range(1, total + 1))
+
+
+@pytest.mark.django_db
+def test_the_trail_filtered_by_something_that_is_not_an_address_says_so_and_shows_no_events(personas):
+    client = personas.client("auditadmin")
+    client.get(reverse("core:audit-list"))  # the trail has events to hide
+    for text in ("abc", "10.0.0", "1.2.3.4/24", "' OR 1=1 --"):
+        response = client.get(reverse("core:audit-list"), {"ip": text})
+        assert response.status_code == 200, text
+        assert "ip" in response.context["filter"].errors, text
+        assert response.context["page_obj"].rows == [], text
+        assert 'data-testid="filter-error"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_trail_filtered_by_an_address_shows_its_events(personas):
+    from talentbase.core.models import AuditEvent
+
+    address = AuditEvent.objects.exclude(ip=None).values_list("ip", flat=True).first() or "127.0.0.1"
+    response = personas.client("auditadmin").get(reverse("core:audit-list"), {"ip": address})
+    assert response.status_code == 200 and not response.context["filter"].errors
+    assert {event.ip for event in response.context["page_obj"].rows} <= {address}

@@ -188,3 +188,21 @@ def test_levels_are_read_as_upstream_tables_write_them(written, code):
 
     assert level_lookup()[normalise_choice(written)].code == code
     assert normalise_choice("6") not in level_lookup()  # never a row id
+
+
+def test_publishing_certificates_refreshes_the_statistics_of_the_records_and_level_entries(
+    personas, django_capture_on_commit_callbacks, tmp_path, monkeypatch
+):
+    from talentbase.core.imports import bulk
+
+    refreshed = []
+    monkeypatch.setattr(bulk, "refresh_statistics", lambda tables: refreshed.append(set(tables)))
+    worker = support.worker_person(personas)
+    path = write_xlsx(tmp_path / "hr.xlsx", HEADERS, [row("演示", id_of(worker))])
+    hr = personas.actor("hr")
+    batch = commit(django_capture_on_commit_callbacks, hr, run(django_capture_on_commit_callbacks, hr, path))
+    assert batch.state == ImportState.DONE and batch.written_rows == 1
+    assert len(refreshed) == 1
+    assert {"credentials_certificaterecord", "registry_levelentry"} <= {
+        table for _alias, table in refreshed[0]
+    }

@@ -785,3 +785,51 @@ def test_stored_uploads_and_error_reports_hold_no_id_number_in_clear(
         assert not any(number.encode() in raw for number in numbers), relative
         # Excel files are zip archives: a clear one starts with PK; ours are sealed.
         assert not raw.startswith(b"PK")
+
+
+# --- the planner's statistics after a bulk import
+
+
+def test_publishing_a_roster_refreshes_the_statistics_of_the_tables_it_filled(
+    personas, django_capture_on_commit_callbacks, tmp_path, monkeypatch
+):
+    from talentbase.core.imports import bulk
+
+    refreshed = []
+    monkeypatch.setattr(bulk, "refresh_statistics", lambda tables: refreshed.append(set(tables)))
+    actor = personas.actor("employer")
+    batch = upload(
+        django_capture_on_commit_callbacks, actor, write_roster(tmp_path / "r.xlsx", generated_rows(20, 5))
+    )
+    assert refreshed == []  # the preview stages rows: nothing published yet
+    batch = commit(django_capture_on_commit_callbacks, actor, batch, "all")
+    assert batch.state == "done", batch.message
+    assert [{table for _alias, table in tables} for tables in refreshed] == [
+        {"registry_person", "registry_personnamekey", "registry_employment"}
+    ]
+
+
+def test_on_postgresql_the_filled_tables_are_analyzed_once_the_import_has_committed(
+    personas, django_capture_on_commit_callbacks, tmp_path
+):
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite keeps no statistics to refresh (core/imports/bulk.py)")
+    actor = personas.actor("employer")
+    batch = upload(
+        django_capture_on_commit_callbacks, actor, write_roster(tmp_path / "r.xlsx", generated_rows(20, 6))
+    )
+    with CaptureQueriesContext(connection) as queries:
+        batch = commit(django_capture_on_commit_callbacks, actor, batch, "all")
+    assert batch.state == "done", batch.message
+    statements = [query["sql"] for query in queries.captured_queries]
+    analyze = [n for n, sql in enumerate(statements) if sql.startswith("ANALYZE")]
+    assert len(analyze) == 1
+    for table in ("registry_person", "registry_personnamekey", "registry_employment"):
+        assert f'"{table}"' in statements[analyze[0]]
+    # After the publication's last write: the batch marked done.
+    done = max(
+        n for n, sql in enumerate(statements) if sql.startswith("UPDATE") and "core_importbatch" in sql
+    )
+    assert analyze[0] > done

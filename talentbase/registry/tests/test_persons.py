@@ -9,6 +9,7 @@ from talentbase.core.models import AuditEvent
 from talentbase.registry import protection
 from talentbase.registry.identity import synthetic_ric
 from talentbase.registry.models import Employment, Person
+from tests.stores import stores_holding
 
 pytestmark = pytest.mark.django_db
 
@@ -94,6 +95,21 @@ def test_revealing_the_full_number_needs_a_reason_and_is_audited(personas):
     assert number not in str(event.changes) + event.object_label + event.reason
     # Shown once: the next view of the page is masked again.
     assert number not in client.get(reverse("registry:person-detail", args=[person.pk])).content.decode()
+
+
+def test_a_revealed_number_is_in_the_answer_to_its_post_only_never_in_a_store(personas):
+    number = new_number(13)
+    client = personas.client("employer")
+    register_through_page(client, number)
+    person = Person.objects.get(id_number_hash=protection.id_number_hash("ric", number))
+    # The redirect of before was never followed: nothing may wait in the session for a next page view.
+    response = client.post(reverse("registry:person-reveal", args=[person.pk]),
+                           {"field": "id_number", "reason": "核对社保信息"})  # fmt: skip
+    assert response.status_code == 200 and number in response.content.decode()
+    assert "no-store" in response["Cache-Control"]
+    assert stores_holding(number, client) == []
+    detail = client.get(reverse("registry:person-detail", args=[person.pk]))
+    assert number not in detail.content.decode() and "no-store" in detail["Cache-Control"]
 
 
 def test_a_worker_may_not_reveal_numbers(personas):
