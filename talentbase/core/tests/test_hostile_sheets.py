@@ -9,12 +9,16 @@ import re
 
 import pytest
 
+from talentbase.core.actor import system_actor
 from talentbase.core.imports import machinery, safety
 from talentbase.core.imports.errors import ImportRefusal
 from talentbase.core.imports.models import ImportStagedRow
 from talentbase.core.imports.reading import ImportFileError, open_table, read_rows, reader_options
+from talentbase.core.jobs.actions import reap_stale_jobs
+from talentbase.core.jobs.models import READING_INPUT, Job
 from talentbase.core.tests import hostile_sheets
-from talentbase.core.tests.imports_support import FIXTURES, import_settings, upload, write_xlsx
+from talentbase.core.tests.imports_support import FIXTURES, as_if_killed, import_settings, upload, write_xlsx
+from talentbase.registry.models import Person
 
 _fixtures = (import_settings,)
 
@@ -71,7 +75,7 @@ def test_each_crafted_file_fails_its_batch_with_its_message_and_stages_nothing(
     batch = upload(django_capture_on_commit_callbacks, personas.actor("employer"), hostile[name])
     job = machinery.current_job(batch.pk, machinery.PREVIEW_KIND)
     assert batch.state == "failed" and message in batch.message
-    assert job.state == "failed" and job.error == batch.message
+    assert job.state == "failed" and job.error == batch.message and job.phase == ""
     assert not ImportStagedRow.objects.filter(batch=batch).exists() and not batch.stored_file
     with pytest.raises(ImportFileError) as refused:
         open_table(hostile[name].read_bytes(), hostile[name].suffix[1:], [])
@@ -194,3 +198,68 @@ def test_the_reader_gets_no_keys_and_the_rows_stream_in_chunks(tmp_path, monkeyp
     assert next(rows) == (1, ["编号"])
     assert sum(1 for _row in rows) == 2500
     assert set(started[0]) == {"PYTHONPATH", "PYTHONIOENCODING"}
+
+
+# --- the reaper: a worker that died reading its file
+
+
+def test_the_preview_marks_its_job_while_it_opens_the_file(
+    personas, django_capture_on_commit_callbacks, import_settings, monkeypatch
+):
+    seen = []
+    real_open_table = machinery.open_table
+
+    def opening(*args, **kwargs):
+        seen.append(Job.objects.filter(kind=machinery.PREVIEW_KIND).values_list("phase", flat=True).get())
+        return real_open_table(*args, **kwargs)
+
+    monkeypatch.setattr(machinery, "open_table", opening)
+    batch = upload(
+        django_capture_on_commit_callbacks, personas.actor("employer"), FIXTURES / "roster_mixed.xlsx"
+    )
+    assert batch.state == "previewed" and seen == [READING_INPUT]
+    assert machinery.current_job(batch.pk, machinery.PREVIEW_KIND).phase == ""
+
+
+def test_a_job_whose_worker_died_reading_its_file_is_failed_not_run_again(
+    personas, django_capture_on_commit_callbacks, import_settings
+):
+    import datetime
+
+    import time_machine
+
+    batch = upload(
+        django_capture_on_commit_callbacks, personas.actor("employer"), FIXTURES / "roster_mixed.xlsx"
+    )
+    before = Person.objects.count()
+    job = as_if_killed(batch, "validating", phase=READING_INPUT)
+    stored = machinery.media_path(batch.stored_file)
+    later = time_machine.travel(job.updated_at + datetime.timedelta(minutes=11), tick=False)
+    with later, django_capture_on_commit_callbacks(execute=True):
+        result = reap_stale_jobs(actor=system_actor())
+    assert result.failed == [job.pk] and result.requeued == []
+    batch.refresh_from_db()
+    job.refresh_from_db()
+    assert batch.state == "failed" and "读取上传的文件时导入任务中断" in batch.message
+    assert job.state == "failed" and job.attempts == 0 and "读取上传的文件时" in job.error
+    assert not stored.exists() and not ImportStagedRow.objects.filter(batch=batch).exists()
+    assert Person.objects.count() == before
+
+
+def test_a_job_killed_in_another_phase_is_still_started_again(
+    personas, django_capture_on_commit_callbacks, import_settings
+):
+    import datetime
+
+    import time_machine
+
+    batch = upload(
+        django_capture_on_commit_callbacks, personas.actor("employer"), FIXTURES / "roster_mixed.xlsx"
+    )
+    job = as_if_killed(batch, "validating")  # killed while validating or staging (a deploy, a restart)
+    later = time_machine.travel(job.updated_at + datetime.timedelta(minutes=11), tick=False)
+    with later, django_capture_on_commit_callbacks(execute=True):
+        result = reap_stale_jobs(actor=system_actor())
+    assert result.requeued == [job.pk] and result.failed == []
+    batch.refresh_from_db()
+    assert batch.state == "previewed"

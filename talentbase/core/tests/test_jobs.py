@@ -218,11 +218,9 @@ def test_exports_and_import_runs_of_before_become_jobs_and_nothing_is_lost(live_
     from django.db.migrations.executor import MigrationExecutor
 
     settings.MEDIA_ROOT = tmp_path
-    before, after = (
-        [("core", "0006_staged_rows_one_index")],
-        [("core", "0009_drop_export_jobs_and_import_run_state")],
-    )
     executor = MigrationExecutor(connection)
+    # Through 0009 (the move onto jobs) and on to the latest: the assertions read today's models.
+    before, after = [("core", "0006_staged_rows_one_index")], executor.loader.graph.leaf_nodes("core")
     executor.migrate(before)
     old = executor.loader.project_state(before).apps
     old_exports, old_batches = (
