@@ -13,6 +13,7 @@ cell merged over two rows and variants of the labels ("证件号码（必填）"
 
 from __future__ import annotations
 
+import fcntl
 import itertools
 import json
 import logging
@@ -37,6 +38,7 @@ from .errors import ImportRefusal
 from .sheet_reader import render_cell, render_float  # noqa: F401 — the cells are rendered as before
 
 logger = logging.getLogger(__name__)
+PIPE_BYTES = 1024 * 1024
 
 if TYPE_CHECKING:
     from .columns import Column
@@ -155,6 +157,7 @@ def open_sheet(source: str | Path | bytes, file_format: str) -> Sheet:
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
         env={"PYTHONPATH": package_root, "PYTHONIOENCODING": "utf-8"},
     )  # fmt: skip
+    _widen_pipe(process.stdout)
     messages = _child_messages(process, content, options["memory_mb"])
     try:
         first = next(messages)
@@ -162,6 +165,16 @@ def open_sheet(source: str | Path | bytes, file_format: str) -> Sheet:
         first = {"merged": []}
     merged = [(tuple(first_cell), tuple(last_cell)) for first_cell, last_cell in first.get("merged", [])]
     return Sheet(rows=_child_rows(messages), merged=merged)
+
+
+def _widen_pipe(pipe) -> None:
+    """Let the child read ahead by up to a megabyte of rows (Linux' default pipe holds 64 KB, less than a
+    chunk): it renders the next chunks while this process validates, and this process's memory stays
+    bounded by the pipe."""
+    try:
+        fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    except (AttributeError, OSError):  # not Linux, or above /proc/sys/fs/pipe-max-size: the default then
+        pass
 
 
 def _child_messages(process: subprocess.Popen, content: bytes, memory_mb: int) -> Iterator[dict]:

@@ -75,8 +75,10 @@ def check(content: bytes, limits: Limits) -> None:
     check_parts(parts, limits)
     names = {part.filename for part in parts}
     first_sheet = first_xlsx_sheet(archive) if "xl/workbook.xml" in names else None
+    # The first sheet is the one read; when the workbook does not say which it is, every sheet is measured.
+    measured = {first_sheet} if first_sheet in names else set(filter(WORKSHEET_RE.fullmatch, names))
     for part in parts:
-        scanner = SheetExtent(limits) if part.filename == first_sheet else None
+        scanner = SheetExtent(limits) if part.filename in measured else None
         inflate(content, part, limits, scanner)
         if scanner is not None:
             scanner.check(limits)
@@ -146,6 +148,7 @@ def data_offset(content: bytes, part: zipfile.ZipInfo) -> int:
 
 # --- xlsx: the first sheet
 
+WORKSHEET_RE = re.compile(r"xl/worksheets/[^/]+\.xml")
 SHEET_RE = re.compile(rb"<(?:\w+:)?sheet\b[^>]*?\b(?:\w+:)?id=\"([^\"]+)\"")
 RELATIONSHIP_RE = re.compile(rb"<(?:\w+:)?Relationship\b[^>]*>")
 ATTRIBUTE_RE = re.compile(rb"\b(Id|Target)=\"([^\"]*)\"")

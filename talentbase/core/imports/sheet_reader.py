@@ -31,7 +31,7 @@ from talentbase.core.imports import safety
 # What core.exports.workbooks.neutralise puts before a cell that starts like a formula; read back without it.
 NEUTRALISED_PREFIXES = ("'=", "'+", "'-", "'@")
 FLOAT_INTEGER_LIMIT = 2**53  # past this a float no longer holds every integer: digits were lost
-CHUNK_ROWS = 1000
+CHUNK_ROWS = 500
 MB = 1024 * 1024
 # What the parent makes of a child that ended without saying why (the message names the limit).
 MEMORY_EXIT = 3
@@ -153,7 +153,20 @@ def messages(content: bytes, file_format: str, limits: safety.Limits) -> Iterato
     except safety.Refused as refusal:
         yield {"refused": refusal.code, "params": refusal.params}
         return
-    yield {"end": True, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024}
+    yield {"end": True, "peak_rss_mb": peak_memory_mb()}
+
+
+def peak_memory_mb() -> int:
+    """This process's peak resident memory since it started its program (VmHWM: getrusage's maximum
+    also counts the parent's pages before exec)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) // 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024
 
 
 # --- The child's entry point
