@@ -225,6 +225,19 @@ TALENTBASE_AUDIT_MIN_RETENTION_DAYS = 184
 # Days the uploaded files, staged rows and error reports of batches never committed are kept (and the error
 # reports of finished batches): the scheduled work `imports.purge` (`talentbase run_due_work`) removes them.
 TALENTBASE_IMPORT_RETENTION_DAYS = env_int("TALENTBASE_IMPORT_RETENTION_DAYS", 7)
+# What one uploaded sheet may hold, checked before it is opened (core/imports/safety.py): a roster of
+# 2 x 10^5 persons (the whole industry is ~10^5) with its header and headroom; the columns of any template
+# with room to spare. Rows x columns bound the grid python-calamine allocates (~32 bytes a cell).
+TALENTBASE_IMPORT_MAX_ROWS = env_int("TALENTBASE_IMPORT_MAX_ROWS", 250_000)
+TALENTBASE_IMPORT_MAX_COLUMNS = env_int("TALENTBASE_IMPORT_MAX_COLUMNS", 100)
+# Zip-based formats (.xlsx, .ods): the parts' total once inflated, one part's compression ratio (a real
+# roster's sheet is ~8; a zip bomb's ~1000), the number of parts.
+TALENTBASE_IMPORT_MAX_UNCOMPRESSED_MB = env_int("TALENTBASE_IMPORT_MAX_UNCOMPRESSED_MB", 1024)
+TALENTBASE_IMPORT_MAX_RATIO = env_int("TALENTBASE_IMPORT_MAX_RATIO", 100)
+TALENTBASE_IMPORT_MAX_PARTS = env_int("TALENTBASE_IMPORT_MAX_PARTS", 1000)
+# The reader's child process (core/imports/sheet_reader.py): its address space and CPU time.
+TALENTBASE_IMPORT_READER_MEMORY_MB = env_int("TALENTBASE_IMPORT_READER_MEMORY_MB", 2048)
+TALENTBASE_IMPORT_READER_CPU_SECONDS = env_int("TALENTBASE_IMPORT_READER_CPU_SECONDS", 300)
 
 # --- Security headers and cookies. Production defaults; TALENTBASE_DEV relaxes only what plain HTTP needs.
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -18,3 +18,10 @@ class ImportRefusal(StrEnum):
     MISSING_COLUMN = "import_missing_column"
     NO_HEADER = "import_no_header"
     UNREADABLE = "import_unreadable"
+    # Refused before the file is opened (core/imports/safety.py), or its reader failed.
+    TOO_MANY_PARTS = "import_too_many_parts"
+    EXPANDS_TOO_MUCH = "import_expands_too_much"
+    COMPRESSION_RATIO = "import_compression_ratio"
+    TOO_MANY_ROWS = "import_too_many_rows"
+    TOO_MANY_COLUMNS = "import_too_many_columns"
+    READER_FAILED = "import_reader_failed"

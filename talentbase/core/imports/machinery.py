@@ -64,9 +64,9 @@ from talentbase.core.imports.models import (
     ImportStagedRow,
     ImportState,
 )
-from talentbase.core.jobs.actions import report_progress, stop_jobs_for
+from talentbase.core.jobs.actions import reading_input, report_progress, stop_jobs_for
 from talentbase.core.jobs.actions import run as run_job
-from talentbase.core.jobs.models import Job
+from talentbase.core.jobs.models import READING_INPUT, Job
 from talentbase.core.jobs.registry import JobFailed
 
 from . import bulk
@@ -489,7 +489,7 @@ def _commit_job(job: Job) -> None:
         try:
             actor = actor_from_snapshot(job.actor_snapshot)
             if batch.rows_staged:
-                _recheck(batch, actor)
+                _recheck(batch, actor, job)
             else:
                 # Previewed before the preview staged its rows: validate the file again and stage them now.
                 result = ImportRun(batch, actor, running_state=ImportState.COMMITTING, job=job).run()
@@ -516,19 +516,25 @@ def _commit_job(job: Job) -> None:
 
 
 def _give_up(job: Job, message) -> None:
-    """The reaper stops a job restarted too often: its batch fails (nothing was published), and the staged
-    rows and the file go."""
+    """The reaper stops a job restarted too often, or one that died reading its file: its batch fails
+    (nothing was published), and the staged rows and the file go."""
     batch = ImportBatch.objects.filter(pk=job.target_id).first()
     if batch is None:
         return
-    text = in_language(batch, format_lazy(
-        _("导入任务中断了 {count} 次，已停止，未导入任何数据；请重新上传"), count=job.attempts + 1
-    ))  # fmt: skip
+    if job.phase == READING_INPUT:
+        text = in_language(
+            batch,
+            _("读取上传的文件时导入任务中断：该文件可能已损坏或过大，未导入任何数据；请检查文件后重新上传"),
+        )
+    else:
+        text = in_language(batch, format_lazy(
+            _("导入任务中断了 {count} 次，已停止，未导入任何数据；请重新上传"), count=job.attempts + 1
+        ))  # fmt: skip
     _fail(batch, text)
     Job.objects.filter(pk=job.pk).update(error=text[:500])
 
 
-def _recheck(batch: ImportBatch, actor: Actor) -> None:
+def _recheck(batch: ImportBatch, actor: Actor, job: Job | None = None) -> None:
     """Before publishing: the staged rows that the registry's changes since the preview now refuse become
     rows in error (recorded, in a new report) and those it turns into skips are counted as such; both are
     taken out of the staged rows. Nothing to do, the usual case, costs the importer's one query."""
@@ -564,7 +570,7 @@ def _recheck(batch: ImportBatch, actor: Actor) -> None:
             errors.setdefault(number, []).append((column, message))
         for number, row_errors in refused.items():
             errors.setdefault(number, []).extend(row_errors)
-        report = _write_error_report(batch, errors, _read_cells(batch, set(errors)))
+        report = _write_error_report(batch, errors, _read_cells(batch, set(errors), job))
     dropped = {CREATE: 0, UPDATE: 0}
     for number in actions:
         dropped[actions[number]] = dropped.get(actions[number], 0) + 1
@@ -597,13 +603,14 @@ def _recheck(batch: ImportBatch, actor: Actor) -> None:
     batch.refresh_from_db()
 
 
-def _read_cells(batch: ImportBatch, numbers: set[int]) -> dict[int, list[str]]:
+def _read_cells(batch: ImportBatch, numbers: set[int], job: Job | None = None) -> dict[int, list[str]]:
     """The cells of some rows as read from the stored file (for an error report), reading no further than
     the last of them."""
     if not numbers or not batch.stored_file:
         return {}
     importer = get_importer(batch.kind)
-    table = open_table(read_private(batch.stored_file), batch.file_format, importer.columns)
+    with reading_input(job):
+        table = open_table(read_private(batch.stored_file), batch.file_format, importer.columns)
     cells: dict[int, list[str]] = {}
     last = max(numbers)
     for number, row in table.records():
@@ -739,9 +746,10 @@ class ImportRun:
     def run(self) -> RunResult:
         if not self.batch.stored_file or not media_path(self.batch.stored_file).exists():
             raise DomainError(ImportRefusal.FILE_MISSING, _("上传的文件已不存在，请重新上传"))
-        table = open_table(
-            read_private(self.batch.stored_file), self.batch.file_format, self.importer.columns
-        )
+        with reading_input(self.job):  # checked, then opened by the reader's child: the costly part
+            table = open_table(
+                read_private(self.batch.stored_file), self.batch.file_format, self.importer.columns
+            )
         ImportBatch.objects.filter(pk=self.batch.pk).update(
             headers=table.headers, header_row=table.header_row
         )
@@ -845,7 +853,7 @@ class ImportRun:
         """Rows found in error after they were read (the first of two duplicates) are read again for the
         report; only when there are such rows."""
         missing = {number for number in self.errors if number not in self.error_cells}
-        self.error_cells.update(_read_cells(self.batch, missing))
+        self.error_cells.update(_read_cells(self.batch, missing, self.job))
 
     def _save_errors(self) -> None:
         rows = (

@@ -1,5 +1,8 @@
 """Reading an uploaded sheet (.xlsx, .xls, .ods with python-calamine; .csv with the csv module) into rows
-of plain strings, streaming, and finding its header row.
+of plain strings, and finding its header row. The file is checked against the limits before it is opened
+(``safety``: sizes and compression of its parts, its declared and real extent) and read in a child process
+under a memory limit (``sheet_reader``), whose rows come back a chunk at a time: a hostile file fails its
+batch with a message and never takes the worker down.
 
 Cells are rendered as a clerk would read them: text stripped; whole numbers without ".0"; dates as
 YYYY-MM-DD; a number too long for a float's precision (an ID number typed into a number cell, 3.10101E+17)
@@ -10,36 +13,41 @@ cell merged over two rows and variants of the labels ("证件号码（必填）"
 
 from __future__ import annotations
 
-import codecs
-import csv
-import datetime
-import decimal
-import io
+import fcntl
+import itertools
+import json
+import logging
 import re
+import signal
+import subprocess
+import sys
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from talentbase.core.errors import DomainError
 
+from . import sheet_reader
 from .errors import ImportRefusal
+from .sheet_reader import render_cell, render_float  # noqa: F401 — the cells are rendered as before
+
+logger = logging.getLogger(__name__)
+PIPE_BYTES = 1024 * 1024
 
 if TYPE_CHECKING:
     from .columns import Column
 
 FORMATS = ("xlsx", "xls", "ods", "csv")
 HEADER_SEARCH_ROWS = 10
-# What core.exports.workbooks.neutralise puts before a cell that starts like a formula; read back without it.
-NEUTRALISED_PREFIXES = ("'=", "'+", "'-", "'@")
 # Notes people put after a header: （必填）, (选填), 【格式：2020-01-01】, 〔单位〕
 HEADER_NOTE_RE = re.compile(r"[(\[【〔{<][^)\]】〕}>]*[)\]】〕}>]")
 HEADER_DROP = str.maketrans("", "", "*※★:_-./\\'\"")
-FLOAT_INTEGER_LIMIT = 2**53  # past this a float no longer holds every integer: digits were lost
 
 
 class ImportFileError(DomainError):
@@ -68,46 +76,7 @@ def detect_format(filename: str) -> str | None:
     return suffix if suffix in FORMATS else None
 
 
-# --- Cells
-
-
-def render_float(value: float) -> str:
-    if value != value or value in (float("inf"), float("-inf")):  # NaN or infinity
-        return ""
-    if value.is_integer():
-        if abs(value) < FLOAT_INTEGER_LIMIT:
-            return str(int(value))
-        # 15 significant digits are what the spreadsheet kept; the rest show as zeros, and the ".0"
-        # says it was a number.
-        return format(decimal.Decimal(f"{value:.15g}"), "f") + ".0"
-    return repr(value)
-
-
-def render_cell(value) -> str:
-    """One cell as a string; "" for an empty one."""
-    if value.__class__ is str:
-        text = value.strip()
-        if text.startswith(NEUTRALISED_PREFIXES):
-            return text[1:]
-        return text
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int):
-        return str(value)
-    if isinstance(value, float):
-        return render_float(value)
-    if isinstance(value, datetime.datetime):
-        if value.time() == datetime.time(0, 0):
-            return value.date().isoformat()
-        return value.isoformat(sep=" ", timespec="seconds")
-    if isinstance(value, datetime.date | datetime.time):
-        return value.isoformat()
-    return str(value).strip()
-
-
-# --- Raw rows of each format: (row number as the spreadsheet shows it, cells as strings)
+# --- Raw rows: read by the child process (``sheet_reader``), under the limits
 
 
 @dataclass
@@ -117,105 +86,138 @@ class Sheet:
     merged: list[tuple[tuple[int, int], tuple[int, int]]] = field(default_factory=list)
 
 
+UNREADABLE_MESSAGE = _("无法读取该文件：请上传 Excel（.xlsx、.xls）、WPS/LibreOffice（.ods）或 CSV 文件")
+UNREADABLE_CSV_MESSAGE = _("无法读取该 CSV 文件：请另存为 UTF-8 或 GBK 编码的 CSV，或 Excel 文件")
+REFUSALS = {
+    ImportRefusal.TOO_MANY_PARTS: _(
+        "该文件包含 {parts} 个内部部件，超过上限 {limit} 个，不像是普通的表格：请在 Excel 中另存为新文件后上传"
+    ),
+    ImportRefusal.EXPANDS_TOO_MUCH: _(
+        "该文件解压后约 {size_mb} MB，超过上限 {limit} MB：请删除多余的工作表和内容，或分成几个文件导入"
+    ),
+    ImportRefusal.COMPRESSION_RATIO: _(
+        "该文件的部件 {part} 压缩比为 {ratio} 倍，超过上限 {limit} 倍，不像是普通的表格：请在 Excel 中另存为新文件后上传"
+    ),
+    ImportRefusal.TOO_MANY_ROWS: _(
+        "表格行数超过上限：文件中至少有 {rows} 行，每个文件最多 {limit} 行；请分成几个文件导入"
+    ),
+    ImportRefusal.TOO_MANY_COLUMNS: _(
+        "表格列数超过上限：文件中至少有 {columns} 列，最多 {limit} 列；请删除多余的列（或清除远处单元格的内容和格式）后上传"
+    ),
+}
+DECLARED_REFUSALS = {
+    ImportRefusal.TOO_MANY_ROWS: _(
+        "表格声明的范围 {reference} 有 {rows} 行，超过每个文件 {limit} 行的上限；请分成几个文件导入，"
+        "或清除远处单元格的内容和格式后另存"
+    ),
+    ImportRefusal.TOO_MANY_COLUMNS: _(
+        "表格声明的范围 {reference} 有 {columns} 列，超过 {limit} 列的上限；请删除多余的列，"
+        "或清除远处单元格的内容和格式后另存"
+    ),
+}
+READER_MEMORY_MESSAGE = _(
+    "读取该文件所需的内存超过上限（{limit} MB），未导入任何数据：请删除多余的内容，或分成几个文件导入"
+)
+READER_CRASH_MESSAGE = _("读取该文件时读取程序异常退出，未导入任何数据：请在 Excel 中另存为新文件后重新上传")
+
+
+def reader_options() -> dict:
+    """The limits of one sheet and of its reader's process, from the settings."""
+    return {
+        "max_rows": settings.TALENTBASE_IMPORT_MAX_ROWS,
+        "max_columns": settings.TALENTBASE_IMPORT_MAX_COLUMNS,
+        "max_uncompressed_mb": settings.TALENTBASE_IMPORT_MAX_UNCOMPRESSED_MB,
+        "max_ratio": settings.TALENTBASE_IMPORT_MAX_RATIO,
+        "max_parts": settings.TALENTBASE_IMPORT_MAX_PARTS,
+        "memory_mb": settings.TALENTBASE_IMPORT_READER_MEMORY_MB,
+        "cpu_seconds": settings.TALENTBASE_IMPORT_READER_CPU_SECONDS,
+    }
+
+
+def refusal(code: str, params: dict) -> ImportFileError:
+    """The child's refusal, worded here (the child has no translations)."""
+    if code == ImportRefusal.UNREADABLE:
+        message = UNREADABLE_CSV_MESSAGE if params.get("format") == "csv" else UNREADABLE_MESSAGE
+        return ImportFileError(ImportRefusal.UNREADABLE, message)
+    refusal_code = ImportRefusal(code)
+    template = (DECLARED_REFUSALS if "reference" in params else REFUSALS)[refusal_code]
+    shown = {key: f"{value:,}" if isinstance(value, int) else value for key, value in params.items()}
+    return ImportFileError(refusal_code, format_lazy(template, **shown))
+
+
 def open_sheet(source: str | Path | bytes, file_format: str) -> Sheet:
-    """A sheet from a path, or from the content itself (a stored upload, decrypted in memory)."""
-    if isinstance(source, bytes):
-        if file_format == "csv":
-            return Sheet(rows=csv_rows_of(source))
-        return workbook_sheet_of(source)
-    if file_format == "csv":
-        return Sheet(rows=csv_rows(source))
-    return workbook_sheet(source)
-
-
-def workbook_sheet_of(content: bytes) -> Sheet:
-    from python_calamine import CalamineWorkbook
-
+    """A sheet from a path, or from the content itself (a stored upload, decrypted in memory), read by a
+    child process: this returns once the child has checked the file and opened it (the costly part:
+    calamine reads the whole grid), with its merged ranges; the rows follow as they are consumed."""
+    content = source if isinstance(source, bytes) else Path(source).read_bytes()
+    options = reader_options()
+    package_root = str(Path(__file__).resolve().parents[3])
+    process = subprocess.Popen(  # noqa: S603 — our own interpreter and module, no shell
+        [sys.executable, "-m", "talentbase.core.imports.sheet_reader", json.dumps(options), file_format],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+        env={"PYTHONPATH": package_root, "PYTHONIOENCODING": "utf-8"},
+    )  # fmt: skip
+    _widen_pipe(process.stdout)
+    messages = _child_messages(process, content, options["memory_mb"])
     try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(content))
-        sheet = workbook.get_sheet_by_index(0)
-    except Exception:  # noqa: BLE001 — calamine raises several types (CalamineError, ZipError, XmlError…)
-        raise ImportFileError(
-            ImportRefusal.UNREADABLE,
-            _("无法读取该文件：请上传 Excel（.xlsx、.xls）、WPS/LibreOffice（.ods）或 CSV 文件"),
-        ) from None
-    return _sheet_rows(workbook, sheet)
+        first = next(messages)
+    except StopIteration:  # pragma: no cover — the child always says something or fails
+        first = {"merged": []}
+    merged = [(tuple(first_cell), tuple(last_cell)) for first_cell, last_cell in first.get("merged", [])]
+    return Sheet(rows=_child_rows(messages), merged=merged)
 
 
-def csv_rows_of(content: bytes) -> Iterator[tuple[int, list[str]]]:
+def _widen_pipe(pipe) -> None:
+    """Let the child read ahead by up to a megabyte of rows (Linux' default pipe holds 64 KB, less than a
+    chunk): it renders the next chunks while this process validates, and this process's memory stays
+    bounded by the pipe."""
     try:
-        text = content.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        text = content.decode("gb18030")
-    yield from _csv_rows(io.StringIO(text, newline=""))
+        fcntl.fcntl(pipe.fileno(), fcntl.F_SETPIPE_SZ, PIPE_BYTES)
+    except (AttributeError, OSError):  # not Linux, or above /proc/sys/fs/pipe-max-size: the default then
+        pass
 
 
-def workbook_sheet(path: str | Path) -> Sheet:
-    from python_calamine import CalamineError, CalamineWorkbook
-
+def _child_messages(process: subprocess.Popen, content: bytes, memory_mb: int) -> Iterator[dict]:
+    """The child's messages; a refusal raised as such, a child that died as a failed read. The child is
+    killed when the rows stop being read (the caller had what it needed, or gave up)."""
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
-        sheet = workbook.get_sheet_by_index(0)
-    except Exception:  # noqa: BLE001 — calamine raises several types (CalamineError, ZipError, XmlError…)
         try:
-            with open(path, "rb") as handle:  # the content may not match the extension
-                workbook = CalamineWorkbook.from_filelike(io.BytesIO(handle.read()))
-            sheet = workbook.get_sheet_by_index(0)
-        except (CalamineError, Exception):  # noqa: BLE001
+            process.stdin.write(content)
+            process.stdin.close()
+        except BrokenPipeError:
+            pass  # it died before reading everything: its exit status says why
+        for line in process.stdout:
+            message = json.loads(line)
+            if "refused" in message:
+                raise refusal(message["refused"], message.get("params") or {})
+            if message.get("end"):
+                logger.debug("the sheet reader's peak memory: %s MB", message.get("peak_rss_mb"))
+                return
+            if "failed" in message:
+                logger.error("the sheet reader failed: %s", message["failed"])
+                break
+            yield message
+        status = process.wait()
+        logger.warning("the sheet reader ended with status %s before the end of the file", status)
+        if status in (sheet_reader.MEMORY_EXIT, -signal.SIGABRT, -signal.SIGSEGV):
+            # A failed allocation: MemoryError in Python, an abort in python-calamine (Rust).
             raise ImportFileError(
-                ImportRefusal.UNREADABLE,
-                _("无法读取该文件：请上传 Excel（.xlsx、.xls）、WPS/LibreOffice（.ods）或 CSV 文件"),
-            ) from None
-    return _sheet_rows(workbook, sheet)
+                ImportRefusal.READER_FAILED, format_lazy(READER_MEMORY_MESSAGE, limit=memory_mb)
+            )
+        raise ImportFileError(ImportRefusal.READER_FAILED, READER_CRASH_MESSAGE)
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait()
+        process.stdout.close()
 
 
-def _sheet_rows(workbook, sheet) -> Sheet:
-    start_col = sheet.start[1] if sheet.start else 0
-    merged = [
-        ((first[0], first[1] - start_col), (last[0], last[1] - start_col))
-        for first, last in (sheet.merged_cell_ranges or [])
-    ]
-
-    def rows() -> Iterator[tuple[int, list[str]]]:
-        try:
-            # calamine gives rows from the sheet's first row, cells from its first used column.
-            for index, cells in enumerate(sheet.iter_rows()):
-                yield index + 1, [render_cell(value) for value in cells]
-        finally:
-            workbook.close()
-
-    return Sheet(rows=rows(), merged=merged)
-
-
-def csv_encoding(path: str | Path) -> str:
-    """UTF-8 (with or without BOM) when the whole file decodes as such, else GB18030 (a superset of GBK
-    and GB2312, what Excel on a Chinese Windows writes)."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    with open(path, "rb") as handle:
-        try:
-            while chunk := handle.read(1 << 20):
-                decoder.decode(chunk)
-            decoder.decode(b"", final=True)
-        except UnicodeDecodeError:
-            return "gb18030"
-    return "utf-8-sig"
-
-
-def csv_rows(path: str | Path) -> Iterator[tuple[int, list[str]]]:
-    encoding = csv_encoding(path)
-    with open(path, encoding=encoding, newline="") as handle:
-        yield from _csv_rows(handle)
-
-
-def _csv_rows(handle) -> Iterator[tuple[int, list[str]]]:
-    sample = handle.read(64 * 1024)
-    handle.seek(0)
+def _child_rows(messages: Iterator[dict]) -> Iterator[tuple[int, list[str]]]:
     try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",\t;")
-    except csv.Error:
-        dialect = csv.excel
-    for number, cells in enumerate(csv.reader(handle, dialect), start=1):
-        yield number, [render_cell(cell) for cell in cells]
+        for message in messages:
+            yield from ((number, cells) for number, cells in message.get("rows", ()))
+    finally:
+        messages.close()
 
 
 # --- The table: header found, data rows after it
@@ -277,16 +279,7 @@ def open_table(path: str | Path, file_format: str, columns: Sequence[Column]) ->
     sheet = open_sheet(path, file_format)
     rows = sheet.rows
     head: list[tuple[int, list[str]]] = []
-    try:
-        for _index in range(HEADER_SEARCH_ROWS):
-            head.append(next(rows))
-    except StopIteration:
-        pass
-    except (UnicodeDecodeError, csv.Error):
-        raise ImportFileError(
-            ImportRefusal.UNREADABLE,
-            _("无法读取该 CSV 文件：请另存为 UTF-8 或 GBK 编码的 CSV，或 Excel 文件"),
-        ) from None
+    head.extend(itertools.islice(rows, HEADER_SEARCH_ROWS))
     index, header_cells = find_header([cells for _number, cells in head], columns, sheet.merged)
     if index < 0:
         raise ImportFileError(
@@ -318,19 +311,8 @@ def open_table(path: str | Path, file_format: str, columns: Sequence[Column]) ->
             ),
         )
     header_row = head[index][0]
-    rest = (item for item in head[index + 1 :])
-    return Table(header_row=header_row, headers=header_cells, positions=positions, _rows=_chain(rest, rows))
-
-
-def _chain(first: Iterable, then: Iterator) -> Iterator:
-    yield from first
-    try:
-        yield from then
-    except (UnicodeDecodeError, csv.Error):
-        raise ImportFileError(
-            ImportRefusal.UNREADABLE,
-            _("无法读取该 CSV 文件：请另存为 UTF-8 或 GBK 编码的 CSV，或 Excel 文件"),
-        ) from None
+    rows_after = itertools.chain(head[index + 1 :], rows)
+    return Table(header_row=header_row, headers=header_cells, positions=positions, _rows=rows_after)
 
 
 def read_rows(path: str | Path, file_format: str | None = None) -> Iterator[tuple[int, list[str]]]:

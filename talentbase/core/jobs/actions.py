@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime
 import logging
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -19,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from talentbase.core import audit, private_files, scoping
 from talentbase.core.actor import Actor, actor_snapshot
 
-from .models import ACTIVE_STATES, Job, JobState
+from .models import ACTIVE_STATES, READING_INPUT, Job, JobState
 from .registry import JobFailed, kind_for, kinds
 
 logger = logging.getLogger(__name__)
@@ -28,6 +30,7 @@ REAP_ATTEMPTS = 3
 REAP_VERB = "job_reap"
 PURGE_VERB = "job_purge"
 INTERNAL_ERROR = _("任务运行时发生内部错误，请重试或联系管理员")
+INPUT_UNREADABLE = _("任务在读取上传的文件时中断：该文件无法读取，未再重试；请检查文件后重新上传")
 
 
 def enqueue(*, actor: Actor, kind: str, title: str = "", target: models.Model | None = None,
@@ -63,7 +66,7 @@ def run(job_id: int, *, take_over: bool = False) -> Job | None:
     sources = list(ACTIVE_STATES) if take_over else [JobState.QUEUED]
     now = timezone.now()
     taken = Job.objects.filter(pk=job_id, state__in=sources).update(
-        state=JobState.RUNNING, started_at=now, updated_at=now
+        state=JobState.RUNNING, started_at=now, updated_at=now, phase=""
     )
     if not taken:
         return None  # finished, failed, or running in another worker
@@ -92,6 +95,21 @@ def report_progress(job: Job, done: int, *, total: int | None = None, message=No
     if message is not None:
         values["progress_message"] = str(message)[:500]
     return bool(_this_run(job).update(**values))
+
+
+@contextmanager
+def reading_input(job: Job | None) -> Iterator[None]:
+    """Mark the run as reading its user's file while the block runs: a worker that dies meanwhile (a file
+    that exhausts memory) is blamed on the file, and the reaper fails the job instead of running it again
+    (which would kill the next worker too). A worker killed in any other phase is re-queued as before."""
+    if job is None:
+        yield
+        return
+    _this_run(job).update(phase=READING_INPUT, updated_at=timezone.now())
+    try:
+        yield
+    finally:
+        _this_run(job).update(phase="")
 
 
 def finish(job: Job, state: str, *, error="", **values) -> bool:
@@ -167,6 +185,8 @@ def reap_stale_jobs(
     """Jobs a killed worker left behind (a worker killed with SIGKILL leaves its task running forever):
     a running job silent for longer than the setting is queued again (every kind's run resumes or starts
     over safely), or, once started again ``attempts`` times, failed (its kind's ``give_up`` cleans up);
+    one that died while reading its user's file (:func:`reading_input`) is failed at once, the file being
+    the suspect;
     a queued job that no worker took in that time is sent to the queue again (a lost message), without
     counting an attempt. Each job is taken by a conditional update on its ``updated_at``, so a job that
     moved meanwhile, or a second reaper, is left alone: run twice, the second run does nothing."""
@@ -187,8 +207,11 @@ def reap_stale_jobs(
                     transaction.on_commit(lambda job_id=job.pk: send(job_id))
                     result.resent.append(job.pk)
                 continue
-            if job.attempts >= attempts:
-                message = format_lazy(_("任务中断了 {count} 次，已停止"), count=job.attempts + 1)
+            if job.attempts >= attempts or job.phase == READING_INPUT:
+                if job.phase == READING_INPUT:
+                    message = INPUT_UNREADABLE
+                else:
+                    message = format_lazy(_("任务中断了 {count} 次，已停止"), count=job.attempts + 1)
                 if not same.update(
                     state=JobState.FAILED, error=str(message), finished_at=now, updated_at=now
                 ):
@@ -196,7 +219,8 @@ def reap_stale_jobs(
                 if kind.give_up is not None:
                     kind.give_up(job, message)
                 audit.record_audit(actor=actor, verb=REAP_VERB, obj=job, changes={
-                    "kind": job.kind, "attempts": job.attempts, "outcome": "failed"})  # fmt: skip
+                    "kind": job.kind, "attempts": job.attempts, "outcome": "failed", "phase": job.phase,
+                })  # fmt: skip
                 result.failed.append(job.pk)
                 continue
             if not same.update(state=JobState.QUEUED, attempts=F("attempts") + 1, updated_at=now):

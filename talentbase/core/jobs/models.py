@@ -20,6 +20,7 @@ class JobState(models.TextChoices):
 
 
 ACTIVE_STATES = (JobState.QUEUED, JobState.RUNNING)
+READING_INPUT = "reading_input"
 
 
 class Job(models.Model):
@@ -27,7 +28,8 @@ class Job(models.Model):
     owner: ``actor_snapshot`` keeps the owner's role, organisation, district and sectors when it was
     started, so the job sees what they saw. States: queued → running → succeeded or failed; the reaper
     puts a running job whose worker died (``updated_at`` silent for ``TALENTBASE_JOB_STALE_MINUTES``)
-    back in the queue, and fails it after three attempts. The result file is stored encrypted under the
+    back in the queue, and fails it after three attempts, or at once when it died while reading its
+    user's file (``phase``: the file is the suspect). The result file is stored encrypted under the
     kind's context (``core/private_files.py``) and shown only to the owner. ``target`` is what the job
     serves (an import batch); ``arguments`` the kind's own JSON (ids, an encrypted query)."""
 
@@ -47,6 +49,9 @@ class Job(models.Model):
     result_filename = models.CharField(_("文件名"), max_length=200, blank=True)
     error = models.TextField(_("错误"), blank=True)
     attempts = models.PositiveSmallIntegerField(default=0, editable=False)
+    # What the run is doing when it matters to the reaper: READING_INPUT while it opens the user's file (a
+    # worker that died then is blamed on the file: failed, never run again); blank otherwise.
+    phase = models.CharField(max_length=20, blank=True, editable=False)
     target_type = models.ForeignKey(
         ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+", editable=False
     )
