@@ -219,13 +219,8 @@ def test_exports_and_import_runs_of_before_become_jobs_and_nothing_is_lost(live_
 
     settings.MEDIA_ROOT = tmp_path
     executor = MigrationExecutor(connection)
-<<<<<<< HEAD
     # Back to before the jobs, then forward to the latest state (the rest of the suite runs on it).
     before, after = [("core", "0006_staged_rows_one_index")], executor.loader.graph.leaf_nodes()
-=======
-    # Through 0009 (the move onto jobs) and on to the latest: the assertions read today's models.
-    before, after = [("core", "0006_staged_rows_one_index")], executor.loader.graph.leaf_nodes("core")
->>>>>>> hardening-sheets
     executor.migrate(before)
     old = executor.loader.project_state(before).apps
     old_exports, old_batches = (

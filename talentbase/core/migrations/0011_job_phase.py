@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("core", "0009_drop_export_jobs_and_import_run_state"),
+        ("core", "0010_keyed_audit_chain"),
     ]
 
     operations = [
