@@ -256,12 +256,13 @@ def mark_keyed_start(now: datetime | None = None) -> AuditKeyedStart:
     return start
 
 
-def _signature_problem(what: str, key_id, good) -> str | None:
+def _signature_problem(what: str, key_id, signature: str, sign) -> str | None:
+    """What is wrong with a stored ``signature`` that ``sign(key_id)`` would make, or None."""
     try:
-        expected = good()
+        expected = sign(key_id)
     except UnknownAuditKeyError:
         return f"{what}: signed with key {key_id!r}, which TALENTBASE_AUDIT_KEYS no longer lists"
-    return None if expected else f"{what}: signature does not match"
+    return None if hmac.compare_digest(expected, signature) else f"{what}: signature does not match"
 
 
 def verify_chain(*, batch_size: int = 5000) -> tuple[int, list[str]]:
@@ -274,9 +275,10 @@ def verify_chain(*, batch_size: int = 5000) -> tuple[int, list[str]]:
     checkpoint = AuditCheckpoint.objects.order_by("-upto_seq").first()
     expected_seq, expected_prev = 1, GENESIS_HASH
     if checkpoint is not None:
-        problem = _signature_problem(f"checkpoint #{checkpoint.upto_seq}", checkpoint.key_id, lambda: hmac.compare_digest(
-            checkpoint_signature(checkpoint.upto_seq, checkpoint.upto_hash, checkpoint.upto_at, checkpoint.key_id),
-            checkpoint.signature))  # fmt: skip
+        problem = _signature_problem(
+            f"checkpoint #{checkpoint.upto_seq}", checkpoint.key_id, checkpoint.signature,
+            lambda kid: checkpoint_signature(checkpoint.upto_seq, checkpoint.upto_hash, checkpoint.upto_at, kid),
+        )  # fmt: skip
         if problem:
             problems.append(problem)
         expected_seq, expected_prev = checkpoint.upto_seq + 1, checkpoint.upto_hash
@@ -284,8 +286,10 @@ def verify_chain(*, batch_size: int = 5000) -> tuple[int, list[str]]:
     start = AuditKeyedStart.objects.filter(pk=1).first()
     unkeyed_until = 0
     if start is not None:
-        problem = _signature_problem("keyed start", start.key_id, lambda: hmac.compare_digest(
-            keyed_start_signature(start.seq, start.hash, start.at, start.key_id), start.signature))  # fmt: skip
+        problem = _signature_problem(
+            "keyed start", start.key_id, start.signature,
+            lambda kid: keyed_start_signature(start.seq, start.hash, start.at, kid),
+        )  # fmt: skip
         if problem:
             problems.append(problem)
         else:
@@ -411,13 +415,14 @@ def purge_audit_events(*, actor: Actor, now: datetime | None = None) -> AuditChe
     if last_old is None:
         return None
     count = AuditEvent.objects.filter(seq__lte=last_old.seq).count()
+    key_id = audit_keys()[0]
     checkpoint = AuditCheckpoint.objects.create(
         upto_seq=last_old.seq,
         upto_hash=last_old.hash,
         upto_at=last_old.at,
         purged_count=count,
-        key_id=audit_keys()[0],
-        signature=checkpoint_signature(last_old.seq, last_old.hash, last_old.at, audit_keys()[0]),
+        key_id=key_id,
+        signature=checkpoint_signature(last_old.seq, last_old.hash, last_old.at, key_id),
     )
     # The database trigger allows deleting exactly the events a checkpoint covers.
     models.QuerySet.delete(AuditEvent.objects.filter(seq__lte=last_old.seq))

@@ -75,8 +75,8 @@ class CertificateRecordViewSet(WorkflowActionsMixin, ScopedViewSet):
         """The named endpoints below are the record's buttons under their own names: the same dispatcher as
         ``…/transition/``, answering with the record the button left (the new one for a reissue)."""
         outcome = self.press(request, pk, name, request.data)
+        # The action's own copy, as it saved it (the new record for a reissue): no second read.
         result = outcome.result if isinstance(outcome.result, CertificateRecord) else outcome.obj
-        result.refresh_from_db()
         return Response(RecordSerializer(result, context=self.get_serializer_context()).data)
 
     @extend_schema(request=ConfirmSerializer, responses=RecordSerializer)
