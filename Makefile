@@ -22,7 +22,7 @@ VENV_TEST_STAMP := $(VENV)/.installed-requirements-test
 SHELL := /bin/bash
 
 .DEFAULT_GOAL := help
-.PHONY: help venv venv-test assets messages db run test browser-deps lint check clean
+.PHONY: help venv venv-test assets messages db db-roles run test browser-deps lint check clean
 
 help:
 	@echo "make run        set up (venv, assets, database with demo data) and start the dev server + a task worker"
@@ -30,6 +30,7 @@ help:
 	@echo "make lint       ruff"
 	@echo "make check      Django system checks, missing migrations, and check --deploy with production settings"
 	@echo "make messages   update and compile the English translations (needs msgfmt: apt-get install gettext)"
+	@echo "make db-roles   PostgreSQL: create the owning and the application role (DATABASE_URL of a superuser)"
 	@echo "make venv | venv-test | assets | db | clean"
 
 # --- Python virtualenv: reinstalled only when the requirements (or pyproject.toml) change.
@@ -64,6 +65,13 @@ db: venv
 	$(TB) migrate --noinput
 	$(TB) createcachetable
 	$(TB) demo --persons 2000 --if-empty
+
+# --- PostgreSQL roles: the migrating role owns the tables, the application role owns nothing (README).
+DB_OWNER ?= talentbase_owner
+DB_APP ?= talentbase_app
+db-roles: venv
+	@test -n "$$DATABASE_URL" || { echo "set DATABASE_URL=postgres://SUPERUSER@HOST/DB (the database to give the roles)"; exit 1; }
+	$(TB) db_roles --owner $(DB_OWNER) --app $(DB_APP) --execute
 
 # --- Development server with one background task worker; the worker stops with the server.
 run: venv assets db

@@ -89,3 +89,32 @@ def audit_keys_check(app_configs, **kwargs):
     except ImproperlyConfigured as error:
         return [Error(f"{error} Generate a key with `talentbase generate_pii_key`.", id="talentbase.E004")]
     return []
+
+
+@register(deploy=True)
+def database_role_check(app_configs, **kwargs):
+    """On PostgreSQL the application connects as a role that is neither a superuser nor the owner of the audit
+    tables (the trigger guarding them is only as strong as the role that cannot switch it off)."""
+    from django.db import DatabaseError, connections
+
+    from .dbroles import role_facts, role_problems
+
+    errors = []
+    for alias in connections:
+        connection = connections[alias]
+        if connection.vendor != "postgresql":
+            continue
+        try:
+            problems = role_problems(role_facts(connection))
+        except DatabaseError as error:
+            problems = [f"could not be checked ({error.__class__.__name__}: {error})".strip()]
+        for problem in problems:
+            errors.append(
+                Error(
+                    f"Database {alias!r}: the application {problem}. Create a migrating role and an application "
+                    "role (`talentbase db_roles`, README: Database roles) and set DATABASE_URL to the application "
+                    "role.",
+                    id="talentbase.E005",
+                )
+            )
+    return errors

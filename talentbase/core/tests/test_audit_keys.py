@@ -55,6 +55,7 @@ def test_events_are_an_hmac_under_the_current_audit_key():
     assert not problems()
 
 
+@pytest.mark.schema_owner
 def test_an_edit_rehashed_by_sql_the_old_way_is_refused():
     events = [audit.record_audit(actor=ACTOR, verb="login", reason=f"event {n}") for n in range(4)]
     open_guard()
@@ -65,6 +66,7 @@ def test_an_edit_rehashed_by_sql_the_old_way_is_refused():
         call_command("audit_verify")
 
 
+@pytest.mark.schema_owner
 def test_a_chain_stripped_of_its_keys_and_of_its_keyed_start_is_refused():
     events = [audit.record_audit(actor=ACTOR, verb="login", reason=f"event {n}") for n in range(3)]
     open_guard()
@@ -75,6 +77,7 @@ def test_a_chain_stripped_of_its_keys_and_of_its_keyed_start_is_refused():
     assert any("not keyed, after the chain was keyed" in p for p in found), found
 
 
+@pytest.mark.schema_owner
 def test_the_chain_written_before_the_keys_is_carried_over_by_the_keyed_start():
     """Events hashed the old way up to the keyed start verify; one appended after it unkeyed does not; a
     rewrite of the old part, recomputed up to the start, no longer ends where the start signed."""
@@ -103,6 +106,7 @@ def test_old_keys_still_verify_after_rotation_and_a_dropped_one_is_named():
         assert any(f"key {current[0]!r} is not in TALENTBASE_AUDIT_KEYS" in p for p in problems())
 
 
+@pytest.mark.schema_owner
 def test_an_exported_head_catches_a_rewrite_by_someone_holding_the_key(tmp_path):
     heads = tmp_path / "heads.jsonl"
     events = [audit.record_audit(actor=ACTOR, verb="login", reason=f"event {n}") for n in range(3)]

@@ -213,6 +213,7 @@ def test_an_item_another_runner_holds_is_skipped(personas, django_db_blocker):
 # --- the migration of exports and import runs onto jobs
 
 
+@pytest.mark.schema_owner
 @pytest.mark.django_db(transaction=True)
 def test_exports_and_import_runs_of_before_become_jobs_and_nothing_is_lost(live_world, settings, tmp_path):
     from django.db.migrations.executor import MigrationExecutor

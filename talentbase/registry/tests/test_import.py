@@ -824,10 +824,17 @@ def test_on_postgresql_the_filled_tables_are_analyzed_once_the_import_has_commit
         batch = commit(django_capture_on_commit_callbacks, actor, batch, "all")
     assert batch.state == "done", batch.message
     statements = [query["sql"] for query in queries.captured_queries]
-    analyze = [n for n, sql in enumerate(statements) if sql.startswith("ANALYZE")]
+    analyze = [n for n, sql in enumerate(statements) if "talentbase_analyze" in sql]
     assert len(analyze) == 1
     for table in ("registry_person", "registry_personnamekey", "registry_employment"):
-        assert f'"{table}"' in statements[analyze[0]]
+        assert table in statements[analyze[0]]
+    # The statistics are really refreshed, also when the suite connects as the application role, which owns
+    # no table (ANALYZE needs the owner before PostgreSQL 17; the owner's function runs it).
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = 'registry_person'")
+        estimated = cursor.fetchone()[0]
+        cursor.execute("SELECT COUNT(*) FROM registry_person")
+        assert estimated == cursor.fetchone()[0]
     # After the publication's last write: the batch marked done.
     done = max(
         n for n, sql in enumerate(statements) if sql.startswith("UPDATE") and "core_importbatch" in sql
