@@ -306,8 +306,9 @@ class WorkerAccountsView(ActorRequiredMixin, TemplateView):
         context = {"title": _("为员工开通账号"), "is_employer": self.actor.role == Role.EMPLOYER}
         if context["is_employer"]:
             staff = list(workers.current_staff(self.actor))
+            phone_logins = workers.phone_logins(staff)
             context.update(
-                staff=[(person, workers.phone_login(person)) for person in staff],
+                staff=[(person, phone_logins[person.pk]) for person in staff],
                 form=extra.pop("form", None) or forms.WorkerAccountsForm(actor=self.actor),
             )
         else:

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
@@ -70,6 +71,23 @@ def normalise_code(text: str) -> str:
 def _phone_holders(phone_hash: str) -> int:
     # unscoped: whether a phone names one person only; counted, nobody shown
     return Person.objects.filter(phone_hash=phone_hash).count() if phone_hash else 0
+
+
+def phone_logins(persons) -> dict[int, str]:
+    """``phone_login`` of many persons in one query: {person id: "ok" | "shared" | "none"}."""
+    hashes = {person.phone_hash for person in persons if person.phone_hash}
+    # unscoped: how many persons hold each phone; counted, nobody shown
+    counts = dict(
+        Person.objects.filter(phone_hash__in=hashes).values_list("phone_hash").annotate(n=Count("pk"))
+    ) if hashes else {}  # fmt: skip
+    return {
+        person.pk: "none"
+        if not person.phone_hash
+        else "ok"
+        if counts.get(person.phone_hash, 0) <= 1
+        else "shared"
+        for person in persons
+    }
 
 
 def phone_login(person: Person) -> str:
