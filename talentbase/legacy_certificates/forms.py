@@ -124,11 +124,10 @@ class ReportForm(ScopedForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        # 有误的证书 is asked only for a wrong certificate; a missing one needs its occupation, level and photo
-        # (report_certificate refuses it without them), so they are marked as required for that choice.
+        # 有误的证书 is asked only for a wrong certificate; a missing one needs a photo (report_certificate
+        # refuses it without one), so the photo is marked as required for that choice.
         self.fields["record"].widget.attrs["data-show-when"] = f"kind={ReportKind.WRONG}"
-        for name in ("occupation", "level", "photo"):
-            self.fields[name].required_when = _("（报告缺少的证书时必填）")
+        self.fields["photo"].required_when = _("报告缺少的证书时必填")
 
 
 class ResolveForm(ScopedForm):
