@@ -132,6 +132,7 @@ class ProfileView(ActorRequiredMixin, TemplateView):
         user = self.request.user
         return super().get_context_data(
             memberships=user.active_memberships(),
+            personal_worker=workers.person_of_account(user) is not None,
             has_totp=queries.has_second_factor(user),
             password_form=forms.PasswordChangeForm(),
             title=_("我的账号"),

@@ -159,6 +159,7 @@ def test_the_account_survives_leaving_the_job(personas, staff):
     assert client.get(reverse("registry:my-record")).status_code == 200
     person.refresh_from_db()
     assert person.user.username == username
+    assert 'data-testid="personal-role"' in client.get(reverse("accounts:profile")).content.decode()
 
 
 def test_a_worker_who_forgot_the_password_gets_a_new_code_from_the_employer(personas, staff):
