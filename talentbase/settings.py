@@ -206,8 +206,14 @@ LOGOUT_REDIRECT_URL = "accounts:login"
 
 TALENTBASE_LOCKOUT_FAILURES = env_int("TALENTBASE_LOCKOUT_FAILURES", 5)
 TALENTBASE_LOCKOUT_MINUTES = env_int("TALENTBASE_LOCKOUT_MINUTES", 15)
-# Failed logins from one address in the lockout window before that address is refused outright.
-TALENTBASE_IP_THROTTLE_FAILURES = env_int("TALENTBASE_IP_THROTTLE_FAILURES", 20)
+# Failed logins from one address (within the lockout window of the last one) before that address must wait
+# between tries: 1 s after the next failure, doubling with each one, never more than the maximum. An office
+# behind one address is slowed down, never locked out; a correct password with a valid second factor always
+# passes (accounts/lockout.py).
+TALENTBASE_IP_FREE_FAILURES = env_int("TALENTBASE_IP_FREE_FAILURES", 10)
+TALENTBASE_IP_MAX_DELAY_SECONDS = env_int("TALENTBASE_IP_MAX_DELAY_SECONDS", 60)
+# Days a worker's activation code (handed out by the employer) stays valid.
+TALENTBASE_ACTIVATION_DAYS = env_int("TALENTBASE_ACTIVATION_DAYS", 30)
 TALENTBASE_IDLE_MINUTES = env_int("TALENTBASE_IDLE_MINUTES", 30)
 TALENTBASE_ADMIN_IDLE_MINUTES = env_int("TALENTBASE_ADMIN_IDLE_MINUTES", 15)
 TALENTBASE_SESSION_MAX_HOURS = env_int("TALENTBASE_SESSION_MAX_HOURS", 12)

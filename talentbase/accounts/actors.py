@@ -37,6 +37,13 @@ def actor_for_request(request) -> Actor:
         return public_actor(ip)
     membership = current_membership(user, getattr(request, "session", None))
     if membership is None:
-        # A signed-in user without an active membership may do nothing but sign out.
+        from talentbase.core.roles import Role
+
+        from .workers import person_of_account
+
+        # A worker's account is the person's own: it acts as the worker without a membership (leaving a
+        # job ends none of it). Anyone else without an active membership may do nothing but sign out.
+        if person_of_account(user) is not None:
+            return Actor(role=Role.WORKER, user=user, ip=ip)
         return Actor(role="none", user=user, ip=ip)
     return actor_for_membership(membership, ip=ip)

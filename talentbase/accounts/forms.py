@@ -8,13 +8,15 @@ from talentbase.core import scoping
 from talentbase.core.forms import ScopedFilterSet, ScopedForm, style_widgets
 from talentbase.core.roles import Role
 from talentbase.orgs.models import Organisation
+from talentbase.registry.identity import IdType
+from talentbase.registry.models import Person
 
 from .models import ApiToken, Membership, User
 
 
 class LoginForm(forms.Form):
     username = forms.CharField(
-        label=_("用户名"),
+        label=_("用户名（从业人员也可用手机号码或证件号码）"),
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}),
     )
@@ -155,3 +157,57 @@ class UserFilter(ScopedFilterSet):
     def filter_locked(self, queryset, name, value):
         locked = Q(locked_until__gt=timezone.now())
         return queryset.filter(locked) if value else queryset.exclude(locked)
+
+
+class ActivationForm(forms.Form):
+    """A worker's first sign-in, or a forgotten password: the login name and the one-time code."""
+
+    login_name = forms.CharField(label=_("登录名、手机号码或证件号码"), max_length=150,
+                                 widget=forms.TextInput(attrs={"autocomplete": "username", "autofocus": True}))  # fmt: skip
+    code = forms.CharField(label=_("激活码"), max_length=20,
+                           widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "characters"}))  # fmt: skip
+    password = forms.CharField(label=_("设置密码"), strip=False,
+                               widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))  # fmt: skip
+    password2 = forms.CharField(label=_("确认密码"), strip=False,
+                                widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}))  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        style_widgets(self.fields)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password") != data.get("password2"):
+            self.add_error("password2", _("两次输入的密码不一致"))
+        return data
+
+
+class WorkerAccountsForm(ScopedForm):
+    """The employer chooses staff without an account; the choices are its current staff only."""
+
+    persons = forms.ModelMultipleChoiceField(label=_("员工"), queryset=Person.objects.none(),
+                                             widget=forms.CheckboxSelectMultiple)  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .workers import current_staff
+
+        self.fields["persons"].queryset = current_staff(self.actor).filter(user__isnull=True)
+
+
+class ReissueForm(ScopedForm):
+    person = forms.ModelChoiceField(label=_("员工"), queryset=Person.objects.none())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .workers import current_staff
+
+        self.fields["person"].queryset = current_staff(self.actor).filter(user__isnull=False)
+
+
+class PersonByIdForm(ScopedForm):
+    """The city bureau finds a worker with no employer by their document number."""
+
+    id_type = forms.ChoiceField(label=_("证件类型"), choices=IdType.choices, initial=IdType.RIC)
+    id_number = forms.CharField(label=_("证件号码"), max_length=40,
+                                widget=forms.TextInput(attrs={"autocomplete": "off"}))  # fmt: skip

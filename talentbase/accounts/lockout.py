@@ -1,11 +1,14 @@
-"""Login failure handling: 5 consecutive failures lock an account for 15 minutes, and a per-address
-throttle refuses an address that fails too often across accounts (等保 level 3).
+"""Login failure handling: 5 consecutive failures lock an account for 15 minutes (等保 level 3), and an
+address that fails too often across accounts must wait between tries, a delay that grows with each failure
+up to a cap. The address delay never locks an office behind one address out: it lasts seconds, and a
+correct password with a valid second factor passes it (login.py).
 
 The account counter lives on the user row and the address counter in the cache (the database cache by
 default, Redis when configured), so both hold across server processes. A username that no account has is
 counted and locked the same way, in the cache under a keyed hash of the name: a stranger who tries a name
 five times sees it locked whether it exists or not (the sign-in answers never tell which accounts exist)."""
 
+import math
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -37,12 +40,35 @@ def _count(key: str, timeout: int) -> int:
     return count
 
 
-def ip_throttled(ip: str | None) -> bool:
-    return cache.get(_ip_key(ip), 0) >= settings.TALENTBASE_IP_THROTTLE_FAILURES
+def _ip_last_key(ip: str | None) -> str:
+    return f"login-fail-ip-at:{ip or 'unknown'}"
+
+
+def ip_delay_seconds(failures: int) -> int:
+    """The wait after the address's latest failure: none for the first free failures, then 1 s, doubling
+    with each further failure, capped."""
+    beyond = failures - settings.TALENTBASE_IP_FREE_FAILURES
+    if beyond <= 0:
+        return 0
+    return min(2 ** min(beyond - 1, 30), settings.TALENTBASE_IP_MAX_DELAY_SECONDS)
+
+
+def ip_wait_remaining(ip: str | None) -> int:
+    """Whole seconds the address must still wait before its next try is looked at; 0 when it need not."""
+    failures = cache.get(_ip_key(ip), 0)
+    delay = ip_delay_seconds(failures)
+    last = cache.get(_ip_last_key(ip))
+    if not delay or last is None:
+        return 0
+    remaining = last + delay - timezone.now().timestamp()
+    return math.ceil(remaining) if remaining > 0 else 0
 
 
 def count_ip_failure(ip: str | None) -> None:
-    _count(_ip_key(ip), settings.TALENTBASE_LOCKOUT_MINUTES * 60)
+    """One more failure from the address; the count lapses a lockout window after the last failure."""
+    window = settings.TALENTBASE_LOCKOUT_MINUTES * 60
+    _count(_ip_key(ip), window)
+    cache.set(_ip_last_key(ip), timezone.now().timestamp(), window)
 
 
 def _name_key(kind: str, username: str) -> str:

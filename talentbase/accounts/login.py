@@ -15,6 +15,7 @@ from django.contrib.auth.hashers import check_password, make_password
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp import login as otp_login
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from talentbase.core import audit
@@ -94,19 +95,38 @@ def _password_matches(user: User | None, password: str) -> bool:
     return user.check_password(password) and user.is_active
 
 
+def find_user(login_name: str) -> User | None:
+    """The account a login name names: its username, or (a worker's) phone or ID number, found through the
+    registry's keyed hashes (workers.py)."""
+    from .workers import user_for_login_name
+
+    return user_for_login_name(login_name)
+
+
+def has_a_role(user: User) -> bool:
+    """A staff membership, or a person in the registry: a worker's account is the person's own."""
+    from .workers import person_of_account
+
+    return user.active_memberships().exists() or person_of_account(user) is not None
+
+
 def check_password_step(request, username: str, password: str) -> LoginOutcome:
-    """The first factor, with the account lock and the per-address throttle. One path for every name: the
-    password is hashed first, always, then the throttle, the lock and the password decide, and a name no
+    """The first factor, with the account lock and the per-address delay. One path for every name: the
+    password is hashed first, always, then the delay, the lock and the password decide, and a name no
     account has is counted and locked like an account (lockout.py): neither the answers nor the work done
-    tell a stranger which accounts exist (bench/login_timing.py prints both timings)."""
+    tell a stranger which accounts exist (bench/login_timing.py prints both timings).
+
+    An address that failed often waits a few seconds between tries (the delay grows with its failures, up to
+    a cap); a try that comes too early is answered "wait" whatever it holds, except a correct password of an
+    account with a second factor, which goes on to the code: one colleague's typos never keep the others
+    of an office out. A wrong password that came too early still counts toward its account's lock."""
     username = (username or "").strip()
-    user = User.objects.filter(username=username).first()
+    user = find_user(username)
     matches = _password_matches(user, password)
-    if lockout.ip_throttled(client_ip(request)):
-        return _fail(
-            request, user=user, username=username, code=AccountError.IP_THROTTLED,
-            message=MESSAGES[AccountError.IP_THROTTLED], reason="ip_throttled",
-        )  # fmt: skip
+    ip = client_ip(request)
+    wait = lockout.ip_wait_remaining(ip)
+    if wait and not (matches and not user.is_locked() and confirmed_totp(user) is not None):
+        return _delayed(request, user=user, username=username, seconds=wait, count_account=not matches)
     locked_until = lockout.locked_until(user, username)
     if locked_until is not None:
         return _fail(
@@ -116,14 +136,58 @@ def check_password_step(request, username: str, password: str) -> LoginOutcome:
     if not matches:
         return _fail(
             request, user=user, username=username, code=AccountError.BAD_CREDENTIALS,
-            message=MESSAGES[AccountError.BAD_CREDENTIALS], reason="password",
+            message=_bad_credentials_message(username), reason="password",
         )  # fmt: skip
-    if not user.active_memberships().exists():
+    if not has_a_role(user):
         return _fail(
             request, user=None, username=username, code=AccountError.NO_MEMBERSHIP,
             message=MESSAGES[AccountError.NO_MEMBERSHIP], reason="no_membership",
         )  # fmt: skip
     return LoginOutcome(user=user)
+
+
+def _bad_credentials_message(username: str) -> str:
+    from .workers import looks_like_phone
+
+    if looks_like_phone(username):
+        # Said for every phone typed, so that it tells nobody whether this one is shared.
+        return _("用户名或密码错误。同一手机号码登记在两人以上名下时不能用于登录，请改用证件号码或登录名")
+    return str(MESSAGES[AccountError.BAD_CREDENTIALS])
+
+
+def activate(request, login_name: str, code: str, password: str) -> LoginOutcome:
+    """A worker's first sign-in (or a forgotten password): the login name and the one-time code the employer
+    handed out, then a new password. Wrong codes count like wrong passwords (the account lock and the
+    address delay), and a name no account has gets the same answers."""
+    from .workers import activate_account, code_matches
+
+    login_name = (login_name or "").strip()
+    user = find_user(login_name)
+    matches = code_matches(user, code)
+    wait = lockout.ip_wait_remaining(client_ip(request))
+    if wait:
+        return _delayed(request, user=user, username=login_name, seconds=wait, count_account=not matches)
+    locked_until = lockout.locked_until(user, login_name)
+    if locked_until is not None:
+        return _fail(request, user=user, username=login_name, code=AccountError.LOCKED,
+                     message=_locked_message(locked_until), reason="locked")  # fmt: skip
+    if not matches:
+        return _fail(request, user=user, username=login_name, code=AccountError.BAD_CREDENTIALS,
+                     message=MESSAGES[AccountError.BAD_ACTIVATION], reason="activation_code")  # fmt: skip
+    activate_account(actor=_anonymous_actor(request, user), user=user, password=password)
+    return LoginOutcome(user=user)
+
+
+def _delayed(request, *, user, username, seconds, count_account) -> LoginOutcome:
+    """A try that came before the address's wait was over: not a new failure of the address."""
+    label = user.get_username() if user is not None else _unknown_label(username)
+    audit.record_audit(actor=_anonymous_actor(request, user), verb=audit.LOGIN_FAILED, obj=user,
+                       reason="ip_delayed", actor_label=label)  # fmt: skip
+    if count_account and lockout.count_failure(user, username):
+        audit.record_audit(actor=_anonymous_actor(request, user), verb=audit.LOCKED, obj=user,
+                           reason="ip_delayed", actor_label=label)  # fmt: skip
+    message = _("该网络地址近期登录失败较多，请 {seconds} 秒后再试").format(seconds=seconds)
+    return LoginOutcome(error=message, code=AccountError.IP_THROTTLED)
 
 
 def confirmed_totp(user) -> TOTPDevice | None:
@@ -162,12 +226,27 @@ def enrolment_device(user) -> TOTPDevice:
     return device
 
 
+def code_just_used(device: TOTPDevice, code: str) -> bool:
+    """Whether the code is the device's, for a time step already used to sign in (within the ±1 window):
+    the user typed a code again before the authenticator showed the next one."""
+    if device.last_t < 0 or not code.isdigit():
+        return False
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    totp.time = time.time()
+    return totp.verify(int(code), device.tolerance) and totp.t() <= device.last_t
+
+
 def check_code_step(request, user, device: TOTPDevice, code: str) -> LoginOutcome:
-    """The second factor: a 6-digit TOTP code, ±1 step, each code used once (django-otp keeps last_t)."""
+    """The second factor: a 6-digit TOTP code, ±1 step, each code used once (django-otp keeps last_t). A code
+    used a moment ago is refused with "wait for the next one", and counts as no failure."""
     if user.is_locked():
         return _fail(request, user=user, username=user.username, code=AccountError.LOCKED,
                      message=_locked_message(user.locked_until), reason="locked")  # fmt: skip
     code = "".join(ch for ch in (code or "") if ch.isdigit())
+    if code_just_used(device, code):
+        audit.record_audit(actor=_anonymous_actor(request, user), verb=audit.LOGIN_FAILED, obj=user,
+                           reason="totp_reused", actor_label=user.get_username())  # fmt: skip
+        return LoginOutcome(error=str(MESSAGES[AccountError.CODE_REUSED]), code=AccountError.CODE_REUSED)
     if not device.verify_token(code):
         return _fail(request, user=user, username=user.username, code=AccountError.BAD_CODE,
                      message=MESSAGES[AccountError.BAD_CODE], reason="totp")  # fmt: skip

@@ -65,12 +65,15 @@ class User(AbstractBaseUser, PermissionsMixin):
     password_changed_at = models.DateTimeField(_("密码修改时间"), null=True, blank=True)
     failed_logins = models.PositiveSmallIntegerField(_("连续登录失败次数"), default=0)
     locked_until = models.DateTimeField(_("锁定至"), null=True, blank=True)
+    # A worker's one-time activation code (accounts/workers.py): only its keyed hash is kept.
+    activation_code_hash = models.CharField(max_length=128, blank=True, editable=False)
+    activation_expires_at = models.DateTimeField(_("激活码有效期至"), null=True, blank=True, editable=False)
 
     objects = UserManager()
 
     USERNAME_FIELD = "username"
     REQUIRED_FIELDS: list[str] = []
-    audit_private_fields = ("password", "email", "full_name")
+    audit_private_fields = ("password", "email", "full_name", "activation_code_hash")
 
     class Meta:
         ordering = ["username"]

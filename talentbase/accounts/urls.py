@@ -8,6 +8,8 @@ urlpatterns = [
     path("login/", views.LoginView.as_view(), name="login"),
     path("login/code/", views.SecondFactorView.as_view(), name="otp-verify"),
     path("login/enrol/", views.SecondFactorView.as_view(enrol=True), name="otp-setup"),
+    path("activate/", views.ActivationView.as_view(), name="activate"),
+    path("workers/", views.WorkerAccountsView.as_view(), name="worker-accounts"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("me/", views.ProfileView.as_view(), name="profile"),
     path("me/password/", views.PasswordChangeView.as_view(), name="password-change"),

@@ -4,6 +4,7 @@ import base64
 
 import segno
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -16,7 +17,7 @@ from django.views.generic import TemplateView
 from talentbase.core import scoping, workflow
 from talentbase.core.errors import DomainError
 from talentbase.core.navigation import register_menu
-from talentbase.core.roles import ADMIN_ROLES
+from talentbase.core.roles import ADMIN_ROLES, Role
 from talentbase.core.tables import Column
 from talentbase.core.views import (
     ActorRequiredMixin,
@@ -26,8 +27,10 @@ from talentbase.core.views import (
     TransitionView,
     apply_domain_error,
 )
+from talentbase.registry import queries as registry_queries
+from talentbase.registry.models import Person
 
-from . import actions, forms, login, queries
+from . import actions, forms, login, queries, workers
 from .actors import SESSION_MEMBERSHIP_KEY
 from .models import User
 
@@ -129,6 +132,7 @@ class ProfileView(ActorRequiredMixin, TemplateView):
         user = self.request.user
         return super().get_context_data(
             memberships=user.active_memberships(),
+            personal_worker=workers.person_of_account(user) is not None,
             has_totp=queries.has_second_factor(user),
             password_form=forms.PasswordChangeForm(),
             title=_("我的账号"),
@@ -256,4 +260,99 @@ register_menu(
     section="accounts", label=gettext_lazy("用户管理"), url_name="accounts:user-list", roles=ADMIN_ROLES,
     order=800, icon="people", description=gettext_lazy("账号、任职、锁定与动态口令"),
     count=lambda actor: scoping.visible_to(actor, User).count(),
+)  # fmt: skip
+
+
+# --- Workers' accounts
+
+
+class ActivationView(TemplateView):
+    """A worker's first sign-in, or a forgotten password: the login name and the code the employer handed
+    out, then a password of their own. Open to anyone: the code is the proof."""
+
+    template_name = "accounts/activate.html"
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response({"form": forms.ActivationForm(), "title": _("激活账号 / 重设密码")})
+
+    def post(self, request, *args, **kwargs):
+        form = forms.ActivationForm(request.POST)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                outcome = login.activate(request, data["login_name"], data["code"], data["password"])
+            except DomainError as error:
+                apply_domain_error(form, error)
+            else:
+                if outcome.ok:
+                    messages.success(request, _("密码已设置，请用新密码登录"))
+                    return redirect("accounts:login")
+                form.add_error(None, outcome.error)
+        return self.render_to_response({"form": form, "title": _("激活账号 / 重设密码")}, status=400)
+
+
+class WorkerAccountsView(ActorRequiredMixin, TemplateView):
+    """为员工开通账号: the employer opens accounts for its current staff in bulk and hands out the codes; a
+    new code is the forgot-password path. The city bureau hands one to a worker with no employer. The codes
+    are shown once, in the answer to the POST (no-store), never kept anywhere."""
+
+    template_name = "accounts/worker_accounts.html"
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and self.actor.role not in workers.ISSUERS:
+            raise PermissionDenied
+        return super().dispatch(request, *args, **kwargs)
+
+    def context(self, **extra):
+        context = {"title": _("为员工开通账号"), "is_employer": self.actor.role == Role.EMPLOYER}
+        if context["is_employer"]:
+            staff = list(workers.current_staff(self.actor))
+            phone_logins = workers.phone_logins(staff)
+            context.update(
+                staff=[(person, phone_logins[person.pk]) for person in staff],
+                form=extra.pop("form", None) or forms.WorkerAccountsForm(actor=self.actor),
+            )
+        else:
+            context["lookup_form"] = extra.pop("lookup_form", None) or forms.PersonByIdForm(actor=self.actor)
+        context.update(extra)
+        return context
+
+    def get(self, request, *args, **kwargs):
+        return self.render_to_response(self.context())
+
+    def post(self, request, *args, **kwargs):
+        try:
+            issued = self.issue(request)
+        except DomainError as error:
+            messages.error(request, str(error.message))
+            return self.render_to_response(self.context(), status=400)
+        if issued is None:
+            return self.render_to_response(self.context(**self.invalid_forms), status=400)
+        return self.render_to_response({"title": _("激活码"), "issued": issued})
+
+    def issue(self, request):
+        self.invalid_forms = {}
+        if self.actor.role == Role.CITY:
+            form = forms.PersonByIdForm(request.POST, actor=self.actor)
+            if not form.is_valid():
+                self.invalid_forms = {"lookup_form": form}
+                return None
+            person = registry_queries.person_with_id_number(
+                form.cleaned_data["id_type"], form.cleaned_data["id_number"]
+            )
+            return [workers.issue_activation_code(actor=self.actor, person=person)]
+        if request.POST.get("person"):
+            person = scoping.get_for(self.actor, Person, request.POST.get("person"), "change")
+            return [workers.issue_activation_code(actor=self.actor, person=person)]
+        form = forms.WorkerAccountsForm(request.POST, actor=self.actor)
+        if not form.is_valid():
+            self.invalid_forms = {"form": form}
+            return None
+        return workers.create_worker_accounts(actor=self.actor, persons=form.cleaned_data["persons"])
+
+
+register_menu(
+    section="accounts", label=gettext_lazy("员工账号"), url_name="accounts:worker-accounts",
+    roles=[Role.EMPLOYER, Role.CITY], order=790, icon="person-plus",
+    description=gettext_lazy("为员工开通账号、生成激活码（忘记密码时重新生成）"),
 )  # fmt: skip

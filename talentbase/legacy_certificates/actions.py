@@ -456,6 +456,10 @@ def report_certificate(
         raise DomainError(CredentialError.ISSUED_IN_FUTURE, _("发证日期晚于今天"), field="issued_on")
     if len((description or "").strip()) < 2 and kind == ReportKind.WRONG:
         raise DomainError(CredentialError.DESCRIPTION_REQUIRED, _("请说明哪里有误"), field="description")
+    if (number or "").strip():
+        number = _reported_number(
+            number, level=level or (record.level if record else None), issued_on=issued_on
+        )
     routed_to = route_report(person, record, issuer_name)
     if routed_to is None:
         raise DomainError(CredentialError.NO_HANDLER, _("您目前没有在职单位，且发证机构不在平台上：请直接联系发证机构"))
@@ -472,6 +476,17 @@ def report_certificate(
         raise
     audit.audit_change(actor=actor, obj=report, before=None, verb=audit.CREATE)
     return report
+
+
+def _reported_number(number: str, *, level, issued_on) -> str:
+    """The number of a reported certificate, checked as the reviewer's recording of it will check it (the
+    format, the year of issue, the level digit), so that a typo is caught by the worker, not the reviewer."""
+    try:
+        normalised = numbers.normalise_number(number)
+        numbers.check_number(normalised, formats=numbers.load_formats(), level=level, issued_on=issued_on)
+    except numbers.CertificateNumberError as problem:
+        raise DomainError(problem.code, problem.message, field="number") from None
+    return normalised
 
 
 def reported_certificate(report: CertificateReport) -> dict:

@@ -122,6 +122,13 @@ class ReportForm(ScopedForm):
                             widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
                             help_text=_("拍摄证书正面，JPG、PNG、WebP 或 HEIC，不超过 8 MB"))  # fmt: skip
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # 有误的证书 is asked only for a wrong certificate; a missing one needs a photo (report_certificate
+        # refuses it without one), so the photo is marked as required for that choice.
+        self.fields["record"].widget.attrs["data-show-when"] = f"kind={ReportKind.WRONG}"
+        self.fields["photo"].required_when = _("报告缺少的证书时必填")
+
 
 class ResolveForm(ScopedForm):
     outcome = forms.CharField(label=_("处理结果"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))

@@ -16,7 +16,7 @@ from talentbase.core.roles import Role
 from talentbase.orgs.models import Organisation
 from talentbase.orgs.queries import organisation_of
 
-from . import merging, protection
+from . import merging, protection, queries
 from .errors import RegistryError
 from .identity import (
     IdNumberError,
@@ -128,6 +128,26 @@ def update_person(
     person.save()
     index_person_names([person.pk])
     audit.audit_change(actor=actor, obj=person, before=before)
+    return person
+
+
+@transaction.atomic
+def correct_own_phone(*, actor: Actor, phone: str) -> Person:
+    """A worker corrects the phone of their own record (encrypted, hashed and masked again, audited without
+    the number). A phone that another person holds too stays theirs, but cannot be a login name."""
+    if actor.role != Role.WORKER:
+        raise PermissionDenied
+    own = queries.person_of_user(actor.user_id)
+    if own is None:
+        raise DomainError(RegistryError.NO_PERSON, _("您的账号尚未关联人员信息，请联系用人单位"))
+    person = scoping.get_for(actor, Person.objects.select_for_update(), own.pk, "view")
+    if not (phone or "").strip():
+        raise DomainError(RegistryError.INVALID_PHONE, _("请填写手机号码"), field="phone")
+    before = audit.snapshot(person)
+    for name, value in protection.protected_phone_fields(_checked_phone(phone)).items():
+        setattr(person, name, value)
+    person.save(update_fields=["phone_encrypted", "phone_hash", "phone_masked", "updated_at"])
+    audit.audit_change(actor=actor, obj=person, before=before, reason="own_phone")
     return person
 
 

@@ -15,3 +15,4 @@ class RegistryError(StrEnum):
     REASON_REQUIRED = "reason_required"
     SAME_PERSON = "same_person"
     OUT_OF_SCOPE = "out_of_scope"
+    NO_PERSON = "no_person"

@@ -205,3 +205,11 @@ class MergeForm(ScopedForm):
     duplicate = forms.IntegerField(label=_("重复记录的编号"), min_value=1,
                                    help_text=_("该记录的任职经历和职称并入本记录，然后删除该记录"))  # fmt: skip
     reason = forms.CharField(label=_("合并事由"), max_length=200)
+
+
+class OwnPhoneForm(ScopedForm):
+    """A worker corrects the phone of their own record."""
+
+    phone = forms.CharField(label=_("手机号码"), max_length=30,
+                            widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+                            help_text=_("11 位手机号码；与他人相同的号码不能用于登录"))  # fmt: skip

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import NamedTuple
 
 from django.db import connections, router, transaction
@@ -208,10 +208,38 @@ class LevelSpan:
     source_kind: str
     source_id: int
     end_reason: str
+    # When a higher level of the same occupation took over (the entry itself stays open: the level is still
+    # held, but it is no longer the person's level), and which level that was.
+    superseded_on: datetime.date | None = None
+    superseded_by: Level | None = None
 
     @property
     def is_current(self) -> bool:
-        return self.valid_to is None
+        return self.valid_to is None and self.superseded_on is None
+
+    @property
+    def shown_end(self) -> datetime.date | None:
+        """The span's true end on the history: its own end, or the day a higher level took over."""
+        ends = [day for day in (self.valid_to, self.superseded_on) if day is not None]
+        return min(ends) if ends else None
+
+
+def _superseded(spans: list[LevelSpan]) -> list[LevelSpan]:
+    """Each span with the day a higher level of its occupation started while it ran. A declared (unchecked)
+    level does not end a confirmed one: the confirmed level stays the person's until a confirmed higher one."""
+    result = []
+    for span in spans:
+        takers = [
+            other for other in spans
+            if other.occupation.pk == span.occupation.pk and other.level.rank > span.level.rank
+            and other.confirmed >= span.confirmed and other.valid_from >= span.valid_from
+            and (span.valid_to is None or other.valid_from < span.valid_to)
+        ]  # fmt: skip
+        if takers:
+            first = min(takers, key=lambda other: (other.valid_from, -other.level.rank))
+            span = replace(span, superseded_on=first.valid_from, superseded_by=first.level)
+        result.append(span)
+    return result
 
 
 def level_history(person, *, include_declared: bool = True) -> list[LevelSpan]:
@@ -220,19 +248,21 @@ def level_history(person, *, include_declared: bool = True) -> list[LevelSpan]:
     entries = LevelEntry.objects.filter(person_id=_id(person)).select_related("occupation", "level")
     if not include_declared:
         entries = entries.filter(confirmed=True)
-    return [
-        LevelSpan(
-            e.occupation,
-            e.level,
-            e.valid_from,
-            e.valid_to,
-            e.confirmed,
-            e.source_kind,
-            e.source_id,
-            e.end_reason,
-        )  # fmt: skip
-        for e in entries.order_by("occupation__code", "valid_from", "rank", "pk")
-    ]
+    return _superseded(
+        [
+            LevelSpan(
+                e.occupation,
+                e.level,
+                e.valid_from,
+                e.valid_to,
+                e.confirmed,
+                e.source_kind,
+                e.source_id,
+                e.end_reason,
+            )  # fmt: skip
+            for e in entries.order_by("occupation__code", "valid_from", "rank", "pk")
+        ]
+    )
 
 
 def current_levels(person, on: datetime.date | None = None, *, include_declared: bool = True) -> list[dict]:
@@ -262,7 +292,8 @@ def current_of(history: list[LevelSpan], on: datetime.date | None = None) -> lis
                 confirmed_best[key] = span
     return [
         {"occupation": span.occupation, "level": span.level, "confirmed": span.confirmed, "since": span.valid_from,
-         "confirmed_level": confirmed_best[key].level if key in confirmed_best else None}
+         "confirmed_level": confirmed_best[key].level if key in confirmed_best else None,
+         "confirmed_since": confirmed_best[key].valid_from if key in confirmed_best else None}
         for key, span in sorted(best.items(), key=lambda item: item[1].occupation.code)
     ]  # fmt: skip
 

@@ -40,3 +40,11 @@ def person_of_user(user_id: int | None) -> Person | None:
     if user_id is None:
         return None
     return Person.objects.filter(user_id=user_id).first()  # unscoped: the actor's own record, by its account
+
+
+def phone_is_shared(phone_hash: str) -> bool:
+    """Whether two persons or more are registered with this phone (it then names nobody at sign-in)."""
+    if not phone_hash:
+        return False
+    # unscoped: counted through the keyed hash, nobody shown
+    return Person.objects.filter(phone_hash=phone_hash)[:2].count() > 1

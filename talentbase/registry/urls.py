@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.PersonListView.as_view(), name="person-list"),
     path("new/", views.PersonCreateView.as_view(), name="person-create"),
     path("me/", views.MyRecordView.as_view(), name="my-record"),
+    path("me/phone/", views.MyPhoneView.as_view(), name="my-phone"),
     path("levels/", level_views.LevelReportView.as_view(), name="level-report"),
     path("<int:pk>/", views.PersonDetailView.as_view(), name="person-detail"),
     path("<int:pk>/edit/", views.PersonEditView.as_view(), name="person-edit"),

@@ -1,7 +1,9 @@
 """Registry pages: the list of persons in scope, a person's record, registration and corrections."""
 
 from django.contrib import messages
-from django.shortcuts import redirect
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -69,11 +71,52 @@ class PersonDetailView(ObjectDetailView):
 
 
 class MyRecordView(PersonDetailView):
-    """A worker's own record: the same page as an official's view of it, reached without an id."""
+    """A worker's own record: the same page as an official's view of it, reached without an id. An account
+    not linked to a person yet is told so and whom to ask, never answered with a 404."""
+
+    def get(self, request, *args, **kwargs):
+        self.own = queries.person_of_user(self.actor.user_id)
+        if self.own is None:
+            scoping.ensure_may(self.actor, Person, "view")
+            return render(request, "registry/no_person.html", {"title": _("我的信息")})
+        return super().get(request, *args, **kwargs)
 
     def get_object(self):
-        person = queries.person_of_user(self.actor.user_id)
+        person = getattr(self, "own", None) or queries.person_of_user(self.actor.user_id)
         return scoping.get_for(self.actor, Person, person.pk if person else 0, "view")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["can_correct_phone"] = self.actor.role == Role.WORKER
+        return context
+
+
+class MyPhoneView(ObjectFormView):
+    """A worker corrects their phone (registry.actions.correct_own_phone)."""
+
+    model = Person
+    form_class = forms.OwnPhoneForm
+    title = gettext_lazy("修改手机号码")
+    success_message = gettext_lazy("手机号码已更新")
+
+    def get(self, request, *args, **kwargs):
+        if queries.person_of_user(self.actor.user_id) is None:
+            return render(request, "registry/no_person.html", {"title": _("我的信息")})
+        return super().get(request, *args, **kwargs)
+
+    def get_object(self):
+        if self.actor.role != Role.WORKER:
+            raise PermissionDenied
+        return queries.person_of_user(self.actor.user_id)
+
+    def perform(self, form, person):
+        saved = actions.correct_own_phone(actor=self.actor, phone=form.cleaned_data["phone"])
+        if queries.phone_is_shared(saved.phone_hash):
+            messages.warning(self.request, _("该手机号码与他人相同，不能用于登录：请用证件号码或登录名登录"))
+        return saved
+
+    def success_url(self, saved) -> str:
+        return reverse("registry:my-record")
 
 
 class PersonCreateView(ObjectFormView):

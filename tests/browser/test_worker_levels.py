@@ -42,7 +42,12 @@ def test_worker_reports_a_missing_certificate_and_the_employer_resolves_it(
     axe_check(page)
 
     page.get_by_test_id("report-missing").click()
+    page.get_by_label("证书信息有误").check()
+    assert page.get_by_label("有误的证书").is_visible()
     page.get_by_label("缺少证书").check()
+    assert not page.get_by_label("有误的证书").is_visible()  # asked only for a wrong certificate
+    assert page.get_by_test_id("required-when-photo").is_visible()
+    axe_check(page)
     page.get_by_label("职业", exact=True).select_option(label="园林绿化工（4-09-10-01）")
     page.get_by_label("等级").select_option(label="三级/高级工")
     page.get_by_label("证书编号").fill("S000031000123243000777")

@@ -14,3 +14,20 @@
     });
   });
 })();
+// A field shown only for one choice of a radio group: data-show-when="kind=wrong" on its input hides the
+// field's block for the other choices (without scripts every field stays shown, and the server decides).
+document.addEventListener("DOMContentLoaded", function () {
+  document.querySelectorAll("[data-show-when]").forEach(function (input) {
+    var rule = input.getAttribute("data-show-when").split("="), name = rule[0], value = rule[1];
+    var form = input.form, box = input.closest(".mb-3") || input;
+    if (!form) return;
+    function update() {
+      var chosen = form.querySelector('[name="' + name + '"]:checked');
+      box.hidden = !(chosen && chosen.value === value);
+    }
+    form.querySelectorAll('[name="' + name + '"]').forEach(function (radio) {
+      radio.addEventListener("change", update);
+    });
+    update();
+  });
+});
