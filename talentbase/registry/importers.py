@@ -156,6 +156,17 @@ def _cell_error(column: Column, message) -> tuple[str, str]:
     return str(column.label), str(message)
 
 
+def formula_errors(columns: list[Column], cells) -> list[tuple[str, str]]:
+    """A cell that holds a formula's text (a CSV keeps "=A1&B1" as typed; a spreadsheet keeps its result):
+    refused, as a formula without a result is in a spreadsheet."""
+    return [
+        _cell_error(column, format_lazy(
+            _("“{value}”是公式而不是内容：请在表格中改为公式的计算结果（文字）后重新上传"), value=text[:20]))
+        for column, text in zip(columns, cells, strict=False)
+        if text.startswith("=")
+    ]  # fmt: skip
+
+
 def _choice_problem(column: Column, value: str):
     return format_lazy(
         _("“{value}”无法识别，请从下拉列表中选择：{choices}"),
@@ -230,6 +241,8 @@ class PersonRosterImporter(Importer):
             start_text,
         ) = cells
         errors: list[tuple[str, str]] = []
+        warnings: list[tuple[str, str]] = []
+        errors += formula_errors(COLUMNS, cells)
         name = normalise_name(name_text)
         if not name:
             errors.append(_cell_error(NAME, _("请填写姓名")))
@@ -283,6 +296,8 @@ class PersonRosterImporter(Importer):
                 errors.append(_cell_error(column, error.message))
                 if column is ID_NUMBER:
                     check = None
+        if check is not None:
+            warnings += [_cell_error(ID_NUMBER, warning) for warning in check.warnings]
         birth_date = (check.birth_date if check else None) or birth_date
         if start_date is not None:
             if start_date > today:
@@ -290,7 +305,7 @@ class PersonRosterImporter(Importer):
             elif birth_date is not None and start_date <= birth_date:
                 errors.append(_cell_error(START_DATE, _("入职日期早于出生日期")))
         if check is None:
-            return errors, None
+            return errors, None, warnings
         payload = {
             ACTION_KEY: CREATE,
             "full_name": name,
@@ -304,12 +319,13 @@ class PersonRosterImporter(Importer):
             "position": position,
             "start_date": (start_date or today).isoformat(),
         }
-        return errors, payload
+        return errors, payload, warnings
 
     def compare_with_registry(self, checked, *, actor: Actor, mode: str) -> None:
         """One query for the chunk: which ID numbers the registry holds already (across all employers, as
         ``register_person`` checks), then the mode decides; an update needs the right to change the person."""
-        hashes = [payload["id_number_hash"] for _n, errors, payload in checked if payload and not errors]
+        # Rows with other errors too: "already registered" is never hidden behind a duplicate or a typo.
+        hashes = [payload["id_number_hash"] for _n, _errors, payload, _w in checked if payload]
         if not hashes:
             return
         existing = registered(hashes)
@@ -322,11 +338,17 @@ class PersonRosterImporter(Importer):
                 .filter(pk__in=list(existing.values()))
                 .values_list("pk", flat=True)
             )
-        for _number, errors, payload in checked:
-            if not payload or errors:
+        for _number, errors, payload, _warnings in checked:
+            if not payload:
                 continue
             person_id = existing.get(payload["id_number_hash"])
             if person_id is None:
+                continue
+            if errors:
+                if mode != SKIP:
+                    errors.append(
+                        _cell_error(ID_NUMBER, NOT_CHANGEABLE if mode == UPDATE else ALREADY_REGISTERED)
+                    )
                 continue
             if mode == SKIP:
                 payload[ACTION_KEY] = SKIP
