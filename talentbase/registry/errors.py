@@ -15,3 +15,5 @@ class RegistryError(StrEnum):
     REASON_REQUIRED = "reason_required"
     SAME_PERSON = "same_person"
     OUT_OF_SCOPE = "out_of_scope"
+    WORK_TYPE = "work_type"
+    END_REASON = "end_reason"
