@@ -389,10 +389,10 @@ class PersonRosterImporter(Importer):
             if person_id is None:
                 continue
             if errors:
-                if mode != SKIP:
-                    errors.append(
-                        _cell_error(ID_NUMBER, NOT_CHANGEABLE if mode == UPDATE else ALREADY_REGISTERED)
-                    )
+                if mode == UPDATE and person_id not in changeable:
+                    errors.append(_cell_error(ID_NUMBER, NOT_CHANGEABLE))
+                elif mode not in (SKIP, UPDATE):
+                    errors.append(_cell_error(ID_NUMBER, ALREADY_REGISTERED))
                 continue
             if mode == SKIP:
                 payload[ACTION_KEY] = SKIP

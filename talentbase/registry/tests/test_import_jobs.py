@@ -9,6 +9,7 @@ import datetime
 import random
 
 import pytest
+from django.urls import reverse
 
 from talentbase.catalog.models import Level, Occupation, WorkType
 from talentbase.core.tests.imports_support import commit, import_settings, row_errors, upload, write_xlsx
@@ -62,6 +63,10 @@ def test_the_roster_records_employment_occupation_work_type_and_a_declared_level
     # Declared, not confirmed: eligibility does not count it; the person page shows it.
     assert levels.level_on(zhang, occupation, today_in_china()) is None
     assert levels.level_on(zhang, occupation, today_in_china(), include_declared=True).code == "level4"
+    page = (
+        personas.client("employer").get(reverse("registry:person-detail", args=[zhang.pk])).content.decode()
+    )
+    assert "申报（待核实）" in page and "花名册申报" in page and "花卉园艺工" in page
     li = Person.objects.get(full_name="李四")
     assert Employment.objects.get(person=li).occupation == occupation
     assert not LevelEntry.objects.filter(person=li).exists()
