@@ -321,6 +321,8 @@ SPECTACULAR_SETTINGS = {
         "ReportKindEnum": "talentbase.legacy_certificates.models.ReportKind",
         # The person list's status, in the Person answer and in the search request alike.
         "PersonStatusEnum": "talentbase.registry.models.PersonStatus",
+        # Why an employment ended, beside the free-text end reasons of level entries and certificates.
+        "EmploymentEndReasonEnum": "talentbase.registry.models.EndReason",
     },
 }
 

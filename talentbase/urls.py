@@ -22,6 +22,7 @@ router.register("sectors", catalog_api.SectorViewSet, basename="sector")
 router.register("levels", catalog_api.LevelViewSet, basename="level")
 router.register("occupations", catalog_api.OccupationViewSet, basename="occupation")
 router.register("occupation-aliases", catalog_api.OccupationAliasViewSet, basename="occupationalias")
+router.register("work-types", catalog_api.WorkTypeViewSet, basename="worktype")
 router.register(
     "certificate-number-formats",
     catalog_api.CertificateNumberFormatViewSet,

@@ -10,6 +10,7 @@ from .models import (
     OccupationAlias,
     OrganisationKind,
     Sector,
+    WorkType,
 )
 
 
@@ -116,3 +117,16 @@ class CertificateNumberFormatViewSet(ScopedViewSet):
     model = CertificateNumberFormat
     serializer_class = CertificateNumberFormatSerializer
     ordering = ["order", "pk"]
+
+
+class WorkTypeSerializer(ScopedModelSerializer):
+    class Meta:
+        model = WorkType
+        fields = ["id", "occupation", "name", "is_active"]
+
+
+class WorkTypeViewSet(ScopedViewSet):
+    model = WorkType
+    serializer_class = WorkTypeSerializer
+    ordering = ["occupation__code", "name"]
+    filterset_fields = ["occupation"]

@@ -13,6 +13,7 @@ from .models import (
     OccupationAlias,
     OrganisationKind,
     Sector,
+    WorkType,
 )
 
 
@@ -51,6 +52,12 @@ class OccupationAliasForm(ScopedModelForm):
     class Meta:
         model = OccupationAlias
         fields = ["edition", "code", "name", "occupation", "needs_review", "note"]
+
+
+class WorkTypeForm(ScopedModelForm):
+    class Meta:
+        model = WorkType
+        fields = ["occupation", "name", "is_active"]
 
 
 class CertificateNumberFormatForm(ScopedModelForm):

@@ -143,6 +143,35 @@ class Occupation(models.Model):
         return reverse("catalog:occupation-detail", args=[self.pk])
 
 
+class WorkType(models.Model):
+    """A work type (工种) of an occupation: the finer trade a roster, a certificate or an employment names
+    under its occupation (绿化工 → 花卉园艺工). Reference data the city bureau keeps, per occupation."""
+
+    occupation = models.ForeignKey(
+        Occupation, verbose_name=_("职业"), on_delete=models.CASCADE, related_name="work_types"
+    )
+    name = models.CharField(_("工种名称"), max_length=50)
+    is_active = models.BooleanField(_("启用"), default=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["occupation__code", "name"]
+        verbose_name = _("工种")
+        verbose_name_plural = _("工种")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["occupation", "name"], name="catalog_work_type_occupation_name_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occupation.name}（{self.name}）"
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:work-type-detail", args=[self.pk])
+
+
 class OrganisationKind(models.Model):
     """A kind of organisation (city bureau, sector unit, evaluation institution, employer…)."""
 

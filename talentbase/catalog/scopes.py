@@ -12,11 +12,12 @@ from .models import (
     OccupationAlias,
     OrganisationKind,
     Sector,
+    WorkType,
 )
 
 EDITORS = [Role.CITY]
 
-EDITABLE_SETS = (Occupation, Sector, OrganisationKind, OccupationAlias, CertificateNumberFormat)
+EDITABLE_SETS = (Occupation, Sector, OrganisationKind, OccupationAlias, CertificateNumberFormat, WorkType)
 
 for model in (
     District,
@@ -26,11 +27,12 @@ for model in (
     OrganisationKind,
     OccupationAlias,
     CertificateNumberFormat,
+    WorkType,
 ):
     scoping.register(
         model,
         rows=lambda actor: scoping.EVERYTHING,
-        view=ALL_ROLES if model in (Level, Occupation) else STAFF_ROLES,
+        view=ALL_ROLES if model in (Level, Occupation, WorkType) else STAFF_ROLES,
         add=EDITORS if model in EDITABLE_SETS else [],
         change=EDITORS,
         delete=EDITORS if model in EDITABLE_SETS else [],

@@ -17,6 +17,7 @@ from .models import (
     OccupationAlias,
     OrganisationKind,
     Sector,
+    WorkType,
 )
 
 
@@ -204,6 +205,38 @@ class AliasDeleteView(DeleteThroughActions):
     success_url_name = "catalog:alias-list"
 
 
+class WorkTypeListView(ObjectListView):
+    model = WorkType
+    default_ordering = "occupation__code"
+    create_url_name = "catalog:work-type-create"
+    export_name = "work-types"
+    columns = [
+        Column("name", _("工种名称"), order_by="name", link=True),
+        Column("occupation", _("职业"), order_by="occupation__code"),
+        Column("is_active", _("启用")),
+    ]
+
+    def base_queryset(self):
+        return WorkType.objects.select_related("occupation")
+
+
+class WorkTypeDetailView(ObjectDetailView):
+    model = WorkType
+    edit_url_name = "catalog:work-type-edit"
+    delete_url_name = "catalog:work-type-delete"
+    fields = WorkTypeListView.columns
+
+
+class WorkTypeFormView(SaveThroughActions):
+    model = WorkType
+    form_class = forms.WorkTypeForm
+
+
+class WorkTypeDeleteView(DeleteThroughActions):
+    model = WorkType
+    success_url_name = "catalog:work-type-list"
+
+
 class NumberFormatListView(ObjectListView):
     model = CertificateNumberFormat
     default_ordering = "order"
@@ -253,5 +286,7 @@ register_menu(section="catalog", label=_("单位类型"), group=_("基础数据"
               icon="tags")  # fmt: skip
 register_menu(section="catalog", label=_("职业对照"), group=_("基础数据"), url_name="catalog:alias-list", roles=[Role.CITY],
               order=505, icon="arrow-left-right")  # fmt: skip
+register_menu(section="catalog", label=_("工种"), group=_("基础数据"), url_name="catalog:work-type-list", roles=[Role.CITY],
+              order=504, icon="list-nested")  # fmt: skip
 register_menu(section="catalog", label=_("证书编号格式"), group=_("基础数据"), url_name="catalog:number-format-list",
               roles=[Role.CITY], order=506, icon="upc")  # fmt: skip

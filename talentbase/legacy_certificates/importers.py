@@ -352,7 +352,7 @@ class CertificateImporter(Importer):
     def compare_with_registry(self, checked, *, actor: Actor, mode: str, options: dict) -> None:
         """Per chunk: which holders are registered (and, for an employer, its own), which numbers are
         recorded already; the batch's options and mode decide."""
-        valid = [(n, errors, p) for n, errors, p in checked if p and not errors]
+        valid = [(n, errors, p) for n, errors, p, _w in checked if p and not errors]
         if not valid:
             return
         persons = registered([p["id_number_hash"] for _n, _e, p in valid])

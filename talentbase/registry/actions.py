@@ -25,8 +25,9 @@ from .identity import (
     check_id_number,
     check_phone,
     normalise_name,
+    today_in_china,
 )
-from .models import Employment, Person, ProfessionalTitle
+from .models import Employment, EndReason, Person, ProfessionalTitle
 from .search import index_person_names
 
 
@@ -67,6 +68,8 @@ def register_person(
     employer: Organisation | None = None,
     start_date: datetime.date | None = None,
     position: str = "",
+    occupation=None,
+    work_type=None,
 ) -> Person:
     """Register a person under their real name (实名制); one person per ID number. An employer registers
     its own employee, so the first employment is recorded with them."""
@@ -99,8 +102,8 @@ def register_person(
     index_person_names([person.pk])
     audit.audit_change(actor=actor, obj=person, before=None, verb=audit.CREATE)
     if employer is not None:
-        add_employment(actor=actor, person=person, employer=employer,
-                       start_date=start_date or timezone.localdate(), position=position)  # fmt: skip
+        add_employment(actor=actor, person=person, employer=employer, start_date=start_date or timezone.localdate(),
+                       position=position, occupation=occupation, work_type=work_type)  # fmt: skip
     scoping.ensure_in_scope(actor, person, "view")
     return person
 
@@ -161,6 +164,7 @@ def add_employment(
     end_date: datetime.date | None = None,
     position: str = "",
     occupation=None,
+    work_type=None,
     site: str = "",
 ) -> Employment:
     scoping.ensure_may(actor, Employment, "add")
@@ -169,11 +173,18 @@ def add_employment(
     _ensure_employer(employer)
     if end_date and end_date < start_date:
         raise DomainError(RegistryError.DATES, _("截止日期不能早于起始日期"), field="end_date")
+    _ensure_work_type(occupation, work_type)
     employment = Employment.objects.create(person=person, employer=employer, start_date=start_date,
-                                           end_date=end_date, position=position, occupation=occupation, site=site)  # fmt: skip
+                                           end_date=end_date, position=position, occupation=occupation,
+                                           work_type=work_type, site=site)  # fmt: skip
     scoping.ensure_in_scope(actor, employment, "change")
     audit.audit_change(actor=actor, obj=employment, before=None, verb=audit.CREATE)
     return employment
+
+
+def _ensure_work_type(occupation, work_type) -> None:
+    if work_type is not None and work_type.occupation_id != getattr(occupation, "pk", None):
+        raise DomainError(RegistryError.WORK_TYPE, _("工种须属于所选职业"), field="work_type")
 
 
 @transaction.atomic
@@ -184,6 +195,66 @@ def end_employment(*, actor: Actor, employment: Employment, end_date: datetime.d
     before = audit.snapshot(employment)
     employment.end_date = end_date
     employment.save(update_fields=["end_date"])
+    audit.audit_change(actor=actor, obj=employment, before=before)
+    return employment
+
+
+@transaction.atomic
+def record_departure(
+    *, actor: Actor, employment: Employment, end_date: datetime.date, reason: str, note: str = ""
+) -> Employment:
+    """The worker left this employer on ``end_date`` (not before the start, not after today) for a reason
+    from the list: the employment ends, so the person's current employer is no longer this one. Only the
+    employer of that employment, or the city bureau, records it; audited with the fields changed."""
+    employment = scoping.get_for(actor, Employment.objects.select_for_update(), employment.pk, "change")
+    if employment.end_date is not None:
+        raise DomainError(RegistryError.DATES, _("该任职经历已于 {date} 结束；如有错误请更正").format(
+            date=employment.end_date.isoformat()), field="end_date")  # fmt: skip
+    if end_date < employment.start_date:
+        raise DomainError(RegistryError.DATES, _("离职日期不能早于入职日期"), field="end_date")
+    if end_date > today_in_china():
+        raise DomainError(RegistryError.DATES, _("离职日期不能晚于今天"), field="end_date")
+    if reason not in EndReason.values:
+        raise DomainError(RegistryError.END_REASON, _("请选择离职原因"), field="reason")
+    note = (note or "").strip()
+    if reason == EndReason.OTHER and not note:
+        raise DomainError(RegistryError.END_REASON, _("离职原因为“其他”时请填写说明"), field="note")
+    before = audit.snapshot(employment)
+    employment.end_date, employment.end_reason, employment.end_note = end_date, reason, note[:200]
+    employment.save(update_fields=["end_date", "end_reason", "end_note"])
+    audit.audit_change(actor=actor, obj=employment, before=before, verb="depart")
+    return employment
+
+
+@transaction.atomic
+def correct_employment(
+    *,
+    actor: Actor,
+    employment: Employment,
+    start_date: datetime.date,
+    end_date: datetime.date | None = None,
+    occupation=None,
+    work_type=None,
+    position: str = "",
+) -> Employment:
+    """Correct an employment entered wrongly (its dates, occupation and work type, position): the same
+    checks as when it was added; an end date cleared makes it current again. Audited with the fields
+    changed; the employer of that employment or the city bureau only."""
+    employment = scoping.get_for(actor, Employment.objects.select_for_update(), employment.pk, "change")
+    if end_date is not None and end_date < start_date:
+        raise DomainError(RegistryError.DATES, _("截止日期不能早于起始日期"), field="end_date")
+    today = today_in_china()
+    if start_date > today or (end_date is not None and end_date > today):
+        raise DomainError(
+            RegistryError.DATES, _("日期不能晚于今天"), field="end_date" if end_date else "start_date"
+        )
+    _ensure_work_type(occupation, work_type)
+    before = audit.snapshot(employment)
+    employment.start_date, employment.end_date, employment.position = start_date, end_date, position
+    employment.occupation, employment.work_type = occupation, work_type
+    if end_date is None:
+        employment.end_reason, employment.end_note = "", ""
+    employment.save()
     audit.audit_change(actor=actor, obj=employment, before=before)
     return employment
 

@@ -7,19 +7,21 @@ from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
+from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.fields import empty
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
+from talentbase.catalog.models import Occupation, WorkType
 from talentbase.core import scoping
 from talentbase.core.api import ScopedModelSerializer, ScopedReadOnlyViewSet
 from talentbase.core.errors import DomainError
 from talentbase.core.pagination import Ordering, keyset_page
 
-from . import levels
+from . import actions, levels
 from .errors import RegistryError
 from .forms import PersonFilter
-from .models import Employment, Gender, LevelEntry, Person, PersonStatus
+from .models import Employment, EndReason, Gender, LevelEntry, Person, PersonStatus
 from .search import AgeBand
 
 
@@ -45,7 +47,8 @@ class PersonSerializer(ScopedModelSerializer):
 class EmploymentSerializer(ScopedModelSerializer):
     class Meta:
         model = Employment
-        fields = ["id", "person", "employer", "occupation", "position", "start_date", "end_date", "site"]
+        fields = ["id", "person", "employer", "occupation", "work_type", "position", "start_date", "end_date", "site",
+                  "end_reason", "end_note"]  # fmt: skip
 
 
 class PersonViewSet(ScopedReadOnlyViewSet):
@@ -160,11 +163,57 @@ def _errors_text(errors) -> str:
     )
 
 
+class DepartureInputSerializer(serializers.Serializer):
+    end_date = serializers.DateField(label=gettext_lazy("离职日期"))
+    reason = serializers.ChoiceField(label=gettext_lazy("离职原因"), choices=EndReason.choices)
+    note = serializers.CharField(label=gettext_lazy("说明"), max_length=200, required=False, allow_blank=True)
+
+
+class CorrectionInputSerializer(serializers.Serializer):
+    start_date = serializers.DateField(label=gettext_lazy("起始日期"))
+    end_date = serializers.DateField(label=gettext_lazy("截止日期"), required=False, allow_null=True)
+    occupation = serializers.PrimaryKeyRelatedField(
+        queryset=Occupation.objects.filter(is_active=True), required=False, allow_null=True
+    )
+    work_type = serializers.PrimaryKeyRelatedField(
+        queryset=WorkType.objects.filter(is_active=True), required=False, allow_null=True
+    )
+    position = serializers.CharField(max_length=50, required=False, allow_blank=True)
+
+
 class EmploymentViewSet(ScopedReadOnlyViewSet):
+    """Employments: read, and two writes on one, as the person page has them: ``…/depart/`` (the worker
+    left: date, reason, note) and ``…/correct/`` (dates, occupation, work type, position)."""
+
     model = Employment
     serializer_class = EmploymentSerializer
     ordering = ["pk"]
     filterset_fields = ["employer", "person"]
+    http_method_names = ["get", "post", "head", "options"]
+
+    def scope_action(self) -> str:
+        return "change" if self.action in ("depart", "correct") else super().scope_action()
+
+    def create(self, request, *args, **kwargs):
+        raise MethodNotAllowed(request.method)
+
+    @extend_schema(request=DepartureInputSerializer, responses=EmploymentSerializer)
+    @action(detail=True, methods=["post"])
+    def depart(self, request, pk=None):
+        employment = self.get_object()
+        data = DepartureInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        saved = actions.record_departure(actor=self.actor, employment=employment, **data.validated_data)
+        return Response(EmploymentSerializer(saved, context=self.get_serializer_context()).data)
+
+    @extend_schema(request=CorrectionInputSerializer, responses=EmploymentSerializer)
+    @action(detail=True, methods=["post"])
+    def correct(self, request, pk=None):
+        employment = self.get_object()
+        data = CorrectionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        saved = actions.correct_employment(actor=self.actor, employment=employment, **data.validated_data)
+        return Response(EmploymentSerializer(saved, context=self.get_serializer_context()).data)
 
 
 class LevelEntrySerializer(ScopedModelSerializer):

@@ -20,6 +20,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from talentbase.catalog.models import Level
 from talentbase.core import scoping
 from talentbase.core.actor import Actor
 from talentbase.core.errors import DomainError
@@ -37,6 +38,8 @@ PERSON_COLUMNS = [
     "gender", "phone_encrypted", "phone_hash", "phone_masked", "education", "status", "created_at", "updated_at",
 ]  # fmt: skip
 EMPLOYMENT_COLUMNS = ["person_id", "employer_id", "position", "start_date", "end_date", "site", "created_at"]
+NEW_EMPLOYMENT_COLUMNS = ["id", "person_id", "employer_id", "occupation_id", "work_type_id", "position", "start_date",
+                          "end_date", "site", "created_at"]  # fmt: skip
 
 
 def _now():
@@ -53,19 +56,22 @@ def _keys(names: list[str], rows: Sequence[Mapping]) -> Iterable[tuple[str, ...]
 
 @transaction.atomic
 def register_persons_bulk(
-    *, actor: Actor, rows: Sequence[Mapping], employer_id: int | None = None
-) -> list[int]:
+    *, actor: Actor, rows: Sequence[Mapping], employer_id: int | None = None, with_employments: bool = False
+):
     """Register new persons (实名制), one per validated row, with their name keys and, given an employer, their
     current employment there from the row's ``start_date`` (today when absent); returns their ids in row order.
 
     A row holds ``full_name``, ``id_type``, the ID number's ``id_number_encrypted``, ``id_number_hash`` and
     ``id_number_masked``, ``birth_date`` and ``gender``; optionally the phone's ``phone_encrypted``,
-    ``phone_hash`` and ``phone_masked``, ``education``, ``position``, ``start_date`` and ``search_keys``. An
-    ID number already registered is refused by the unique hash, and the whole call with it."""
+    ``phone_hash`` and ``phone_masked``, ``education``, ``position``, ``start_date`` and ``search_keys``; and
+    for the employment, its own ``employer_id`` (instead of the call's), ``occupation_id`` and ``work_type_id``.
+    An ID number already registered is refused by the unique hash, and the whole call with it.
+    ``with_employments``: (person ids, employment id or None per row)."""
     if not rows:
-        return []
-    if employer_id is not None:
-        _ensure_may_employ(actor, {employer_id})
+        return ([], []) if with_employments else []
+    employers = {row.get("employer_id") or employer_id for row in rows} - {None}
+    if employers:
+        _ensure_may_employ(actor, employers)
     names = [normalise_name(row["full_name"]) for row in rows]
     now = _now()
     ids = bulk.allocate_ids(Person, len(rows))
@@ -76,13 +82,82 @@ def register_persons_bulk(
         for pk, name, row in zip(ids, names, rows, strict=True)
     ))  # fmt: skip
     write_name_keys([(pk, key) for pk, keys in zip(ids, _keys(names, rows), strict=True) for key in keys])
-    if employer_id is not None:
+    employment_ids: list[int | None] = [None] * len(rows)
+    employed = [index for index, row in enumerate(rows) if row.get("employer_id") or employer_id]
+    if employed:
         today = today_in_china().isoformat()
-        bulk.insert_rows(Employment, EMPLOYMENT_COLUMNS, (
-            (pk, employer_id, row.get("position", ""), row.get("start_date") or today, None, "", now)
-            for pk, row in zip(ids, rows, strict=True)
+        for index, pk in zip(employed, bulk.allocate_ids(Employment, len(employed)), strict=True):
+            employment_ids[index] = pk
+        bulk.insert_rows(Employment, NEW_EMPLOYMENT_COLUMNS, (
+            (employment_ids[index], ids[index], rows[index].get("employer_id") or employer_id,
+             rows[index].get("occupation_id"), rows[index].get("work_type_id"), rows[index].get("position", ""),
+             rows[index].get("start_date") or today, None, "", now)
+            for index in employed
         ))  # fmt: skip
-    return ids
+    return (ids, employment_ids) if with_employments else ids
+
+
+def declare_levels_bulk(*, actor: Actor, entries: Sequence[tuple]) -> int:
+    """The levels new employees' roster declares: (person id, occupation id, level id, valid from,
+    employment id) each, unconfirmed until a certificate backs them, standing on the employment."""
+    from .levels import NewLevel, record_levels_bulk
+    from .models import LevelSource
+
+    if not entries:
+        return 0
+    return record_levels_bulk(actor=actor, entries=(
+        NewLevel(person_id, occupation_id, level_id, valid_from, False, LevelSource.ROSTER, employment_id)
+        for person_id, occupation_id, level_id, valid_from, employment_id in entries
+    ))  # fmt: skip
+
+
+@transaction.atomic
+def declare_levels_for_updates(*, actor: Actor, employer_id: int | None, rows: Sequence[Mapping]) -> int:
+    """The levels a roster imported again declares for persons already registered (rows with ``person_id``,
+    ``occupation_id``, ``level_id``, optionally ``work_type_id``, ``employer_id``, ``start_date``): the
+    person's open employment there takes the occupation (one is recorded when there is none), and the
+    declared level replaces the one an earlier roster declared in that occupation, valid from the
+    employment's start. Row by row: a later roster that changes levels is a small file."""
+    from .levels import record_level
+    from .models import LevelEntry, LevelSource
+
+    if not rows:
+        return 0
+    employers = {row.get("employer_id") or employer_id for row in rows} - {None}
+    if not employers:
+        return 0
+    _ensure_may_employ(actor, employers)
+    # unscoped: the ladder
+    levels = {level.pk: level for level in Level.objects.all()}
+    today = today_in_china()
+    written = 0
+    for row in rows:
+        employer = row.get("employer_id") or employer_id
+        if employer is None:
+            continue
+        # unscoped: the open employment of a person update_persons_bulk has just checked is the actor's to change
+        employment = Employment.objects.filter(person_id=row["person_id"], employer_id=employer,
+                                               end_date__isnull=True).order_by("-start_date", "pk").first()  # fmt: skip
+        if employment is None:
+            employment = Employment.objects.create(
+                person_id=row["person_id"], employer_id=employer, occupation_id=row["occupation_id"],
+                work_type_id=row.get("work_type_id"), start_date=row.get("start_date") or today,
+            )  # fmt: skip
+        elif employment.occupation_id != row["occupation_id"] or (
+            row.get("work_type_id") and employment.work_type_id != row["work_type_id"]
+        ):
+            employment.occupation_id = row["occupation_id"]
+            employment.work_type_id = row.get("work_type_id") or None
+            employment.save(update_fields=["occupation", "work_type"])
+        # unscoped: the declared entries of that person, replaced rather than duplicated
+        earlier = LevelEntry.objects.filter(person_id=row["person_id"], occupation_id=row["occupation_id"],
+                                            source_kind=LevelSource.ROSTER).order_by("-valid_from", "-pk").first()  # fmt: skip
+        source_id = earlier.source_id if earlier is not None else employment.pk
+        record_level(person=row["person_id"], occupation=row["occupation_id"], level=levels[row["level_id"]],
+                     valid_from=employment.start_date, confirmed=False, source_kind=LevelSource.ROSTER,
+                     source_id=source_id)  # fmt: skip
+        written += 1
+    return written
 
 
 def _ensure_may_employ(actor: Actor, employer_ids: set[int]) -> None:

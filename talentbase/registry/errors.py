@@ -16,3 +16,5 @@ class RegistryError(StrEnum):
     SAME_PERSON = "same_person"
     OUT_OF_SCOPE = "out_of_scope"
     NO_PERSON = "no_person"
+    WORK_TYPE = "work_type"
+    END_REASON = "end_reason"

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
-from talentbase.catalog.models import District, Level, Occupation, Sector
+from talentbase.catalog.models import District, Level, Occupation, Sector, WorkType
 from talentbase.core import crypto
 from talentbase.core.forms import ScopedFilterSet, ScopedForm
 from talentbase.core.roles import Role
@@ -16,7 +16,7 @@ from talentbase.orgs.validators import normalise_credit_code
 from . import protection
 from .identity import IdType, normalise_id_number, normalise_name
 from .levels import covering
-from .models import Education, Employment, Gender, LevelEntry, Person, PersonStatus, TitleGrade
+from .models import Education, Employment, EndReason, Gender, LevelEntry, Person, PersonStatus, TitleGrade
 from .search import AgeBand, age_band_condition, name_prefix_condition, persons_having
 
 
@@ -40,12 +40,27 @@ class PersonForm(ScopedForm):
         label=_("用人单位"), queryset=Organisation.objects.filter(kinds__code="employer")
     )
     start_date = forms.DateField(label=_("入职日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    occupation = forms.ModelChoiceField(label=_("职业"), queryset=Occupation.objects.filter(is_active=True),
+                                        required=False)  # fmt: skip
+    work_type = forms.ModelChoiceField(label=_("工种"), required=False, help_text=_("所选职业下的工种"),
+                                       queryset=WorkType.objects.filter(is_active=True).select_related("occupation"))  # fmt: skip
     position = forms.CharField(label=_("岗位"), max_length=50, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.actor.role == Role.EMPLOYER:
             self.fields.pop("employer")
+
+    def clean(self):
+        return clean_work_type(self, super().clean())
+
+
+def clean_work_type(form, cleaned: dict) -> dict:
+    """A work type belongs to the occupation chosen with it."""
+    work_type = cleaned.get("work_type")
+    if work_type is not None and work_type.occupation_id != getattr(cleaned.get("occupation"), "pk", None):
+        form.add_error("work_type", _("工种须属于所选职业"))
+    return cleaned
 
 
 class PersonEditForm(ScopedForm):
@@ -62,12 +77,38 @@ class EmploymentForm(ScopedForm):
     )
     occupation = forms.ModelChoiceField(label=_("职业"), queryset=Occupation.objects.filter(is_active=True),
                                         required=False)  # fmt: skip
+    work_type = forms.ModelChoiceField(label=_("工种"), required=False,
+                                       queryset=WorkType.objects.filter(is_active=True).select_related("occupation"))  # fmt: skip
     position = forms.CharField(label=_("岗位"), max_length=50, required=False)
     start_date = forms.DateField(label=_("起始日期"), widget=forms.DateInput(attrs={"type": "date"}))
     end_date = forms.DateField(
         label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     site = forms.CharField(label=_("工作地点/项目"), max_length=100, required=False)
+
+    def clean(self):
+        return clean_work_type(self, super().clean())
+
+
+class DepartureForm(ScopedForm):
+    end_date = forms.DateField(label=_("离职日期"), widget=forms.DateInput(attrs={"type": "date"}),
+                               help_text=_("最后工作日的次日起不再是本单位在职人员"))  # fmt: skip
+    reason = forms.ChoiceField(label=_("离职原因"), choices=[("", "—"), *EndReason.choices])
+    note = forms.CharField(label=_("说明"), max_length=200, required=False, help_text=_("原因为“其他”时必填"))
+
+
+class EmploymentCorrectionForm(ScopedForm):
+    occupation = forms.ModelChoiceField(label=_("职业"), queryset=Occupation.objects.filter(is_active=True),
+                                        required=False)  # fmt: skip
+    work_type = forms.ModelChoiceField(label=_("工种"), required=False,
+                                       queryset=WorkType.objects.filter(is_active=True).select_related("occupation"))  # fmt: skip
+    position = forms.CharField(label=_("岗位"), max_length=50, required=False)
+    start_date = forms.DateField(label=_("起始日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    end_date = forms.DateField(label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                               help_text=_("清空表示仍在职"))  # fmt: skip
+
+    def clean(self):
+        return clean_work_type(self, super().clean())
 
 
 class RevealForm(ScopedForm):

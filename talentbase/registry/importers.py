@@ -12,11 +12,14 @@ says.
 from __future__ import annotations
 
 import itertools
+import re
+from dataclasses import dataclass
 
 from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
+from talentbase.catalog import lookups
 from talentbase.core import crypto, scoping
 from talentbase.core.actor import Actor
 from talentbase.core.errors import DomainError
@@ -111,7 +114,45 @@ START_DATE = Column(
     help_text=_("不填时按导入当天"),
 )  # fmt: skip
 
-COLUMNS = [NAME, ID_TYPE, ID_NUMBER, GENDER, BIRTH_DATE, PHONE, EDUCATION, POSITION, START_DATE]
+EMPLOYER = Column(
+    "employer", _("工作单位"), example="上海某某绿化养护有限公司", width=28,
+    aliases=("用人单位", "所在单位", "单位名称", "工作单位名称", "单位", "employer", "company"),
+    help_text=_("单位全称、简称或统一社会信用代码；用人单位导入时须为本单位，不填时按上传时选择的单位"),
+)  # fmt: skip
+
+
+def _occupation_choices():
+    from talentbase.catalog.models import Occupation
+
+    # unscoped: reference data for the template's dropdown
+    return list(Occupation.objects.filter(is_active=True).order_by("code").values_list("code", "name"))
+
+
+def _level_choices():
+    from talentbase.catalog.models import Level
+
+    # unscoped: the ladder for the template's dropdown
+    return list(Level.objects.order_by("rank").values_list("code", "name"))
+
+
+OCCUPATION = Column(
+    "occupation", _("职业（工种）"), example="园林绿化工", width=24, choices=_occupation_choices,
+    aliases=("职业", "职业名称", "工种职业", "occupation"),
+    help_text=_("职业目录中的职业名称或编码；可在括号中写工种，如“园林绿化工（花卉园艺工）”"),
+)  # fmt: skip
+WORK_TYPE = Column(
+    "work_type", _("工种"), example="", width=16, aliases=("工种名称", "work type"),
+    help_text=_("职业目录中该职业下的工种；也可写在“职业（工种）”列的括号中"),
+)  # fmt: skip
+LEVEL = Column(
+    "level", _("技能等级"), example="四级/中级工", width=16, choices=_level_choices,
+    aliases=("等级", "职业技能等级", "技术等级", "职业资格等级", "level", "skill level"),
+    help_text=_("本单位申报的等级，须填写职业；在有证书核实前记为“申报、未核实”"),
+)  # fmt: skip
+
+COLUMNS = [NAME, ID_TYPE, ID_NUMBER, GENDER, BIRTH_DATE, PHONE, EDUCATION, POSITION, START_DATE, EMPLOYER,
+           OCCUPATION, WORK_TYPE, LEVEL]  # fmt: skip
+BRACKETED = re.compile(r"^(?P<occupation>[^（(]+)[（(](?P<work_type>[^)）]*)[)）]\s*$")
 
 WRITE_CHUNK = 5000
 
@@ -156,6 +197,17 @@ def _cell_error(column: Column, message) -> tuple[str, str]:
     return str(column.label), str(message)
 
 
+def formula_errors(columns: list[Column], cells) -> list[tuple[str, str]]:
+    """A cell that holds a formula's text (a CSV keeps "=A1&B1" as typed; a spreadsheet keeps its result):
+    refused, as a formula without a result is in a spreadsheet."""
+    return [
+        _cell_error(column, format_lazy(
+            _("“{value}”是公式而不是内容：请在表格中改为公式的计算结果（文字）后重新上传"), value=text[:20]))
+        for column, text in zip(columns, cells, strict=False)
+        if text.startswith("=")
+    ]  # fmt: skip
+
+
 def _choice_problem(column: Column, value: str):
     return format_lazy(
         _("“{value}”无法识别，请从下拉列表中选择：{choices}"),
@@ -198,6 +250,12 @@ class PersonRosterImporter(Importer):
             _("每行一人；同一证件号码在文件中只能出现一次。"),
             _("已登记的人员按上传时选择的方式处理：记为错误、更新姓名/手机号码/学历，或跳过。"),
             _("用人单位导入时，新登记的人员记为本单位在职人员，入职日期不填时按导入当天。"),
+            _(
+                "“工作单位”须为本单位（用人单位导入时），或您可导入的用人单位（市、区导入时）；不填时按上传时选择的单位。"
+            ),
+            _(
+                "“职业（工种）”“技能等级”记入任职经历和等级记录：等级为单位申报，在有证书核实前不作为已核实等级。"
+            ),
         ]
 
     # --- validation: plain tuples in, one outcome per row out
@@ -207,9 +265,10 @@ class PersonRosterImporter(Importer):
         id_types = RawChoices(ID_TYPE.choice_lookup())
         genders = RawChoices(GENDER.choice_lookup())
         educations = RawChoices(EDUCATION.choice_lookup())
+        context = RosterContext.build(actor, options)
         chunks = checked_in_chunks(
             rows, chunk_size=self.chunk_size, key=lambda payload: payload["id_number_hash"],
-            check=lambda cells: self.check_row(cells, today, id_types, genders, educations),
+            check=lambda cells: self.check_row(cells, today, id_types, genders, educations, context),
             duplicate=lambda row: _cell_error(ID_NUMBER, format_lazy(_("与第 {row} 行的证件号码重复"), row=row)),
         )  # fmt: skip
         for checked, late in chunks:
@@ -217,19 +276,14 @@ class PersonRosterImporter(Importer):
             yield from outcomes(checked)
             yield from late
 
-    def check_row(self, cells, today, id_types, genders, educations) -> tuple[list, dict | None]:
-        (
-            name_text,
-            type_text,
-            number_text,
-            gender_text,
-            birth_text,
-            phone_text,
-            education_text,
-            position,
-            start_text,
-        ) = cells
+    def check_row(
+        self, cells, today, id_types, genders, educations, context=None
+    ) -> tuple[list, dict | None, list]:
+        (name_text, type_text, number_text, gender_text, birth_text, phone_text, education_text, position,
+         start_text, employer_text, occupation_text, work_type_text, level_text) = cells  # fmt: skip
         errors: list[tuple[str, str]] = []
+        warnings: list[tuple[str, str]] = []
+        errors += formula_errors(COLUMNS, cells)
         name = normalise_name(name_text)
         if not name:
             errors.append(_cell_error(NAME, _("请填写姓名")))
@@ -283,6 +337,10 @@ class PersonRosterImporter(Importer):
                 errors.append(_cell_error(column, error.message))
                 if column is ID_NUMBER:
                     check = None
+        if check is not None:
+            warnings += [_cell_error(ID_NUMBER, warning) for warning in check.warnings]
+        job = (context or RosterContext()).check_job(employer_text, occupation_text, work_type_text, level_text,
+                                                     errors, warnings)  # fmt: skip
         birth_date = (check.birth_date if check else None) or birth_date
         if start_date is not None:
             if start_date > today:
@@ -290,7 +348,7 @@ class PersonRosterImporter(Importer):
             elif birth_date is not None and start_date <= birth_date:
                 errors.append(_cell_error(START_DATE, _("入职日期早于出生日期")))
         if check is None:
-            return errors, None
+            return errors, None, warnings
         payload = {
             ACTION_KEY: CREATE,
             "full_name": name,
@@ -303,13 +361,15 @@ class PersonRosterImporter(Importer):
             "education": education,
             "position": position,
             "start_date": (start_date or today).isoformat(),
+            **job,
         }
-        return errors, payload
+        return errors, payload, warnings
 
     def compare_with_registry(self, checked, *, actor: Actor, mode: str) -> None:
         """One query for the chunk: which ID numbers the registry holds already (across all employers, as
         ``register_person`` checks), then the mode decides; an update needs the right to change the person."""
-        hashes = [payload["id_number_hash"] for _n, errors, payload in checked if payload and not errors]
+        # Rows with other errors too: "already registered" is never hidden behind a duplicate or a typo.
+        hashes = [payload["id_number_hash"] for _n, _errors, payload, _w in checked if payload]
         if not hashes:
             return
         existing = registered(hashes)
@@ -322,11 +382,17 @@ class PersonRosterImporter(Importer):
                 .filter(pk__in=list(existing.values()))
                 .values_list("pk", flat=True)
             )
-        for _number, errors, payload in checked:
-            if not payload or errors:
+        for _number, errors, payload, _warnings in checked:
+            if not payload:
                 continue
             person_id = existing.get(payload["id_number_hash"])
             if person_id is None:
+                continue
+            if errors:
+                if mode == UPDATE and person_id not in changeable:
+                    errors.append(_cell_error(ID_NUMBER, NOT_CHANGEABLE))
+                elif mode not in (SKIP, UPDATE):
+                    errors.append(_cell_error(ID_NUMBER, ALREADY_REGISTERED))
                 continue
             if mode == SKIP:
                 payload[ACTION_KEY] = SKIP
@@ -368,6 +434,11 @@ class PersonRosterImporter(Importer):
                 })  # fmt: skip
             else:
                 row["person_id"] = payload["person_id"]
+            for key in JOB_KEYS:
+                if payload.get(key) is not None:
+                    row[key] = payload[key]
+            if payload[ACTION_KEY] == UPDATE and payload.get("level_id"):
+                row["start_date"] = payload["start_date"]
             prepared.append(row)
         return prepared
 
@@ -432,12 +503,23 @@ class PersonRosterImporter(Importer):
             updates = [payload for _number, payload in chunk if payload[ACTION_KEY] == UPDATE]
             creates, skipped = self.drop_registered_meanwhile(creates, batch.mode)
             result.skipped += skipped
-            ids = bulk_writes.register_persons_bulk(
-                actor=actor, rows=[payload for _n, payload in creates], employer_id=employer_id
+            ids, employment_ids = bulk_writes.register_persons_bulk(
+                actor=actor,
+                rows=[payload for _n, payload in creates],
+                employer_id=employer_id,
+                with_employments=True,
             )
             result.created += len(ids)
             probe += ids[:1] + ids[-1:]
+            bulk_writes.declare_levels_bulk(actor=actor, entries=[
+                (person_id, payload["occupation_id"], payload["level_id"], payload["start_date"], employment_id)
+                for person_id, employment_id, (_n, payload) in zip(ids, employment_ids, creates, strict=True)
+                if employment_id is not None and payload.get("level_id")
+            ])  # fmt: skip
             result.updated += bulk_writes.update_persons_bulk(actor=actor, rows=updates)
+            bulk_writes.declare_levels_for_updates(actor=actor, employer_id=employer_id, rows=[
+                payload for payload in updates if payload.get("level_id")
+            ])  # fmt: skip
         # The new persons must be in the importer's scope (an employer sees its own employees); every row was
         # written the same way, so the first and last of each chunk stand for all.
         probe = sorted(set(probe))
@@ -474,3 +556,108 @@ class PersonRosterImporter(Importer):
                 _("第 {row} 行的证件号码在导入期间已被登记，未导入任何数据；请重新上传以重新校验"), row=row
             ),
         )
+
+
+JOB_KEYS = ("employer_id", "occupation_id", "work_type_id", "level_id")
+
+
+@dataclass
+class RosterContext:
+    """What the job columns are checked against, read once per file: the employers the importer may name
+    (an employer: itself alone; the city: the employers in its scope, by name, short name or 统一社会信用代码),
+    the occupations (names, codes, earlier names), their work types and the ladder."""
+
+    own_employer: int | None = None
+    employers: dict | None = None
+    occupations: dict | None = None
+    work_types: dict | None = None
+    work_type_owners: dict | None = None
+    levels: dict | None = None
+    offered: set | None = None
+    occupation_names: dict | None = None
+
+    @classmethod
+    def build(cls, actor: Actor, options: dict) -> RosterContext:
+        from talentbase.catalog.models import Occupation
+
+        employers: dict[str, int] = {}
+        queryset = scoping.visible_to(actor, Organisation).filter(kinds__code="employer")
+        if actor.role == Role.EMPLOYER:
+            queryset = queryset.filter(pk=actor.organisation_id)
+        for pk, name, short_name, credit_code in queryset.values_list(
+            "pk", "name", "short_name", "credit_code"
+        ):
+            for text in (name, short_name, credit_code):
+                if text:
+                    employers.setdefault(normalise_choice(text), pk)
+        work_types = lookups.work_type_lookup()
+        owners: dict[str, set] = {}
+        for (occupation_id, name), pk in work_types.items():
+            owners.setdefault(name, set()).add((occupation_id, pk))
+        return cls(
+            own_employer=actor.organisation_id if actor.role == Role.EMPLOYER else options.get("employer_id"),
+            employers=employers, occupations=lookups.occupation_lookup(), work_types=work_types,
+            work_type_owners=owners, levels=lookups.level_lookup(),
+            offered=set(Occupation.levels.through.objects.values_list("occupation_id", "level_id")),
+            occupation_names=dict(Occupation.objects.values_list("pk", "name")),
+        )  # fmt: skip
+
+    def check_job(self, employer_text, occupation_text, work_type_text, level_text, errors, warnings) -> dict:
+        """The employment's employer, occupation and work type, and the declared level, of one row."""
+        job: dict = {}
+        if employer_text and self.employers is not None:
+            employer_id = self.employers.get(normalise_choice(employer_text))
+            if employer_id is None:
+                errors.append(_cell_error(EMPLOYER, format_lazy(
+                    _("“{value}”不是本单位，也不是您可导入的用人单位：请填写本单位的全称或统一社会信用代码"),
+                    value=employer_text[:50])))  # fmt: skip
+            else:
+                job["employer_id"] = employer_id
+        occupation_id = work_type_id = None
+        if occupation_text and self.occupations is not None:
+            bracketed = BRACKETED.match(occupation_text)
+            if bracketed and not work_type_text:
+                work_type_text = bracketed["work_type"].strip()
+            occupation_id = self.occupations.get(lookups.name_key(occupation_text))
+            if occupation_id is None and not bracketed:
+                # Only a work type named: its occupation, when one occupation has it.
+                owners = self.work_type_owners.get(normalise_choice(occupation_text), set())
+                if len(owners) == 1:
+                    ((occupation_id, work_type_id),) = owners
+                    work_type_text = ""
+            if occupation_id is None:
+                errors.append(_cell_error(OCCUPATION, format_lazy(
+                    _("职业“{value}”不在职业目录中：请填写目录中的职业名称或编码"), value=occupation_text[:50])))  # fmt: skip
+        if work_type_text and self.work_types is not None:
+            if occupation_id is None and not occupation_text:
+                errors.append(_cell_error(WORK_TYPE, _("填写工种时请同时填写职业")))
+            elif occupation_id is not None:
+                work_type_id = self.work_types.get((occupation_id, normalise_choice(work_type_text)))
+                if work_type_id is None:
+                    errors.append(_cell_error(WORK_TYPE, format_lazy(
+                        _("工种“{value}”不是职业“{occupation}”下的工种：请从职业目录的工种中选择"),
+                        value=work_type_text[:50], occupation=self.occupation_names.get(occupation_id, ""))))  # fmt: skip
+        if level_text and self.levels is not None:
+            level = self.levels.get(normalise_choice(level_text))
+            if level is None:
+                errors.append(_cell_error(LEVEL, format_lazy(
+                    _("“{value}”不是技能等级：请填写{levels}之一"), value=level_text[:20],
+                    levels="、".join(lv.name for lv in sorted(set(self.levels.values()), key=lambda lv: lv.rank)))))  # fmt: skip
+            elif not occupation_text:
+                errors.append(_cell_error(LEVEL, _("填写技能等级时请同时填写职业")))
+            elif occupation_id is not None:
+                job["level_id"] = level.pk
+                if (occupation_id, level.pk) not in self.offered:
+                    warnings.append(_cell_error(LEVEL, format_lazy(
+                        _("职业“{occupation}”未设置“{level}”：请核对"),
+                        occupation=self.occupation_names.get(occupation_id, ""), level=level.name)))  # fmt: skip
+        if (occupation_text or level_text) and not job.get("employer_id") and self.own_employer is None:
+            if self.employers is not None:
+                errors.append(
+                    _cell_error(EMPLOYER, _("填写职业或技能等级时请填写工作单位，或在上传时选择用人单位"))
+                )
+        if occupation_id is not None:
+            job["occupation_id"] = occupation_id
+        if work_type_id is not None:
+            job["work_type_id"] = work_type_id
+        return job

@@ -104,6 +104,18 @@ class Person(models.Model):
         return f"person #{self.pk}"
 
 
+class EndReason(models.TextChoices):
+    """Why an employment ended (a departure recorded by the employer)."""
+
+    RESIGNED = "resigned", _("本人辞职")
+    CONTRACT_ENDED = "contract_ended", _("劳动合同期满")
+    DISMISSED = "dismissed", _("单位解除劳动合同")
+    TRANSFERRED = "transferred", _("调动")
+    RETIRED = "retired", _("退休")
+    DECEASED = "deceased", _("死亡")
+    OTHER = "other", _("其他")
+
+
 class Employment(models.Model):
     """A period of work of a person at an employer."""
 
@@ -128,9 +140,23 @@ class Employment(models.Model):
         related_name="+",
         db_index=False,
     )
+    work_type = models.ForeignKey(
+        "catalog.WorkType",
+        verbose_name=_("工种"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # as the occupation: a roster import writes every index; a work type is rarely deleted
+    )
     position = models.CharField(_("岗位"), max_length=50, blank=True)
     start_date = models.DateField(_("起始日期"))
     end_date = models.DateField(_("截止日期"), null=True, blank=True)
+    # db_default: the bulk writers (registry.bulk, a roster import) name only the columns they fill.
+    end_reason = models.CharField(
+        _("离职原因"), max_length=20, choices=EndReason.choices, blank=True, default="", db_default=""
+    )
+    end_note = models.CharField(_("离职说明"), max_length=200, blank=True, default="", db_default="")
     site = models.CharField(_("工作地点/项目"), max_length=100, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
@@ -235,6 +261,9 @@ class LevelSource(models.TextChoices):
     LEGACY_CERTIFICATE = "certificate_record", _("已有证书")
     APPOINTMENT = "appointment", _("聘任")
     PLATFORM_CERTIFICATE = "certificate", _("平台颁发证书")
+    # A level an employer's roster states (技能等级 column): declared, unconfirmed until a certificate backs
+    # it; its source is the employment the roster recorded.
+    ROSTER = "roster", _("花名册申报")
 
 
 class LevelEntry(models.Model):

@@ -16,6 +16,7 @@ from talentbase.core.tables import Column
 from talentbase.core.views import ActorRequiredMixin, ObjectDetailView, ObjectFormView, ObjectListView
 
 from . import actions, forms, queries, search
+from .identity import today_in_china
 from .models import Employment, Person, ProfessionalTitle
 from .sections import register_section, sections_for
 
@@ -172,6 +173,38 @@ class EmploymentAddView(PersonRecordAddView):
         actions.add_employment(actor=self.actor, person=person, **values)
 
 
+class DepartureView(ObjectFormView):
+    """Record that a worker left: the employment ends and the person's current employer follows."""
+
+    model = Employment
+    form_class = forms.DepartureForm
+    title = gettext_lazy("登记离职")
+    success_message = gettext_lazy("已登记离职")
+
+    def initial(self, employment) -> dict:
+        return {"end_date": today_in_china()}
+
+    def perform(self, form, employment):
+        return actions.record_departure(actor=self.actor, employment=employment, **form.cleaned_data)
+
+
+class EmploymentCorrectView(ObjectFormView):
+    """Correct an employment entered wrongly: dates, occupation and work type, position."""
+
+    model = Employment
+    form_class = forms.EmploymentCorrectionForm
+    title = gettext_lazy("更正任职经历")
+    success_message = gettext_lazy("已更正任职经历")
+
+    def initial(self, employment) -> dict:
+        return {"occupation": employment.occupation_id, "work_type": employment.work_type_id,
+                "position": employment.position, "start_date": employment.start_date,
+                "end_date": employment.end_date}  # fmt: skip
+
+    def perform(self, form, employment):
+        return actions.correct_employment(actor=self.actor, employment=employment, **form.cleaned_data)
+
+
 class TitleAddView(PersonRecordAddView):
     form_class = forms.TitleForm
     title = gettext_lazy("添加职称")
@@ -245,8 +278,12 @@ def _may_add(model):
 register_section(
     key="employment", title=gettext_lazy("任职经历"), template="registry/sections/employment.html", order=10,
     rows=lambda actor, person: scoping.visible_to(actor, Employment).filter(person=person)
-    .select_related("employer", "occupation"),
-    context=lambda actor, person: {**_may_add(Employment)(actor, person), "form": forms.EmploymentForm(actor=actor)},
+    .select_related("employer", "occupation", "work_type"),
+    context=lambda actor, person: {
+        **_may_add(Employment)(actor, person), "form": forms.EmploymentForm(actor=actor),
+        "changeable": set(scoping.visible_to(actor, Employment, "change").filter(person=person).values_list("pk", flat=True))
+        if scoping.may(actor, Employment, "change") else set(),
+    },
 )  # fmt: skip
 register_section(
     key="titles", title=gettext_lazy("职称"), template="registry/sections/titles.html", order=20,

@@ -8,6 +8,7 @@ from talentbase.catalog.models import (
     OccupationAlias,
     OrganisationKind,
     Sector,
+    WorkType,
 )
 from talentbase.core.roles import Role
 
@@ -135,4 +136,24 @@ class CertificateNumberFormatAccess(ScopedAccessTests):
         return {
             "a": CertificateNumberFormat.objects.get(code="skill_level_22"),
             "b": CertificateNumberFormat.objects.get(code="qualification_16"),
+        }
+
+
+class WorkTypeAccess(ScopedAccessTests):
+    model = WorkType
+    list_url = "catalog:work-type-list"
+    detail_url = "catalog:work-type-detail"
+    create_url = "catalog:work-type-create"
+    edit_url = "catalog:work-type-edit"
+    delete_url = "catalog:work-type-delete"
+    api_basename = "worktype"
+    api_writable = True
+    access = read_only_for_all_but_city({"view": "ab", "change": "ab", "delete": "ab"}, workers=True)
+
+    def make_objects(self, personas):
+        return {
+            "a": WorkType.objects.create(
+                occupation=Occupation.objects.get(code="4-09-10-01"), name="花卉园艺工"
+            ),
+            "b": WorkType.objects.create(occupation=Occupation.objects.get(code="5-02-03-01"), name="苗圃工"),
         }

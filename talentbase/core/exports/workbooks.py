@@ -33,22 +33,24 @@ def _cell(value):
     return neutralise(str(value))
 
 
-def workbook_bytes(headers: list[str], rows, *, sheet_name: str = "data") -> bytes:
+def workbook_bytes(headers: list[str], rows, *, sheet_name: str = "data", extra_sheets=()) -> bytes:
+    """One sheet of ``headers`` and ``rows``; ``extra_sheets`` (name, headers, rows) follow it, in order."""
     buffer = io.BytesIO()
     # constant_memory streams rows to disk as they come: 10^5-row exports stay small in memory.
     workbook = xlsxwriter.Workbook(buffer, {"constant_memory": True, "strings_to_formulas": False,
                                             "strings_to_urls": False, "in_memory": False})  # fmt: skip
-    sheet = workbook.add_worksheet(sheet_name[:31])
     bold = workbook.add_format({"bold": True})
-    for col, header in enumerate(headers):
-        sheet.write_string(0, col, str(header), bold)
-    for row_number, row in enumerate(rows, start=1):
-        for col, value in enumerate(row):
-            value = _cell(value)
-            if isinstance(value, str):
-                sheet.write_string(row_number, col, value)
-            else:
-                sheet.write(row_number, col, value)
+    for name, sheet_headers, sheet_rows in [(sheet_name, headers, rows), *extra_sheets]:
+        sheet = workbook.add_worksheet(str(name)[:31])
+        for col, header in enumerate(sheet_headers):
+            sheet.write_string(0, col, str(header), bold)
+        for row_number, row in enumerate(sheet_rows, start=1):
+            for col, value in enumerate(row):
+                value = _cell(value)
+                if isinstance(value, str):
+                    sheet.write_string(row_number, col, value)
+                else:
+                    sheet.write(row_number, col, value)
     workbook.close()
     return buffer.getvalue()
 

@@ -27,15 +27,20 @@ class ImportBatchSerializer(serializers.ModelSerializer):
     progress = serializers.IntegerField(read_only=True)
     percent = serializers.IntegerField(read_only=True)
     error_report = serializers.SerializerMethodField()
+    unused_columns = serializers.SerializerMethodField()
 
     class Meta:
         model = ImportBatch
         fields = [
             "id", "kind", "state", "mode", "policy", "original_filename", "file_format", "total_rows",
             "valid_rows", "error_rows", "create_rows", "update_rows", "skip_rows", "written_rows", "progress",
-            "percent", "message", "error_report", "created_at", "committed_at", "finished_at",
+            "percent", "message", "error_report", "unused_columns", "created_at", "committed_at", "finished_at",
         ]  # fmt: skip
         read_only_fields = fields
+
+    def get_unused_columns(self, batch) -> list[str]:
+        """The file's column headers that the import does not use (their cells are not saved)."""
+        return machinery.unused_headers(machinery.get_importer(batch.kind), batch.headers or [])
 
     def get_error_report(self, batch) -> str | None:
         if not batch.error_report:
@@ -61,7 +66,7 @@ class ImportCommitSerializer(serializers.Serializer):
 class ImportRowErrorSerializer(serializers.ModelSerializer):
     class Meta:
         model = ImportRowError
-        fields = ["row_number", "column", "message"]
+        fields = ["row_number", "column", "message", "warning"]
 
 
 class ImportBatchViewSet(ScopedViewSet):

@@ -17,6 +17,7 @@ class ImportRefusal(StrEnum):
     DUPLICATE_COLUMN = "import_duplicate_column"
     MISSING_COLUMN = "import_missing_column"
     NO_HEADER = "import_no_header"
+    NO_ROWS = "import_no_rows"
     UNREADABLE = "import_unreadable"
     # Refused before the file is opened (core/imports/safety.py), or its reader failed.
     TOO_MANY_PARTS = "import_too_many_parts"

@@ -98,47 +98,59 @@ class Outcome(NamedTuple):
 
     A validator may yield a second outcome with errors for a row it has already passed (the first of two
     rows with the same ID number, found when the second is read): that row then counts as an error too.
-    A payload's ``_action`` is ``create`` (default), ``update`` or ``skip``.
+    A payload's ``_action`` is ``create`` (default), ``update`` or ``skip``. ``warnings`` (column, message)
+    do not refuse the row: they are shown on the preview and in the error report, marked as warnings.
     """
 
     row_number: int
     payload: dict | None = None
     errors: tuple[tuple[str, str], ...] = ()
+    warnings: tuple[tuple[str, str], ...] = ()
 
 
 def checked_in_chunks(rows, *, chunk_size: int, check, key, duplicate):
     """The rows checked one by one, a chunk at a time, with a key seen twice in the file reported on both rows.
 
-    ``check(cells)`` gives (errors list, payload or None); ``key(payload)`` the value that must be unique in
-    the file; ``duplicate(row)`` the error naming the other row. Yields, per chunk, ``checked`` — (row number,
-    errors, payload) for the caller to compare with the database, adding to the errors — and ``late``: the
+    ``check(cells)`` gives (errors list, payload or None) or (errors, payload, warnings); ``key(payload)``
+    the value that must be unique in the file; ``duplicate(row)`` the error naming the other row. Every
+    later copy names the first row with that key; the first row, once, names its first copy: one message
+    per row however often the key repeats. Yields, per chunk, ``checked`` — (row number, errors, payload,
+    warnings) for the caller to compare with the database, adding to the errors — and ``late``: the
     outcomes of earlier rows found to be the first of a duplicate (already yielded as valid; the machinery
     turns them into errors)."""
     first_row_of: dict = {}
+    flagged: set[int] = set()
     iterator = iter(rows)
     while chunk := list(itertools.islice(iterator, chunk_size)):
-        checked: list[tuple[int, list, dict | None]] = []
+        checked: list[tuple[int, list, dict | None, list]] = []
         late: list[Outcome] = []
         in_chunk: dict[int, list] = {}
         for number, cells in chunk:
-            errors, payload = check(cells)
+            errors, payload, *rest = check(cells)
+            warnings = rest[0] if rest else []
             if payload is not None:
                 first = first_row_of.setdefault(key(payload), number)
                 if first != number:
                     errors.append(duplicate(first))
-                    if first in in_chunk:
-                        in_chunk[first].append(duplicate(number))
-                    else:
-                        late.append(Outcome(first, errors=(duplicate(number),)))
+                    if first not in flagged:
+                        flagged.add(first)
+                        if first in in_chunk:
+                            in_chunk[first].append(duplicate(number))
+                        else:
+                            late.append(Outcome(first, errors=(duplicate(number),)))
             in_chunk[number] = errors
-            checked.append((number, errors, payload))
+            checked.append((number, errors, payload, warnings))
         yield checked, late
 
 
 def outcomes(checked) -> Iterator[Outcome]:
-    """One outcome per checked row: its errors, or its payload."""
-    for number, errors, payload in checked:
-        yield Outcome(number, errors=tuple(errors)) if errors else Outcome(number, payload=payload)
+    """One outcome per checked row: its errors, or its payload; with its warnings either way."""
+    for number, errors, payload, *rest in checked:
+        warnings = tuple(rest[0]) if rest else ()
+        if errors:
+            yield Outcome(number, errors=tuple(errors), warnings=warnings)
+        else:
+            yield Outcome(number, payload=payload, warnings=warnings)
 
 
 @dataclass
@@ -562,15 +574,16 @@ def _recheck(batch: ImportBatch, actor: Actor, job: Job | None = None) -> None:
     report = ""
     if refused:
         errors: dict[int, list[tuple[str, str]]] = {}
-        for number, column, message in (
+        warnings: dict[int, list[tuple[str, str]]] = {}
+        for number, column, message, warning in (
             ImportRowError.objects.filter(batch_id=batch.pk)
             .order_by("row_number", "pk")
-            .values_list("row_number", "column", "message")
+            .values_list("row_number", "column", "message", "warning")
         ):
-            errors.setdefault(number, []).append((column, message))
+            (warnings if warning else errors).setdefault(number, []).append((column, message))
         for number, row_errors in refused.items():
             errors.setdefault(number, []).extend(row_errors)
-        report = _write_error_report(batch, errors, _read_cells(batch, set(errors), job))
+        report = _write_error_report(batch, errors, _read_cells(batch, set(errors), job), warnings)
     dropped = {CREATE: 0, UPDATE: 0}
     for number in actions:
         dropped[actions[number]] = dropped.get(actions[number], 0) + 1
@@ -621,12 +634,21 @@ def _read_cells(batch: ImportBatch, numbers: set[int], job: Job | None = None) -
     return cells
 
 
-def _write_error_report(batch: ImportBatch, errors: dict, cells: dict) -> str:
-    """Write the rows in error with their reasons as a new private file; its path (the caller records it)."""
+def _write_error_report(batch: ImportBatch, errors: dict, cells: dict, warnings: dict | None = None) -> str:
+    """Write the rows in error with their reasons (and every warning, marked as such) as a new private
+    file; its path (the caller records it)."""
     from .reports import error_report_bytes
 
+    warnings = warnings or {}
     content = error_report_bytes(
-        batch.headers, ((number, cells.get(number, []), errors[number]) for number in sorted(errors))
+        batch.headers,
+        (
+            (number, cells.get(number, []), errors[number], warnings.get(number, []))
+            for number in sorted(errors)
+        ),
+        warnings=[
+            (number, column, message) for number in sorted(warnings) for column, message in warnings[number]
+        ],
     )
     relative = _new_path(batch, "-errors.xlsx")
     write_private(relative, content)
@@ -727,6 +749,7 @@ class ImportRun:
         self.importer = get_importer(batch.kind)
         self.running_state = running_state
         self.errors: dict[int, list[tuple[str, str]]] = {}
+        self.warnings: dict[int, list[tuple[str, str]]] = {}
         self.error_cells: dict[int, list[str]] = {}
         self.actions: dict[int, str] = {}
         self.pending_cells: dict[int, list[str]] = {}
@@ -762,6 +785,11 @@ class ImportRun:
             self._flush()
         except _CancelledError:
             return RunResult(cancelled=True)
+        if not self.fed:
+            raise DomainError(
+                ImportRefusal.NO_ROWS,
+                _("文件中只有表头，没有数据行：请在表头下方逐行填写（每行一条）后重新上传"),
+            )
         self._unstage_refused()
         self._fetch_missing_cells()
         self._save_errors()
@@ -782,6 +810,8 @@ class ImportRun:
     def _take(self, outcome: Outcome) -> None:
         number = outcome.row_number
         cells = self.pending_cells.pop(number, None)
+        if outcome.warnings:
+            self.warnings.setdefault(number, []).extend((str(c), str(m)) for c, m in outcome.warnings)
         if outcome.errors:
             self.errors.setdefault(number, []).extend((str(c), str(m)) for c, m in outcome.errors)
             if cells is not None:
@@ -856,30 +886,42 @@ class ImportRun:
         self.error_cells.update(_read_cells(self.batch, missing, self.job))
 
     def _save_errors(self) -> None:
-        rows = (
-            (self.batch.pk, number, column[:100], message[:500])
-            for number in sorted(self.errors)
-            for column, message in self.errors[number]
-        )
+        def rows():
+            for number in sorted(set(self.errors) | set(self.warnings)):
+                for column, message in self.errors.get(number, ()):
+                    yield self.batch.pk, number, column[:100], message[:500], False
+                for column, message in self.warnings.get(number, ()):
+                    yield self.batch.pk, number, column[:100], message[:500], True
+
         with transaction.atomic():
             ImportRowError.objects.filter(batch_id=self.batch.pk).delete()
-            bulk.insert_rows(ImportRowError, ["batch_id", "row_number", "column", "message"], rows)
+            bulk.insert_rows(
+                ImportRowError, ["batch_id", "row_number", "column", "message", "warning"], rows()
+            )
 
     def _write_report(self) -> None:
         old = self.batch.error_report
-        if not self.errors:
+        if not self.errors and not self.warnings:
             ImportBatch.objects.filter(pk=self.batch.pk).update(error_report="")
             _remove(old)
             return
-        relative = _write_error_report(self.batch, self.errors, self.error_cells)
+        relative = _write_error_report(self.batch, self.errors, self.error_cells, self.warnings)
         ImportBatch.objects.filter(pk=self.batch.pk).update(error_report=relative)
         self.batch.error_report = relative
         _remove(old)
 
 
 def preview_errors(actor: Actor, batch: ImportBatch, limit: int = 200):
-    """The first errors of a batch, for the preview page (scoped like the batch)."""
+    """The first errors and warnings of a batch, for the preview page (scoped like the batch)."""
     return scoping.visible_to(actor, ImportRowError).filter(batch=batch).order_by("row_number", "pk")[:limit]
+
+
+def unused_headers(importer: Importer, headers: list[str]) -> list[str]:
+    """The file's column headers that name none of the importer's columns: their cells are not imported."""
+    from .reading import normalise_header
+
+    known = {key for column in importer.columns for key in column.header_keys()}
+    return [str(text) for text in headers if str(text).strip() and normalise_header(text) not in known]
 
 
 jobs.register_kind(PREVIEW_KIND, _preview_job, give_up=_give_up,

@@ -153,13 +153,15 @@ class ImportBatch(models.Model):
 
 
 class ImportRowError(models.Model):
-    """One reason a row of an import batch is refused: the row number as the spreadsheet shows it, the
-    column's label, and a message in Chinese. Never the cell's value: the file stays the only copy."""
+    """One reason a row of an import batch is refused, or a warning about it (``warning``: the row is still
+    imported): the row number as the spreadsheet shows it, the column's label, and a message in Chinese.
+    Never the cell's value: the file stays the only copy."""
 
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="row_errors")
     row_number = models.PositiveIntegerField(_("行号"))
     column = models.CharField(_("列"), max_length=100, blank=True)
     message = models.CharField(_("错误原因"), max_length=500)
+    warning = models.BooleanField(_("警告"), default=False, db_default=False)
 
     objects = ScopedQuerySet.as_manager()
 

@@ -17,22 +17,31 @@ from .columns import Column
 TEMPLATE_ROWS = 10000
 
 
-def reason_text(errors: Iterable[tuple[str, str]]) -> str:
-    return "；".join(f"{column}：{message}" if column else message for column, message in errors)
+def reason_text(errors: Iterable[tuple[str, str]], warnings: Iterable[tuple[str, str]] = ()) -> str:
+    parts = [f"{column}：{message}" if column else message for column, message in errors]
+    parts += [_("警告：") + (f"{column}：{message}" if column else message) for column, message in warnings]
+    return "；".join(parts)
 
 
 def error_report_bytes(
-    headers: list[str], rows: Iterable[tuple[int, list[str], list[tuple[str, str]]]]
+    headers: list[str], rows: Iterable[tuple], warnings: Iterable[tuple[int, str, str]] = ()
 ) -> bytes:
-    """The rows in error as the file had them, then the row number they had and the reasons. The extra
-    columns are unknown to the import, so the fixed file can be uploaded again as it is."""
-    rows = list(rows)
-    width = max([len(headers), *(len(cells) for _n, cells, _e in rows)])
+    """The rows in error as the file had them, then the row number they had and the reasons (a row's
+    warnings after its errors, marked "警告"). The extra columns are unknown to the import, so the fixed
+    file can be uploaded again as it is. Every warning, also of rows that are imported, is listed on a
+    second sheet (row, column, warning), which the import does not read."""
+    rows = [(number, cells, errors, *rest) for number, cells, errors, *rest in rows]
+    width = max([len(headers), *(len(row[1]) for row in rows)])
     header_row = [*headers, *[""] * (width - len(headers)), _("原行号"), _("错误原因")]
     body = (
-        [*cells, *[""] * (width - len(cells)), number, reason_text(errors)] for number, cells, errors in rows
+        [*cells, *[""] * (width - len(cells)), number, reason_text(errors, rest[0] if rest else ())]
+        for number, cells, errors, *rest in rows
     )
-    return workbook_bytes(header_row, body, sheet_name=_("错误行"))
+    warnings = list(warnings)
+    extra = []
+    if warnings:
+        extra = [(_("警告"), [_("原行号"), _("列"), _("警告")], ([n, c, m] for n, c, m in warnings))]
+    return workbook_bytes(header_row, body, sheet_name=_("错误行"), extra_sheets=extra)
 
 
 def template_bytes(columns: list[Column], *, title: str, instructions: list[str]) -> bytes:

@@ -155,8 +155,9 @@ class ImportDetailView(ImportMixin, TemplateView):
                 "importer": self.importer,
                 "title": batch.original_filename,
                 "errors": machinery.preview_errors(self.actor, batch, ERRORS_SHOWN)
-                if batch.error_rows
+                if batch.error_rows or batch.error_report
                 else [],
+                "unused_headers": machinery.unused_headers(self.importer, batch.headers or []),
                 "errors_shown": ERRORS_SHOWN,
                 "can_commit_all": may_act and previewed and not batch.error_rows and batch.valid_rows,
                 "can_commit_valid": may_act and previewed and batch.valid_rows,

@@ -80,9 +80,10 @@ def as_if_killed(
     return job
 
 
-def row_errors(batch: ImportBatch) -> dict[int, list[tuple[str, str]]]:
+def row_errors(batch: ImportBatch, *, warnings: bool = False) -> dict[int, list[tuple[str, str]]]:
+    """The batch's row errors (or, with ``warnings``, its warnings) by row number."""
     errors: dict[int, list[tuple[str, str]]] = {}
-    for error in batch.row_errors.order_by("row_number", "pk"):
+    for error in batch.row_errors.filter(warning=warnings).order_by("row_number", "pk"):
         errors.setdefault(error.row_number, []).append((error.column, error.message))
     return errors
 

@@ -500,7 +500,7 @@ def test_template_has_dropdowns_text_columns_and_instructions_and_imports_when_f
     with zipfile.ZipFile(io.BytesIO(content)) as archive:
         sheet = archive.read("xl/worksheets/sheet1.xml").decode()
         workbook = archive.read("xl/workbook.xml").decode()
-    assert sheet.count("<dataValidation ") == 3  # 证件类型, 性别, 学历
+    assert sheet.count("<dataValidation ") == 5  # 证件类型, 性别, 学历, 职业, 技能等级
     assert "填写说明" in workbook
     header = read_xlsx(content)[0]
     assert header == [
@@ -513,6 +513,10 @@ def test_template_has_dropdowns_text_columns_and_instructions_and_imports_when_f
         "学历",
         "岗位",
         "入职日期",
+        "工作单位",
+        "职业（工种）",
+        "工种",
+        "技能等级",
     ]
     number = synthetic_ric(random.Random(5), region="310104")
     path = write_roster(tmp_path / "filled.xlsx", [["模板人", "居民身份证", number, "", "", "13800138001", "大专"]],
