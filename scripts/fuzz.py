@@ -20,6 +20,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -82,50 +83,55 @@ def build_world() -> Path:
 
 
 def fuzz(base: Path, persona: str) -> int:
+    """One persona's run: its copy of the world, its token, its server, schemathesis; the exit code."""
     var_dir = WORK / persona
     shutil.copytree(base, var_dir)
     token = talentbase(var_dir, "demo_token", persona, capture=True)
     port = free_port()
-    log = (var_dir / "server.log").open(
-        "w"
-    )  # the server's own lines (each refused request) stay out of sight
     origin = f"http://127.0.0.1:{port}"
-    server = subprocess.Popen(
-        [str(BIN / "gunicorn"), "talentbase.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-         "--threads", "2", "--timeout", "120", "--log-level", "warning",
-         # No cap on the request line: a long query is the application's to answer, not gunicorn's 414.
-         "--limit-request-line", "0"],
-        env=environment(var_dir, debug=False), cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
-    )  # fmt: skip
-    try:
-        wait_for(f"{origin}/api/schema/", server)
-        print(f"\nfuzz: schemathesis as {persona!r} against {origin}", flush=True)
-        command = [
-            str(BIN / "schemathesis"), "--config-file", str(CONFIG), "run", f"{origin}/api/schema/",
-            "--checks", "all",
-            "--max-examples", EXAMPLES,
-            "--seed", SEED,
-            "--workers", "2",
-            "--header", f"Authorization: Token {token}",
-            "--request-timeout", "60",
-            "--report", "junit",
-            "--report-junit-path", str(WORK / f"junit-{persona}.xml"),
-        ]  # fmt: skip
-        return subprocess.run(command, cwd=ROOT, env={**os.environ, "SCHEMATHESIS_HOOKS": ""}).returncode
-    finally:
-        server.terminate()
+    # The server's own lines (each refused request) and schemathesis' report go to files, printed at the end.
+    with (var_dir / "server.log").open("w") as server_log, (var_dir / "schemathesis.log").open("w") as report:
+        server = subprocess.Popen(
+            [str(BIN / "gunicorn"), "talentbase.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2",
+             "--threads", "2", "--timeout", "120", "--log-level", "warning",
+             # No cap on the request line: a long query is the application's to answer, not gunicorn's 414.
+             "--limit-request-line", "0"],
+            env=environment(var_dir, debug=False), cwd=ROOT, stdout=server_log, stderr=subprocess.STDOUT,
+        )  # fmt: skip
         try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
-        log.close()
+            wait_for(f"{origin}/api/schema/", server)
+            print(f"fuzz: schemathesis as {persona!r} against {origin}", flush=True)
+            command = [
+                str(BIN / "schemathesis"), "--config-file", str(CONFIG), "run", f"{origin}/api/schema/",
+                "--checks", "all",
+                "--max-examples", EXAMPLES,
+                "--seed", SEED,
+                "--workers", "2",
+                "--header", f"Authorization: Token {token}",
+                "--request-timeout", "60",
+                "--report", "junit",
+                "--report-junit-path", str(WORK / f"junit-{persona}.xml"),
+            ]  # fmt: skip
+            # Its working folder (.schemathesis/ caches) under var/fuzz, not in the checkout.
+            return subprocess.run(command, cwd=var_dir, stdout=report, stderr=subprocess.STDOUT).returncode
+        finally:
+            server.terminate()
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                server.kill()
+                server.wait()
 
 
 def main() -> int:
     started = time.monotonic()
     base = build_world()
-    results = {persona: fuzz(base, persona) for persona in PERSONAS}
+    # The personas run side by side, each against its own server and database.
+    with ThreadPoolExecutor(max_workers=len(PERSONAS)) as pool:
+        results = dict(zip(PERSONAS, pool.map(lambda persona: fuzz(base, persona), PERSONAS), strict=True))
+    for persona in PERSONAS:
+        print(f"\n===== schemathesis as {persona!r} =====", flush=True)
+        sys.stdout.write((WORK / persona / "schemathesis.log").read_text())
     print(f"\nfuzz: {round(time.monotonic() - started)}s")
     for persona, code in results.items():
         print(f"  {persona}: {'passed' if code == 0 else f'FAILED (schemathesis exit {code})'}")

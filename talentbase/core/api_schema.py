@@ -67,8 +67,11 @@ class AutoSchema(DrfAutoSchema):
             return operation
         for parameter in operation.get("parameters", []):
             schema = parameter.get("schema", {})
+            # A filter's text goes through a form field, which refuses a NUL; the page cursor and the order
+            # are read as they come (a cursor that does not decode is a 404, an unknown order is ignored).
             if (
                 parameter.get("in") == "query"
+                and parameter.get("name") not in ("cursor", "ordering")
                 and schema.get("type") == "string"
                 and not schema.keys() & {"enum", "pattern", "format"}
             ):
