@@ -22,11 +22,12 @@ VENV_TEST_STAMP := $(VENV)/.installed-requirements-test
 SHELL := /bin/bash
 
 .DEFAULT_GOAL := help
-.PHONY: help venv venv-test assets messages db db-roles run test browser-deps lint check clean
+.PHONY: help venv venv-test assets messages db db-roles run test fuzz browser-deps lint check clean
 
 help:
 	@echo "make run        set up (venv, assets, database with demo data) and start the dev server + a task worker"
 	@echo "make test       run the test suite (PYTEST_ARGS='-k name' to pass options; DATABASE_URL=postgres://... for PostgreSQL)"
+	@echo "make fuzz       schemathesis against a live server (fresh demo database) as an employer and as the city"
 	@echo "make lint       ruff"
 	@echo "make check      Django system checks, missing migrations, and check --deploy with production settings"
 	@echo "make messages   update and compile the English translations (needs msgfmt: apt-get install gettext)"
@@ -88,6 +89,11 @@ run: venv assets db
 test: venv-test assets browser-deps
 	@$(DEV) $(if $(PYTEST_ARGS),,TALENTBASE_URL_COVERAGE=1) $(BIN)/pytest $(PYTEST_ARGS) || { rc=$$?; \
 	  if [ $$rc -eq 5 ]; then echo "pytest collected no tests (exit 5): failing"; fi; exit $$rc; }
+
+# --- The API against its schema: schemathesis (every check) on a live server with a fresh demo database under
+# var/fuzz/, as an employer and as the city (scripts/fuzz.py; FUZZ_EXAMPLES, FUZZ_SEED, FUZZ_PERSONAS).
+fuzz: venv-test
+	@$(DEV) $(BIN)/python scripts/fuzz.py
 
 browser-deps:
 	@missing=""; \

@@ -300,7 +300,9 @@ REST_FRAMEWORK = {
         "talentbase.core.authentication.SessionAuthentication401",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    # JSON bodies only, typed as the schema says (an upload names its own parsers: core/imports/api.py).
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "talentbase.core.api_schema.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": [
         "talentbase.core.api_filters.ScopedFilterBackend",
         "rest_framework.filters.OrderingFilter",

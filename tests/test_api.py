@@ -75,10 +75,19 @@ def test_a_person_search_without_an_object_of_filters_is_refused_with_400_and_a_
 
 def test_a_person_search_refuses_unknown_fields_and_wrong_values(personas):
     client = personas.client("employer")
-    for body in ({"name": "张"}, {"district": "abc"}, {"gender": "X"}, {"q": ["a", "b"]}, {"level": 999999}):
+    for body in ({"name": "张"}, {"district": "abc"}, {"gender": "X"}, {"q": ["a", "b"]}, {"q": 123},
+                 {"after": 0}, {"district": 0}, {"level": 2**63}):  # fmt: skip
         response = client.post(reverse("person-search"), body, content_type="application/json")
         assert response.status_code == 400, body
         assert response.json()["code"] == "invalid", body
+
+
+def test_a_person_search_by_an_id_that_names_no_record_in_scope_finds_nobody(personas):
+    client = personas.client("employer")
+    for body in ({"level": 999999}, {"occupation": 999999}, {"district": 2**63 - 1}):
+        response = client.post(reverse("person-search"), body, content_type="application/json")
+        assert response.status_code == 200, body
+        assert response.json() == {"results": [], "next": None}, body
 
 
 def test_the_person_search_schema_documents_its_own_request_and_answer(personas):

@@ -1,8 +1,10 @@
-"""OpenAPI description of our session authentication (drf-spectacular extension), and the Swagger page."""
+"""OpenAPI description of our session authentication (drf-spectacular extension), and the Swagger page. The
+error answers of every operation are in core/api_schema.py (the schema class)."""
 
+import re
 from urllib.parse import urlsplit
 
-from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerFieldExtension
 from drf_spectacular.settings import spectacular_settings
 from drf_spectacular.views import SpectacularSwaggerSplitView
 
@@ -13,6 +15,17 @@ class SessionAuthentication401Scheme(OpenApiAuthenticationExtension):
 
     def get_security_definition(self, auto_schema):
         return {"type": "apiKey", "in": "cookie", "name": "sessionid"}
+
+
+class TransitionNameScheme(OpenApiSerializerFieldExtension):
+    target_class = "talentbase.core.api.TransitionNameField"
+
+    def map_serializer_field(self, auto_schema, direction):
+        # A pattern, not an enum: drf-spectacular makes every enum a shared component, named by the field.
+        return {
+            "type": "string",
+            "pattern": "^(" + "|".join(re.escape(str(c)) for c in self.target.choices) + ")$",
+        }
 
 
 def api_docs_policy() -> str:

@@ -203,7 +203,7 @@ def get_for(actor: Actor, model_or_queryset, pk, action: str = "view"):
     queryset = visible_to(actor, model_or_queryset, action)
     try:
         return queryset.get(pk=pk)
-    except (queryset.model.DoesNotExist, ValueError, TypeError):
+    except (queryset.model.DoesNotExist, ValueError, TypeError, OverflowError):  # past 64 bits: no such row
         raise Http404 from None
 
 

@@ -4,14 +4,17 @@ and changed only through their actions (confirm, revoke, replace, end)."""
 
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+from rest_framework import exceptions, serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from talentbase.catalog.models import Level, Occupation
 from talentbase.core.api import (
     ScopedModelSerializer,
+    ScopedReadViewSet,
     ScopedViewSet,
+    StrictCharField,
+    StrictPrimaryKeyRelatedField,
     WorkflowActionsMixin,
 )
 from talentbase.registry.identity import IdType
@@ -24,9 +27,9 @@ class RecordSerializer(ScopedModelSerializer):
     holder_name = serializers.CharField(source="person.full_name", read_only=True)
     holder_id_number = serializers.CharField(source="person.id_number_masked", read_only=True)
     id_type = serializers.ChoiceField(choices=IdType.choices, write_only=True, default=IdType.RIC)
-    id_number = serializers.CharField(write_only=True, max_length=40)
-    occupation = serializers.PrimaryKeyRelatedField(queryset=Occupation.objects.all())
-    level = serializers.PrimaryKeyRelatedField(queryset=Level.objects.all())
+    id_number = StrictCharField(write_only=True, max_length=40)
+    occupation = StrictPrimaryKeyRelatedField(queryset=Occupation.objects.all())
+    level = StrictPrimaryKeyRelatedField(queryset=Level.objects.all())
 
     class Meta:
         model = CertificateRecord
@@ -37,21 +40,6 @@ class RecordSerializer(ScopedModelSerializer):
         ]  # fmt: skip
         read_only_fields = ["person", "employer", "confirmation", "status", "ended_on", "end_reason", "replaced_by",
                             "source", "occupation_as_written"]  # fmt: skip
-
-
-class ReasonSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=200)
-    on = serializers.DateField(required=False, allow_null=True)
-
-
-class ReplaceSerializer(serializers.Serializer):
-    number = serializers.CharField(max_length=40)
-    issued_on = serializers.DateField()
-    reason = serializers.CharField(max_length=200)
-
-
-class ConfirmSerializer(serializers.Serializer):
-    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
 class CertificateRecordViewSet(WorkflowActionsMixin, ScopedViewSet):
@@ -79,17 +67,17 @@ class CertificateRecordViewSet(WorkflowActionsMixin, ScopedViewSet):
         result = outcome.result if isinstance(outcome.result, CertificateRecord) else outcome.obj
         return Response(RecordSerializer(result, context=self.get_serializer_context()).data)
 
-    @extend_schema(request=ConfirmSerializer, responses=RecordSerializer)
+    @extend_schema(responses=RecordSerializer)
     @action(detail=True, methods=["post"])
     def confirm(self, request, pk=None):
         return self._press(request, pk, "confirm")
 
-    @extend_schema(request=ReasonSerializer, responses=RecordSerializer)
+    @extend_schema(responses=RecordSerializer)
     @action(detail=True, methods=["post"])
     def revoke(self, request, pk=None):
         return self._press(request, pk, "revoke")
 
-    @extend_schema(request=ReplaceSerializer, responses=RecordSerializer)
+    @extend_schema(responses=RecordSerializer)
     @action(detail=True, methods=["post"])
     def replace(self, request, pk=None):
         return self._press(request, pk, "replace")
@@ -105,7 +93,7 @@ class ReportSerializer(ScopedModelSerializer):
         read_only_fields = fields
 
 
-class CertificateReportViewSet(WorkflowActionsMixin, ScopedViewSet):
+class CertificateReportViewSet(WorkflowActionsMixin, ScopedReadViewSet):
     """Reports are made on the worker's page (with a photo); here they are read and moved along their
     workflow (``resolve`` and ``reject`` need a comment: the outcome)."""
 
@@ -115,7 +103,7 @@ class CertificateReportViewSet(WorkflowActionsMixin, ScopedViewSet):
     filterset_fields = ["state", "kind"]
     http_method_names = ["get", "post", "head", "options"]
 
-    def create(self, request, *args, **kwargs):
-        return Response(
-            {"code": "method_not_allowed", "detail": _("请在“我的证书与等级”页面报告")}, status=405
-        )
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        if request.method == "POST" and not self.detail:
+            raise exceptions.MethodNotAllowed(request.method, detail=_("请在“我的证书与等级”页面报告"))
+        return super().http_method_not_allowed(request, *args, **kwargs)

@@ -17,9 +17,39 @@ from .workflows import EDITABLE_STATES
 EVALUATION_KINDS = {"employer_evaluation", "social_evaluation", "association"}
 
 
+# What an organisation is and where (its name, code, kinds, district, sectors, whether it is active): set by the
+# city or a district bureau. An organisation keeps only its own details up to date (its page's form shows no more).
+IDENTITY_FIELDS = ("name", "credit_code", "kinds", "district", "sectors", "is_active")
+SETS_IDENTITY = (Role.CITY, Role.SYSTEM_ADMIN, Role.DISTRICT)
+
+
+def _identity_changes(organisation: Organisation, values: dict, m2m: dict) -> list[str]:
+    changed = []
+    for name in IDENTITY_FIELDS:
+        if name in m2m:
+            before = set(getattr(organisation, name).values_list("pk", flat=True))
+            if before != {getattr(item, "pk", item) for item in m2m[name]}:
+                changed.append(name)
+        elif name in values:
+            field = Organisation._meta.get_field(name)
+            value = values[name]
+            current = getattr(organisation, field.attname)
+            if getattr(value, "pk", value) != current:
+                changed.append(name)
+    return changed
+
+
 def save_organisation(*, actor: Actor, organisation: Organisation | None, values: dict, m2m: dict):
     """Create or change an organisation. A district bureau's new organisation lands in its own district
-    (re-checked after the write)."""
+    (re-checked after the write); an organisation that changes itself changes only its own details."""
+    if organisation is not None and actor.role not in SETS_IDENTITY:
+        changed = _identity_changes(organisation, values, m2m)
+        if changed:
+            raise DomainError(
+                OrgError.IDENTITY_NOT_OWN,
+                _("单位名称、信用代码、类型、所在区、行业和启用状态由主管部门维护"),
+                field=changed[0],
+            )
     if actor.role == Role.DISTRICT and organisation is None:
         values = {**values, "district_id": actor.district_id}
         values.pop("district", None)

@@ -9,3 +9,4 @@ class OrgError(StrEnum):
     FILING_DATES = "filing_dates"
     LEVEL_NOT_OFFERED = "level_not_offered"
     NO_LEVELS = "no_levels"
+    IDENTITY_NOT_OWN = "identity_not_own"

@@ -4,7 +4,8 @@ from collections.abc import Mapping
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import MethodNotAllowed
@@ -14,7 +15,8 @@ from rest_framework.response import Response
 
 from talentbase.catalog.models import Occupation, WorkType
 from talentbase.core import scoping
-from talentbase.core.api import ScopedModelSerializer, ScopedReadOnlyViewSet
+from talentbase.core.api import ScopedModelSerializer, ScopedReadOnlyViewSet, StrictCharField
+from talentbase.core.api_filters import ID_MAX, ScopedFilterBackend, is_id
 from talentbase.core.errors import DomainError
 from talentbase.core.pagination import Ordering, keyset_page
 
@@ -60,6 +62,10 @@ class PersonViewSet(ScopedReadOnlyViewSet):
     ordering = ["pk"]
     filterset_class = PersonFilter
 
+    # The page's ID-number filters are refused here (never in a URL): not parameters of this list.
+    @extend_schema(
+        parameters=[OpenApiParameter("id_number", exclude=True), OpenApiParameter("idq", exclude=True)]
+    )
     def list(self, request, *args, **kwargs):
         if request.query_params.get("id_number") or request.query_params.get("idq"):
             raise DomainError(
@@ -75,35 +81,36 @@ class PersonSearchRequestSerializer(serializers.Serializer):
     (``after`` alone does not count: for every person in scope, page through ``GET /api/v1/persons/``).
     Only validates: anything else (a list, a string, a number, null, an unknown field) is refused."""
 
-    q = serializers.CharField(
+    body_required = True  # the schema's requestBody (core/api_schema.py)
+
+    q = StrictCharField(
         required=False, allow_blank=True, max_length=50, help_text=gettext_lazy("姓名开头、拼音或首字母")
     )
-    id_number = serializers.CharField(
+    id_number = StrictCharField(
         required=False,
         allow_blank=True,
         max_length=40,
         help_text=gettext_lazy("证件号码：只放在请求体中，从不出现在网址中"),
     )
-    employer = serializers.CharField(
+    employer = StrictCharField(
         required=False,
         allow_blank=True,
         max_length=100,
         help_text=gettext_lazy("单位名称中的字词，或统一社会信用代码"),
     )
-    district = serializers.IntegerField(required=False, min_value=1)
-    sector = serializers.IntegerField(required=False, min_value=1)
-    occupation = serializers.IntegerField(required=False, min_value=1)
+    district = serializers.IntegerField(required=False, min_value=1, max_value=ID_MAX)
+    sector = serializers.IntegerField(required=False, min_value=1, max_value=ID_MAX)
+    occupation = serializers.IntegerField(required=False, min_value=1, max_value=ID_MAX)
     level = serializers.IntegerField(
         required=False,
         min_value=1,
+        max_value=ID_MAX,
         help_text=gettext_lazy("今天持有该等级或更高等级（已核实）；给了职业时指该职业"),
     )
     age = serializers.ChoiceField(required=False, choices=AgeBand.choices)
     gender = serializers.ChoiceField(required=False, choices=Gender.choices)
     status = serializers.ChoiceField(required=False, choices=PersonStatus.choices)
-    after = serializers.CharField(
-        required=False, max_length=200, help_text=gettext_lazy("上一页回答中的 next")
-    )
+    after = StrictCharField(required=False, max_length=200, help_text=gettext_lazy("上一页回答中的 next"))
 
     def run_validation(self, data=empty):
         if not isinstance(data, Mapping):
@@ -148,6 +155,9 @@ class PersonSearchView(GenericAPIView):
         values = dict(query.validated_data)
         after = values.pop("after", None)
         filterset = PersonFilter(values, queryset=scoping.visible_to(actor, Person), actor=actor)
+        if not filterset.is_valid() and ScopedFilterBackend.names_no_visible_record(filterset):
+            # An id that names no record in scope: a question with no rows, as for the list.
+            return Response({"results": [], "next": None})
         if not filterset.is_valid():
             raise DomainError(
                 RegistryError.INVALID,
@@ -242,8 +252,10 @@ class LevelEntryViewSet(ScopedReadOnlyViewSet):
 
     @extend_schema(
         parameters=[OpenApiParameter("person", int, required=True), OpenApiParameter("occupation", int, required=True),
-                    OpenApiParameter("date", str, required=True), OpenApiParameter("include_declared", bool)],
-        responses=LevelOnSerializer,
+                    OpenApiParameter("date", OpenApiTypes.DATE, required=True),
+                    OpenApiParameter("include_declared", bool)],
+        responses={200: LevelOnSerializer, 404: OpenApiResponse(description=gettext_lazy("人员或职业不存在或不在范围内"))},
+        filters=False,
     )  # fmt: skip
     @action(detail=False, methods=["get"])
     def on(self, request):
@@ -253,17 +265,14 @@ class LevelEntryViewSet(ScopedReadOnlyViewSet):
         params = request.query_params
         try:
             day = parse_date(params.get("date", ""))
-            person_id, occupation_id = int(params.get("person", "")), int(params.get("occupation", ""))
         except (ValueError, CellValueError):
             day = None
-        if day is None:
+        if day is None or not (is_id(params.get("person")) and is_id(params.get("occupation"))):
             raise DomainError(
                 RegistryError.INVALID, _("请提供 person、occupation 和 date（如 2020-01-31）"), field="date"
             )
-        person = scoping.get_for(self.actor, Person, person_id, "view")
-        occupation = scoping.visible_to(self.actor, Occupation).filter(pk=occupation_id).first()
-        if occupation is None:
-            raise DomainError(RegistryError.INVALID, _("职业不存在"), field="occupation")
+        person = scoping.get_for(self.actor, Person, int(params["person"]), "view")
+        occupation = scoping.get_for(self.actor, Occupation, int(params["occupation"]), "view")
         include_declared = params.get("include_declared") in ("1", "true", "True")
         level = levels.level_on(person, occupation, day, include_declared=include_declared)
         return Response({"person": person.pk, "occupation": occupation.pk, "date": day,

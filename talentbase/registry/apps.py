@@ -7,7 +7,7 @@ class RegistryConfig(AppConfig):
     verbose_name = _("人才信息库")
 
     def ready(self):
-        from . import level_views, scopes, views  # noqa: F401  (registers scope rules and menu entries)
+        from . import level_views, schema, scopes, views  # noqa: F401  (scope rules, menu entries, OpenAPI)
         from .merging import register_derived_person_data, register_person_reference
         from .models import Employment, LevelEntry, PersonNameKey, ProfessionalTitle
 

@@ -343,3 +343,38 @@ def test_the_sector_units_cover_their_sectors_and_every_sector_has_one():
         assert set(unit.sectors.values_list("code", flat=True)) == sectors, name
         covered |= sectors
     assert covered == set(Sector.objects.values_list("code", flat=True))
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"is_active": False},
+        {"credit_code": None},
+        {"name": "改名"},
+        {"district": "徐汇区"},
+        {"kinds": "social_evaluation"},
+    ],
+    ids=lambda change: next(iter(change)),
+)
+def test_an_employer_keeps_its_own_details_but_not_what_it_is_or_where_over_the_api(personas, change):
+    employer = personas.organisation("employer")
+    body = dict(change)
+    if "district" in body:
+        body["district"] = district(body["district"]).pk
+    if "kinds" in body:
+        body["kinds"] = [OrganisationKind.objects.get(code=body["kinds"]).pk]
+    client = personas.client("employer")
+    url = reverse("organisation-detail", args=[employer.pk])
+    events = AuditEvent.objects.count()
+    refused = client.patch(url, body, content_type="application/json")
+    assert refused.status_code == 400 and refused.json()["code"] == "identity_not_own", refused.content
+    assert AuditEvent.objects.count() == events
+    still = Organisation.objects.get(pk=employer.pk)
+    assert (still.is_active, still.credit_code, still.name, still.district_id) == (
+        employer.is_active, employer.credit_code, employer.name, employer.district_id)  # fmt: skip
+    assert set(still.kinds.values_list("pk", flat=True)) == set(employer.kinds.values_list("pk", flat=True))
+    # Its own details, and the same values sent back whole (a PUT of what it read), are fine.
+    same = client.get(url).json()
+    put = client.put(url, {**same, "address": "上海市浦东新区测试路 2 号"}, content_type="application/json")
+    assert put.status_code == 200 and put.json()["address"] == "上海市浦东新区测试路 2 号"
