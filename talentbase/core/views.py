@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import redirect
 from django.urls import NoReverseMatch, resolve, reverse
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -25,7 +26,7 @@ from .exports.workbooks import workbook_bytes, xlsx_response
 from .models import ListColumns
 from .navigation import menu_for
 from .pagination import Ordering, keyset_page, total_of
-from .tables import Column
+from .tables import Column, row_cells
 
 
 class ActorRequiredMixin(LoginRequiredMixin):
@@ -178,6 +179,10 @@ class ObjectListView(ActorRequiredMixin, TemplateView):
         )
         return xlsx_response(content, filename)
 
+    def page_rows(self, rows: list, columns: list[Column]) -> list[tuple[object, SafeString]]:
+        labels = [str(column.label) for column in columns]
+        return [(obj, row_cells(obj, columns, labels)) for obj in self.decorate_rows(rows)]
+
     def column_choices(self, shown: list[Column]) -> list[tuple[Column, int | None]]:
         """Every column with its place among the shown ones (None: hidden), shown ones first."""
         places = {column.accessor: number for number, column in enumerate(shown, start=1)}
@@ -226,10 +231,7 @@ class ObjectListView(ActorRequiredMixin, TemplateView):
                 "title": self.title or self.model._meta.verbose_name_plural,
                 "columns": columns,
                 "page_obj": page,
-                "rows": [
-                    (obj, [(c.value(obj), c.link, c.label) for c in columns])
-                    for obj in self.decorate_rows(page.rows)
-                ],
+                "rows": self.page_rows(page.rows, columns),
                 "total": total_of(queryset) if self.show_total else None,
                 "all_columns": self.column_choices(columns),
                 "table_name": self.table_name(),

@@ -38,9 +38,9 @@ def certify(people, person, occupation, *, confirmed=True, source_id=1):
 
 def shown(response) -> dict[str, dict[str, str]]:
     """Each row of the page as {column label: value}, keyed by the person's name."""
-    labels = [str(column.label) for column in response.context["columns"]]
-    return {obj.full_name: dict(zip(labels, [v for v, _l, _x in values], strict=True))
-            for obj, values in response.context["rows"]}  # fmt: skip
+    columns = response.context["columns"]
+    return {obj.full_name: {str(column.label): column.value(obj) for column in columns}
+            for obj, _cells in response.context["rows"]}  # fmt: skip
 
 
 def test_the_default_columns_show_employer_district_occupation_level_and_in_service(people, personas):
