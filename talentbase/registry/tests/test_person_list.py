@@ -157,3 +157,15 @@ def test_the_column_control_refuses_a_page_that_is_no_list(personas):
         reverse("core:list-columns"), {"table": "core:home", "column": ["x"]}
     )
     assert response.status_code == 404
+
+
+def test_the_api_list_takes_the_same_in_service_and_occupation_filters(people, personas):
+    client = personas.client("city")
+    other = Occupation.objects.exclude(pk=people.occupation.pk).order_by("code").first()
+    certify(people, people.lv, other)
+
+    def ids(**query):
+        return {row["id"] for row in client.get(reverse("person-list"), query).json()["results"]}
+
+    assert people.former.pk in ids(in_service="no") and people.zhang_san.pk not in ids(in_service="no")
+    assert people.lv.pk in ids(occupation=other.pk)
