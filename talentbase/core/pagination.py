@@ -153,10 +153,11 @@ def keyset_page(queryset: QuerySet, ordering: Ordering, cursor: str | None, size
                       is_first=position is None)  # fmt: skip
 
 
-# Up to this many rows a list counts them exactly; past it, the count is the planner's estimate
-# (PostgreSQL) or "more than" (SQLite, which keeps no estimate): counting 10^6 filtered rows per page
-# view would cost more than the page (PERFORMANCE.md: Django's Paginator count +31 ms).
-EXACT_COUNT_UP_TO = 10_000
+# Up to this many rows (an employer's staff, a search) a list counts them exactly; past it, the count is
+# the planner's estimate (PostgreSQL) or "more than" (SQLite, which keeps no estimate): counting 10^6
+# filtered rows per page view would cost more than the page (PERFORMANCE.md: Paginator count +31 ms; a
+# district's 10^4 probed rows made its page 12× the query in bench/search_persons.py).
+EXACT_COUNT_UP_TO = 1_000
 
 
 @dataclass(frozen=True)
