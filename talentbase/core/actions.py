@@ -13,6 +13,7 @@ from django.db.models import ProtectedError
 from . import audit, scoping
 from .actor import Actor
 from .errors import PROTECTED_MESSAGE, CoreError, DomainError
+from .models import ListColumns
 
 
 def _full_clean(obj: models.Model) -> None:
@@ -70,3 +71,19 @@ def delete_object(*, actor: Actor, obj: models.Model, reason: str = "") -> None:
         raise DomainError(CoreError.PROTECTED, PROTECTED_MESSAGE) from None
     locked.pk = obj.pk
     audit.audit_delete(actor=actor, obj=locked, before=before, reason=reason)
+
+
+@transaction.atomic
+def choose_list_columns(*, actor: Actor, table: str, columns: list[str]) -> None:
+    """Keep the columns (in order) that this user shows on one list; an empty choice returns to the default.
+    The caller has checked the names against the list's columns."""
+    mine = scoping.visible_to(actor, ListColumns, "change").filter(table=table)
+    if columns:
+        scoping.ensure_may(actor, ListColumns, "add")
+        updated = mine.update(columns=columns)
+        if not updated:
+            ListColumns.objects.create(user_id=actor.user_id, table=table, columns=columns)
+    else:
+        mine.delete()
+    audit.record_audit(actor=actor, verb="change", object_type="core.listcolumns",
+                       reason=f"{table}: {','.join(columns) or 'default'}"[:500])  # fmt: skip

@@ -3,6 +3,9 @@ dropdown never offers another employer's workers."""
 
 import django_filters
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from . import scoping
@@ -22,6 +25,28 @@ def scope_choice_fields(fields, actor) -> None:
         )
 
 
+class QuickSelect(forms.Select):
+    """A single select rendered in Python, not through a template per option: a list page's filter
+    dropdowns (districts, occupations, levels) took a sixth of its time in Django's widget templates
+    (bench/http_load.py). The same markup: name, attributes, option groups, the selected option."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))]
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(format_html('<optgroup label="{}">', group_name))
+            parts.extend(
+                format_html('<option value="{}"{}>{}</option>', option["value"] if option["value"] is not None
+                            else "", flatatt(option["attrs"]), option["label"])
+                for option in options
+            )  # fmt: skip
+            if group_name:
+                parts.append("</optgroup>")
+        parts.append("</select>")
+        return mark_safe("".join(parts))  # noqa: S308 — every part escaped by format_html
+
+
 def style_widgets(fields) -> None:
     """Bootstrap classes, so that templates render fields with one include."""
     for field in fields.values():
@@ -32,6 +57,8 @@ def style_widgets(fields) -> None:
             widget.attrs.setdefault("class", "form-check-input")
         elif isinstance(widget, forms.Select | forms.SelectMultiple):
             widget.attrs.setdefault("class", "form-select")
+            if type(widget) is forms.Select:
+                widget.__class__ = QuickSelect
         else:
             widget.attrs.setdefault("class", "form-control")
 

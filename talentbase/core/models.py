@@ -148,6 +148,24 @@ class Decision(models.Model):
         return f"{self.object_type}:{self.object_id} {self.from_state}→{self.to_state}"
 
 
+class ListColumns(models.Model):
+    """The columns a user shows on one list page (its URL name), in their order (NetBox's table config).
+    No row: the list's default set."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    table = models.CharField(_("列表"), max_length=100)
+    columns = models.JSONField(_("列"), default=list)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("列表显示列")
+        verbose_name_plural = _("列表显示列")
+        constraints = [models.UniqueConstraint(fields=["user", "table"], name="core_list_columns_once")]
+
+    def __str__(self) -> str:
+        return f"{self.table}: {', '.join(self.columns)}"
+
+
 from .imports.models import (  # noqa: E402, F401  (imports' records)
     ImportBatch,
     ImportRowError,

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import models
+from django.utils.html import conditional_escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
 
 
 @dataclass(frozen=True)
@@ -29,3 +32,24 @@ class Column:
             if isinstance(value, models.Manager):
                 value = "、".join(str(item) for item in value.all())
         return value
+
+
+def row_cells(obj, columns: list[Column], labels: list[str]) -> SafeString:
+    """One row's cells as HTML, built in Python: 50 rows × 7 columns through template tags cost a list page
+    more than its queries (bench/http_load.py). ``labels``: the columns' labels, translated once a page."""
+    yes, no = gettext("是"), gettext("否")
+    cells = []
+    for column, label in zip(columns, labels, strict=True):
+        value = column.value(obj)
+        if value is None:
+            text = ""
+        elif value is True:
+            text = yes
+        elif value is False:
+            text = no
+        else:
+            text = conditional_escape(value)
+        if column.link:
+            text = format_html('<a href="{}">{}</a>', obj.get_absolute_url(), text)
+        cells.append(format_html('<td data-label="{}">{}</td>', label, text))
+    return mark_safe("".join(cells))  # noqa: S308 — every cell escaped above

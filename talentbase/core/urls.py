@@ -9,6 +9,7 @@ app_name = "core"
 
 urlpatterns = [
     path("", views.HomeView.as_view(), name="home"),
+    path("list-columns/", views.ListColumnsView.as_view(), name="list-columns"),
     path("audit/", audit_views.AuditEventListView.as_view(), name="audit-list"),
     path("audit/verify/", audit_views.AuditVerifyView.as_view(), name="audit-verify"),
     path("jobs/", job_views.JobListView.as_view(), name="job-list"),

@@ -12,17 +12,21 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import redirect
+from django.urls import NoReverseMatch, resolve, reverse
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import View
 from django.views.generic import TemplateView
 
-from . import audit, scoping, workflow
+from . import actions, audit, scoping, workflow
 from .errors import DomainError
 from .exports import background as export_jobs
 from .exports.workbooks import workbook_bytes, xlsx_response
+from .models import ListColumns
 from .navigation import menu_for
-from .pagination import Ordering, keyset_page
-from .tables import Column
+from .pagination import Ordering, keyset_page, total_of
+from .tables import Column, row_cells
 
 
 class ActorRequiredMixin(LoginRequiredMixin):
@@ -63,7 +67,12 @@ class ObjectListView(ActorRequiredMixin, TemplateView):
 
     model = None
     filterset_class = None
+    # Every column the list can show; ``default_columns`` (accessors) the ones shown until a user chooses
+    # (empty: all of them, in this order).
     columns: list[Column] = []
+    default_columns: tuple[str, ...] = ()
+    # Show how many rows the filters keep (exact while cheap, else estimated: pagination.total_of).
+    show_total = False
     # One field (then the primary key): lists are paged by keyset, so page 5000 costs what page 1 does.
     default_ordering = "pk"
     paginate_by = 50
@@ -87,6 +96,47 @@ class ObjectListView(ActorRequiredMixin, TemplateView):
             )
             queryset = self.filterset.qs
         return queryset.order_by(*self.ordering().order_by())
+
+    def default_column_list(self) -> list[Column]:
+        if not self.default_columns:
+            return list(self.columns)
+        by_accessor = {column.accessor: column for column in self.columns}
+        return [by_accessor[accessor] for accessor in self.default_columns]
+
+    def table_name(self) -> str:
+        match = self.request.resolver_match
+        return match.view_name if match else ""
+
+    def shown_columns(self) -> list[Column]:
+        """The columns this user shows, in their order (core.models.ListColumns), else the default set."""
+        if not hasattr(self, "_shown_columns"):
+            chosen = (
+                scoping.visible_to(self.actor, ListColumns)
+                .filter(table=self.table_name())
+                .values_list("columns", flat=True)
+                .first()
+            )
+            by_accessor = {column.accessor: column for column in self.columns}
+            shown = [by_accessor[name] for name in chosen or () if name in by_accessor]
+            self._shown_columns = shown or self.default_column_list()
+        return self._shown_columns
+
+    def decorate_rows(self, rows: list) -> list:
+        """A hook for what a page shows beside the rows' own fields, read for the page's rows at once."""
+        return rows
+
+    def decorated(self, queryset, chunk_size: int = 2000):
+        """The queryset's rows, decorated a chunk at a time (an export of many rows)."""
+        chunk = []
+        for obj in queryset.iterator(chunk_size=chunk_size):
+            chunk.append(obj)
+            if len(chunk) == chunk_size:
+                yield from self.decorate_rows(chunk)
+                chunk = []
+        yield from self.decorate_rows(chunk)
+
+    def sheet_name(self) -> str:
+        return str(self.title or self.model._meta.verbose_name_plural)
 
     def ordering(self) -> Ordering:
         sortable = {c.order_by for c in self.columns if c.order_by}
@@ -118,8 +168,9 @@ class ObjectListView(ActorRequiredMixin, TemplateView):
                 audited_query=self.audited_query(), model_label=self.model._meta.label_lower,
             )  # fmt: skip
             return HttpResponseRedirect(job.get_absolute_url())
-        rows = ([column.value(obj) for column in self.columns] for obj in queryset.iterator(chunk_size=2000))
-        content = workbook_bytes([str(c.label) for c in self.columns], rows)
+        columns = self.shown_columns()
+        rows = ([column.value(obj) for column in columns] for obj in self.decorated(queryset))
+        content = workbook_bytes([str(c.label) for c in columns], rows, sheet_name=self.sheet_name())
         audit.record_audit(
             actor=self.actor,
             verb=audit.EXPORT,
@@ -127,6 +178,39 @@ class ObjectListView(ActorRequiredMixin, TemplateView):
             reason=self.audited_query()[:500],
         )
         return xlsx_response(content, filename)
+
+    def page_rows(self, rows: list, columns: list[Column]) -> list[tuple[object, SafeString]]:
+        labels = [str(column.label) for column in columns]
+        return [(obj, row_cells(obj, columns, labels)) for obj in self.decorate_rows(rows)]
+
+    def column_choices(self, shown: list[Column]) -> list[tuple[Column, int | None]]:
+        """Every column with its place among the shown ones (None: hidden), shown ones first."""
+        places = {column.accessor: number for number, column in enumerate(shown, start=1)}
+        hidden = [(column, None) for column in self.columns if column.accessor not in places]
+        return [(column, places[column.accessor]) for column in shown] + hidden
+
+    def filter_fields(self) -> dict | None:
+        """The filters shown at once (the filter set's ``primary``, else all) and the others, folded under
+        "更多筛选" (open when one of them is set): a phone's first screen shows results, not nine fields."""
+        if self.filterset is None:
+            return None
+        visible = self.filterset.form.visible_fields()
+        primary_names = getattr(self.filterset, "primary", None)
+        if not primary_names:
+            return {"primary": visible, "more": [], "more_open": False, "more_set": 0}
+        primary = [field for field in visible if field.name in primary_names]
+        more = [field for field in visible if field.name not in primary_names]
+        # A filter whose value travels under another name (registry: the ID number as its token, "idq").
+        carried_as = getattr(self.filterset, "carried_as", {})
+        query = self.request.GET
+        more_set = sum(1 for f in more if query.get(f.name) or query.get(carried_as.get(f.name, "")))
+        has_errors = any(field.errors for field in more)
+        return {
+            "primary": primary,
+            "more": more,
+            "more_open": bool(more_set or has_errors),
+            "more_set": more_set,
+        }
 
     def audited_query(self) -> str:
         query = self.request.GET.copy()
@@ -137,18 +221,22 @@ class ObjectListView(ActorRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        page = keyset_page(
-            self.get_queryset(), self.ordering(), self.request.GET.get("after"), self.paginate_by
-        )
+        queryset = self.get_queryset()
+        page = keyset_page(queryset, self.ordering(), self.request.GET.get("after"), self.paginate_by)
+        columns = self.shown_columns()
         query = self.request.GET.copy()
         query.pop("after", None)
         context.update(
             {
                 "title": self.title or self.model._meta.verbose_name_plural,
-                "columns": self.columns,
+                "columns": columns,
                 "page_obj": page,
-                "rows": [(obj, [(c.value(obj), c.link, c.label) for c in self.columns]) for obj in page.rows],
+                "rows": self.page_rows(page.rows, columns),
+                "total": total_of(queryset) if self.show_total else None,
+                "all_columns": self.column_choices(columns),
+                "table_name": self.table_name(),
                 "filter": self.filterset,
+                "filter_fields": self.filter_fields(),
                 "query": query.urlencode(),
                 "sort": self.request.GET.get("sort", ""),
                 "can_add": scoping.may(self.actor, self.model, "add") and self.create_url_name,
@@ -157,6 +245,46 @@ class ObjectListView(ActorRequiredMixin, TemplateView):
             }
         )
         return context
+
+
+class ListColumnsView(ActorRequiredMixin, View):
+    """The "列" control of a list page: keep the columns a user checked, in the order of their numbers, or
+    (``reset``) go back to the list's default set; then back to the list."""
+
+    def post(self, request):
+        table = request.POST.get("table", "")
+        view_class = self.list_view_class(table)
+        if view_class is None:
+            raise Http404
+        available = [column.accessor for column in view_class.columns]
+        columns = []
+        if "reset" not in request.POST:
+            checked = [name for name in request.POST.getlist("column") if name in available]
+
+            def place(name):
+                try:
+                    return (int(request.POST.get(f"order_{name}", "")), available.index(name))
+                except ValueError:
+                    return (len(available) + 1, available.index(name))
+
+            columns = sorted(dict.fromkeys(checked), key=place)
+            if not columns:
+                messages.error(request, _("请至少选择一列"))
+                return redirect(table)
+        actions.choose_list_columns(actor=self.actor, table=table, columns=columns)
+        messages.success(request, _("已恢复默认列") if not columns else _("已保存显示的列"))
+        return redirect(table)
+
+    @staticmethod
+    def list_view_class(table: str):
+        try:
+            match = resolve(reverse(table))
+        except NoReverseMatch:
+            return None
+        view_class = getattr(match.func, "view_class", None)
+        if view_class is None or not issubclass(view_class, ObjectListView):
+            return None
+        return view_class
 
 
 class ObjectDetailView(ActorRequiredMixin, TemplateView):

@@ -7,7 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
 from talentbase.catalog.models import District, Level, Occupation, Sector, WorkType
-from talentbase.core import crypto
+from talentbase.core import crypto, scoping
 from talentbase.core.forms import ScopedFilterSet, ScopedForm
 from talentbase.core.roles import Role
 from talentbase.orgs.models import Organisation
@@ -17,7 +17,7 @@ from . import protection
 from .identity import IdType, normalise_id_number, normalise_name
 from .levels import covering
 from .models import Education, Employment, EndReason, Gender, LevelEntry, Person, PersonStatus, TitleGrade
-from .search import AgeBand, age_band_condition, name_prefix_condition, persons_having
+from .search import AgeBand, age_band_condition, name_prefix_condition, persons_having, persons_having_any
 
 
 class NameField(forms.CharField):
@@ -146,8 +146,13 @@ class PersonFilter(ScopedFilterSet):
     district = IdChoiceFilter(queryset=District.objects.all(), label=_("区"), method="filter_district")
     sector = IdChoiceFilter(queryset=Sector.objects.all(), label=_("行业"), method="filter_sector")
     occupation = IdChoiceFilter(
-        queryset=Occupation.objects.all(), label=_("职业"), method="filter_occupation"
-    )
+        queryset=Occupation.objects.all(), label=_("职业"), method="filter_occupation",
+        help_text=_("现从事该职业，或持有该职业的证书（已核实、今天有效）"),
+    )  # fmt: skip
+    in_service = django_filters.ChoiceFilter(
+        choices=[("yes", _("在职")), ("no", _("离职"))], label=_("在职状态"), method="filter_in_service",
+        help_text=_("在职：有您可见的、尚未结束的任职经历"),
+    )  # fmt: skip
     level = IdChoiceFilter(
         queryset=Level.objects.exclude(code="apprentice"), label=_("技能等级（含以上）"), method="filter_level",
         help_text=_("今天持有该等级或更高等级（已核实）；选了职业时指该职业"),
@@ -161,6 +166,9 @@ class PersonFilter(ScopedFilterSet):
         fields = []
 
     posts_query = True
+    # Shown at once; the others are folded (core/views.py: filter_fields).
+    primary = ("q", "in_service", "occupation")
+    carried_as = {"id_number": "idq"}
 
     @classmethod
     def url_safe_query(cls, query):
@@ -173,6 +181,22 @@ class PersonFilter(ScopedFilterSet):
         super().__init__(*args, **kwargs)
         if self.data.get("idq"):
             self.form.fields["id_number"].help_text = _("正在按证件号码筛选；清除后可重新输入")
+        # A district official sees its district's workers only, a sector unit its sectors': the dropdowns
+        # offer no choice that can only answer "nobody".
+        fields = self.form.fields
+        if not scoping.may(self.actor, Employment, "view"):
+            del fields["in_service"]  # 在职 is read in the employments, which this role does not see
+        if self.actor.role == Role.DISTRICT:
+            fields["district"].queryset = fields["district"].queryset.filter(pk=self.actor.district_id)
+        if self.actor.role == Role.SECTOR:
+            fields["sector"].queryset = fields["sector"].queryset.filter(pk__in=sorted(self.actor.sector_ids))
+
+    def filter_queryset(self, queryset):
+        # A filter refused (a district outside the actor's, which the dropdown no longer offers) shows its
+        # reason and no persons, never the persons the other filters would keep.
+        if self.is_bound and self.form.errors:
+            return queryset.none()
+        return super().filter_queryset(queryset)
 
     def search_id_token(self, queryset, name, value):
         try:
@@ -215,7 +239,20 @@ class PersonFilter(ScopedFilterSet):
         return self._currently_employed(queryset, employer__sectors=value)
 
     def filter_occupation(self, queryset, name, value):
-        return self._currently_employed(queryset, occupation=value)
+        """Who works in the occupation now, or holds a certificate of it: the registration form and the
+        roster record no occupation, so a certificate is often the only place it is written."""
+        today = timezone.localdate()
+        # unscoped: narrows the persons already in scope; the employments are never shown
+        working = Employment.objects.filter(end_date__isnull=True, occupation=value)
+        # unscoped: narrows the persons already in scope; the entries are never shown
+        certified = LevelEntry.objects.filter(covering(today), occupation=value, confirmed=True)
+        return queryset.filter(persons_having_any(working, certified))
+
+    def filter_in_service(self, queryset, name, value):
+        """在职: a current employment the actor sees (an employer: with itself); 离职: none."""
+        current = scoping.visible_to(self.actor, Employment).filter(end_date__isnull=True)
+        condition = persons_having(current)
+        return queryset.filter(condition if value == "yes" else ~condition)
 
     def filter_level(self, queryset, name, value):
         today = timezone.localdate()

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from talentbase.core import scoping
 from talentbase.core.errors import DomainError
 
 from . import protection
 from .errors import RegistryError
 from .identity import IdNumberError, check_id_number
-from .models import Person
+from .levels import covering
+from .models import Employment, LevelEntry, Person
 
 
 def person_with_id_number(id_type: str, id_number: str, *, field: str = "id_number") -> Person:
@@ -48,3 +51,46 @@ def phone_is_shared(phone_hash: str) -> bool:
         return False
     # unscoped: counted through the keyed hash, nobody shown
     return Person.objects.filter(phone_hash=phone_hash)[:2].count() > 1
+
+
+def annotate_list_facts(actor, persons: list[Person], *, today=None) -> list[Person]:
+    """What the person list shows beside the record itself, for one page of persons, in two queries
+    whatever the page's length: the current employment the actor sees (employer, its district, the
+    occupation; the latest when there are several), whether there is one (在职, else 离职), and the
+    highest confirmed level held today in any occupation.
+
+    The employment is read through the actor's scope: an employer sees where its own staff work, never
+    where a former employee works now. Set as attributes, so that list columns read them like fields."""
+    today = today or timezone.localdate()
+    ids = [person.pk for person in persons]
+    current: dict[int, Employment] = {}
+    sees_employments = scoping.may(actor, Employment, "view")
+    if ids and sees_employments:
+        employments = (
+            scoping.visible_to(actor, Employment)
+            .filter(person_id__in=ids, end_date__isnull=True)
+            .select_related("employer__district", "occupation")
+            .order_by("person_id", "-start_date", "-pk")
+        )
+        for employment in employments:
+            current.setdefault(employment.person_id, employment)
+    levels: dict[int, tuple[int, str]] = {}
+    if ids:
+        # unscoped: the levels of persons already in the actor's scope, which their records show too
+        entries = LevelEntry.objects.filter(covering(today), person_id__in=ids, confirmed=True).values_list(
+            "person_id", "rank", "level__name", "occupation__name"
+        )
+        for person_id, rank, level_name, occupation_name in entries:
+            if person_id not in levels or rank > levels[person_id][0]:
+                levels[person_id] = (rank, f"{occupation_name} {level_name}")
+    for person in persons:
+        employment = current.get(person.pk)
+        employer = employment.employer if employment else None
+        person.current_employer = employer.name if employer else None
+        person.current_district = employer.district.name if employer and employer.district else None
+        person.current_occupation = (
+            employment.occupation.name if employment and employment.occupation else None
+        )
+        person.in_service = (_("在职") if employment else _("离职")) if sees_employments else None
+        person.highest_level = levels[person.pk][1] if person.pk in levels else None
+    return persons

@@ -91,6 +91,22 @@ def persons_having(rows: QuerySet, *, few: bool | None = None) -> Q:
     return Q(IsNull(Subquery(probe), False))
 
 
+def persons_having_any(*rowsets: QuerySet) -> Q:
+    """Persons with at least one row in any of ``rowsets`` (each a model with ``person_id``), in the form of
+    ``persons_having``: when they hold few rows in all, ``pk IN (one UNION of their person ids)``, read
+    once from their indexes; else one probe per rowset, OR-ed, as the list walks its own index. An OR of
+    two IN lists would make PostgreSQL test both hashed lists on every person it walks."""
+    rowsets = [rows.order_by() for rows in rowsets]
+    counted = sum(rows.values("pk")[:FEW].count() for rows in rowsets)
+    if counted < FEW:
+        first, *others = [rows.values("person_id") for rows in rowsets]
+        return Q(pk__in=first.union(*others)) if others else Q(pk__in=first)
+    condition = Q()
+    for rows in rowsets:
+        condition |= persons_having(rows, few=False)
+    return condition
+
+
 _name_search_leads: contextvars.ContextVar[bool] = contextvars.ContextVar("name_search_leads", default=False)
 
 

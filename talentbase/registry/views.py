@@ -20,6 +20,17 @@ from .identity import today_in_china
 from .models import Employment, Person, ProfessionalTitle
 from .sections import register_section, sections_for
 
+RECORD_COLUMNS = [
+    Column("full_name", gettext_lazy("姓名"), order_by="full_name", link=True),
+    Column("id_type", gettext_lazy("证件类型")),
+    Column("id_number_masked", gettext_lazy("证件号码")),
+    Column("gender", gettext_lazy("性别")),
+    Column("birth_date", gettext_lazy("出生日期"), order_by="birth_date"),
+    Column("phone_masked", gettext_lazy("手机号码")),
+    Column("status", gettext_lazy("状态"), order_by="status"),
+    Column("created_at", gettext_lazy("登记时间"), order_by="created_at"),
+]
+
 
 class PersonListView(ObjectListView):
     """Persons in scope, filtered by name or pinyin, ID number, employment, age band, gender or status, and
@@ -33,28 +44,37 @@ class PersonListView(ObjectListView):
     export_name = "persons"
     private_filters = ("q", "id_number", "idq")
     title = gettext_lazy("人员")
+    show_total = True
     columns = [
-        Column("full_name", gettext_lazy("姓名"), order_by="full_name", link=True),
-        Column("id_type", gettext_lazy("证件类型")),
-        Column("id_number_masked", gettext_lazy("证件号码")),
-        Column("gender", gettext_lazy("性别")),
-        Column("birth_date", gettext_lazy("出生日期"), order_by="birth_date"),
-        Column("phone_masked", gettext_lazy("手机号码")),
-        Column("status", gettext_lazy("状态"), order_by="status"),
-        Column("created_at", gettext_lazy("登记时间"), order_by="created_at"),
+        *RECORD_COLUMNS,
+        # Read for the page's rows at once (queries.annotate_list_facts), through the actor's scope.
+        Column("current_employer", gettext_lazy("用人单位")),
+        Column("current_district", gettext_lazy("区")),
+        Column("current_occupation", gettext_lazy("职业")),
+        Column("highest_level", gettext_lazy("最高技能等级")),
+        Column("in_service", gettext_lazy("在职状态")),
     ]
+    # What a list of persons is asked first: who, which employer and district, what trade and level, and
+    # whether the person still works there.
+    default_columns = (
+        "full_name", "id_number_masked", "current_employer", "current_district", "current_occupation",
+        "highest_level", "in_service",
+    )  # fmt: skip
 
     def get_queryset(self, action="view"):
         # The scope and the filters are built together: a name search may lead the query (search.py).
         with search.name_search_leading(self.request.GET.get("q")):
             return super().get_queryset(action)
 
+    def decorate_rows(self, rows):
+        return queries.annotate_list_facts(self.actor, rows)
+
 
 class PersonDetailView(ObjectDetailView):
     model = Person
     template_name = "registry/person_detail.html"
     edit_url_name = "registry:person-edit"
-    fields = PersonListView.columns + [Column("education", gettext_lazy("学历"))]
+    fields = [*RECORD_COLUMNS, Column("education", gettext_lazy("学历"))]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

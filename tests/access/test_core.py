@@ -89,3 +89,23 @@ class JobAccess(ScopedAccessTests):
             return Job.objects.create(owner=personas.user("employer", outsider), kind="export", title="人员")
 
         return {"a": job(False), "b": job(True)}
+
+
+class ListColumnsAccess(ScopedAccessTests):
+    """A user's choice of list columns is theirs alone: every role sees and changes its own, nobody another's."""
+
+    from talentbase.core.models import ListColumns as model  # noqa: N813
+
+    access = {
+        str(role): {"view": "a", "change": "a", "delete": "a"} if str(role) == "employer" else
+        {"view": "", "change": "", "delete": ""} for role in ROLES
+    }  # fmt: skip
+
+    def make_objects(self, personas):
+        from talentbase.core.models import ListColumns
+
+        def choice(outsider):
+            user = personas.user("employer", outsider)
+            return ListColumns.objects.create(user=user, table="registry:person-list", columns=["full_name"])
+
+        return {"a": choice(False), "b": choice(True)}

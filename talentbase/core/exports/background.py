@@ -82,15 +82,16 @@ def run_export(job: Job) -> None:
     view = _list_view(job, actor)
     queryset = view.get_queryset("export")
     total = queryset.count()
+    columns = view.shown_columns()
     report_progress(job, 0, total=total)
 
     def rows():
-        for number, obj in enumerate(queryset.iterator(chunk_size=2000), start=1):
-            yield [column.value(obj) for column in view.columns]
+        for number, obj in enumerate(view.decorated(queryset), start=1):
+            yield [column.value(obj) for column in columns]
             if number % PROGRESS_EVERY == 0:
                 report_progress(job, number)
 
-    content = workbook_bytes([str(c.label) for c in view.columns], rows())
+    content = workbook_bytes([str(c.label) for c in columns], rows(), sheet_name=view.sheet_name())
     relative = private_files.new_name(EXPORT_DIR, f"{job.pk}-", ".xlsx.bin")
     private_files.write(relative, content, context=FILE_CONTEXT)
     Job.objects.filter(pk=job.pk).update(result_file=relative, progress_done=total)
