@@ -60,9 +60,9 @@ class PersonDetailView(ObjectDetailView):
             {
                 "sections": sections_for(self.actor, person),
                 "can_merge": self.actor.role == Role.CITY,
-                "merge_form": forms.MergeForm(actor=self.actor),
+                "merge_form": forms.MergeForm(actor=self.actor, auto_id="id_merge_%s"),
                 "can_reveal": self.actor.role in actions.REVEAL_ROLES,
-                "reveal_form": forms.RevealForm(actor=self.actor),
+                "reveal_form": forms.RevealForm(actor=self.actor, auto_id="id_reveal_%s"),
             }
         )
         return context
@@ -203,10 +203,10 @@ register_section(
     key="employment", title=gettext_lazy("任职经历"), template="registry/sections/employment.html", order=10,
     rows=lambda actor, person: scoping.visible_to(actor, Employment).filter(person=person)
     .select_related("employer", "occupation"),
-    context=lambda actor, person: {**_may_add(Employment)(actor, person), "form": forms.EmploymentForm(actor=actor)},
+    context=lambda actor, person: {**_may_add(Employment)(actor, person), "form": forms.EmploymentForm(actor=actor, auto_id="id_employment_%s")},
 )  # fmt: skip
 register_section(
     key="titles", title=gettext_lazy("职称"), template="registry/sections/titles.html", order=20,
     rows=lambda actor, person: scoping.visible_to(actor, ProfessionalTitle).filter(person=person),
-    context=lambda actor, person: {**_may_add(ProfessionalTitle)(actor, person), "form": forms.TitleForm(actor=actor)},
+    context=lambda actor, person: {**_may_add(ProfessionalTitle)(actor, person), "form": forms.TitleForm(actor=actor, auto_id="id_title_%s")},
 )  # fmt: skip
