@@ -4,6 +4,7 @@ imports), imported here so that Django and the migrations find them under the ap
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 GENESIS_HASH = "0" * 64
 
@@ -54,7 +55,7 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["-seq"]
         verbose_name = _("审计事件")
-        verbose_name_plural = _("审计事件")
+        verbose_name_plural = pgettext_lazy("plural", "审计事件")
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self) -> str:
@@ -141,7 +142,7 @@ class Decision(models.Model):
     class Meta:
         ordering = ["at", "pk"]
         verbose_name = _("审批记录")
-        verbose_name_plural = _("审批记录")
+        verbose_name_plural = pgettext_lazy("plural", "审批记录")
         indexes = [models.Index(fields=["object_type", "object_id", "at"])]
 
     def __str__(self) -> str:

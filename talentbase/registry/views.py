@@ -29,7 +29,6 @@ class PersonListView(ObjectListView):
     create_url_name = "registry:person-create"
     export_name = "persons"
     private_filters = ("q", "id_number", "idq")
-    title = gettext_lazy("人员")
     columns = [
         Column("full_name", gettext_lazy("姓名"), order_by="full_name", link=True),
         Column("id_type", gettext_lazy("证件类型")),
