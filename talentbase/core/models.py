@@ -69,6 +69,41 @@ class AuditEvent(models.Model):
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("audit events are append-only")
 
+    # What the audit list shows an auditor instead of the stored codes (the codes stay as recorded).
+    def role_display(self) -> str:
+        from .roles import role_label
+
+        return role_label(self.role) if self.role else ""
+
+    def object_type_display(self) -> str:
+        from django.apps import apps
+
+        try:
+            return str(apps.get_model(self.object_type)._meta.verbose_name)
+        except (LookupError, ValueError):
+            return self.object_type
+
+    def changes_display(self) -> str:
+        """Field by field, "label: old → new", with the field's own name where the model still has it."""
+        from django.apps import apps
+
+        try:
+            model = apps.get_model(self.object_type)
+        except (LookupError, ValueError):
+            model = None
+        lines = []
+        for key, change in (self.changes or {}).items():
+            label = key
+            if model is not None:
+                field = next((f for f in model._meta.concrete_fields if key in (f.name, f.attname)), None)
+                label = str(field.verbose_name) if field is not None else key
+            if isinstance(change, list) and len(change) == 2:
+                old, new = ("—" if value in (None, "") else value for value in change)
+                lines.append(f"{label}: {old} → {new}")
+            else:
+                lines.append(f"{label}: {change}")
+        return "；".join(lines)
+
 
 class AuditHead(models.Model):
     """The chain's head (a single row): locked while an event is appended, so the chain stays linear."""
