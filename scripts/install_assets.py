@@ -40,6 +40,12 @@ NPM_FILES = [
     ("bootstrap-icons/font/fonts/", "bootstrap-icons/fonts/"),
     ("echarts/dist/echarts.min.js", "echarts/echarts.min.js"),
     ("axe-core/axe.min.js", "axe-core/axe.min.js"),
+    # The API's Swagger page (/api/docs/, core/schema.py).
+    ("swagger-ui-dist/swagger-ui.css", "swagger-ui/swagger-ui.css"),
+    ("swagger-ui-dist/swagger-ui.css.map", "swagger-ui/swagger-ui.css.map"),
+    ("swagger-ui-dist/swagger-ui-bundle.js", "swagger-ui/swagger-ui-bundle.js"),
+    ("swagger-ui-dist/swagger-ui-standalone-preset.js", "swagger-ui/swagger-ui-standalone-preset.js"),
+    ("swagger-ui-dist/favicon-32x32.png", "swagger-ui/favicon-32x32.png"),
 ]
 HTMX_DEST = "htmx/htmx.min.js"
 

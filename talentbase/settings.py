@@ -316,6 +316,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "技能人才信息平台 — scoped like the pages; personal data masked.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from our static files (core/schema.py ApiDocsView), never a CDN; the policy reads this.
+    "SWAGGER_UI_DIST": STATIC_URL + "vendor/swagger-ui",
+    "SWAGGER_UI_FAVICON_HREF": STATIC_URL + "vendor/swagger-ui/favicon-32x32.png",
+    # Without deep links: Swagger UI puts each link inside the operation's button (a control inside a control).
+    "SWAGGER_UI_SETTINGS": {"deepLinking": False},
     # Two models have a "kind" of their own, and "status" is a person's or another model's: name their enums
     # rather than let the schema invent names.
     "ENUM_NAME_OVERRIDES": {

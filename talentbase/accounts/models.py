@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from talentbase.core.roles import ADMIN_ROLES, BACK_OFFICE_ROLES, Role
 from talentbase.core.scoping import ScopedQuerySet
@@ -78,7 +79,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     class Meta:
         ordering = ["username"]
         verbose_name = _("用户")
-        verbose_name_plural = _("用户")
+        verbose_name_plural = pgettext_lazy("plural", "用户")
 
     def __str__(self) -> str:
         return self.username
@@ -140,7 +141,7 @@ class Membership(models.Model):
     class Meta:
         ordering = ["user__username", "pk"]
         verbose_name = _("任职")
-        verbose_name_plural = _("任职")
+        verbose_name_plural = pgettext_lazy("plural", "任职")
         constraints = [
             models.UniqueConstraint(
                 fields=["user", "organisation", "role"], name="accounts_membership_unique"
@@ -184,7 +185,7 @@ class ApiToken(models.Model):
     class Meta:
         ordering = ["-created_at", "pk"]
         verbose_name = _("接口令牌")
-        verbose_name_plural = _("接口令牌")
+        verbose_name_plural = pgettext_lazy("plural", "接口令牌")
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"

@@ -7,6 +7,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator, RegexVa
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from talentbase.core.scoping import ScopedQuerySet
 
@@ -29,7 +30,7 @@ class District(models.Model):
     class Meta:
         ordering = ["order", "code"]
         verbose_name = _("区")
-        verbose_name_plural = _("区")
+        verbose_name_plural = pgettext_lazy("plural", "区")
 
     def __str__(self) -> str:
         return self.name
@@ -50,7 +51,7 @@ class Sector(models.Model):
     class Meta:
         ordering = ["order", "code"]
         verbose_name = _("行业")
-        verbose_name_plural = _("行业")
+        verbose_name_plural = pgettext_lazy("plural", "行业")
 
     def __str__(self) -> str:
         return self.name
@@ -80,7 +81,7 @@ class Level(models.Model):
     class Meta:
         ordering = ["rank"]
         verbose_name = _("技能等级")
-        verbose_name_plural = _("技能等级")
+        verbose_name_plural = pgettext_lazy("plural", "技能等级")
 
     def __str__(self) -> str:
         return self.name
@@ -134,7 +135,7 @@ class Occupation(models.Model):
     class Meta:
         ordering = ["code"]
         verbose_name = _("职业")
-        verbose_name_plural = _("职业")
+        verbose_name_plural = pgettext_lazy("plural", "职业")
 
     def __str__(self) -> str:
         return f"{self.name}（{self.code}）"
@@ -184,7 +185,7 @@ class OrganisationKind(models.Model):
     class Meta:
         ordering = ["order", "code"]
         verbose_name = _("单位类型")
-        verbose_name_plural = _("单位类型")
+        verbose_name_plural = pgettext_lazy("plural", "单位类型")
 
     def __str__(self) -> str:
         return self.name
@@ -220,7 +221,7 @@ class OccupationAlias(models.Model):
     class Meta:
         ordering = ["edition", "code", "name"]
         verbose_name = _("职业对照")
-        verbose_name_plural = _("职业对照")
+        verbose_name_plural = pgettext_lazy("plural", "职业对照")
         constraints = [
             models.UniqueConstraint(fields=["edition", "name"], name="catalog_alias_edition_name_unique"),
         ]
@@ -266,7 +267,7 @@ class CertificateNumberFormat(models.Model):
     class Meta:
         ordering = ["order", "code"]
         verbose_name = _("证书编号格式")
-        verbose_name_plural = _("证书编号格式")
+        verbose_name_plural = pgettext_lazy("plural", "证书编号格式")
 
     def __str__(self) -> str:
         return self.name

@@ -21,13 +21,13 @@ class AuditEventListView(ObjectListView):
         Column("at", _("时间"), order_by="at"),
         Column("verb", _("事件"), order_by="verb"),
         Column("actor_label", _("操作人"), order_by="actor_label"),
-        Column("role", _("角色")),
+        Column("role_display", _("角色")),
         Column("organisation_id", _("单位编号")),
         Column("ip", _("IP 地址")),
-        Column("object_type", _("对象类型")),
+        Column("object_type_display", _("对象类型")),
         Column("object_id", _("对象编号")),
         Column("object_label", _("对象")),
-        Column("changes", _("变更")),
+        Column("changes_display", _("变更")),
         Column("reason", _("事由")),
     ]
 

@@ -4,6 +4,7 @@ imports), imported here so that Django and the migrations find them under the ap
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 GENESIS_HASH = "0" * 64
 
@@ -54,7 +55,7 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["-seq"]
         verbose_name = _("审计事件")
-        verbose_name_plural = _("审计事件")
+        verbose_name_plural = pgettext_lazy("plural", "审计事件")
         indexes = [models.Index(fields=["object_type", "object_id"])]
 
     def __str__(self) -> str:
@@ -67,6 +68,41 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("audit events are append-only")
+
+    # What the audit list shows an auditor instead of the stored codes (the codes stay as recorded).
+    def role_display(self) -> str:
+        from .roles import role_label
+
+        return role_label(self.role) if self.role else ""
+
+    def object_type_display(self) -> str:
+        from django.apps import apps
+
+        try:
+            return str(apps.get_model(self.object_type)._meta.verbose_name)
+        except (LookupError, ValueError):
+            return self.object_type
+
+    def changes_display(self) -> str:
+        """Field by field, "label: old → new", with the field's own name where the model still has it."""
+        from django.apps import apps
+
+        try:
+            model = apps.get_model(self.object_type)
+        except (LookupError, ValueError):
+            model = None
+        lines = []
+        for key, change in (self.changes or {}).items():
+            label = key
+            if model is not None:
+                field = next((f for f in model._meta.concrete_fields if key in (f.name, f.attname)), None)
+                label = str(field.verbose_name) if field is not None else key
+            if isinstance(change, list) and len(change) == 2:
+                old, new = ("—" if value in (None, "") else value for value in change)
+                lines.append(f"{label}: {old} → {new}")
+            else:
+                lines.append(f"{label}: {change}")
+        return "；".join(lines)
 
 
 class AuditHead(models.Model):
@@ -141,7 +177,7 @@ class Decision(models.Model):
     class Meta:
         ordering = ["at", "pk"]
         verbose_name = _("审批记录")
-        verbose_name_plural = _("审批记录")
+        verbose_name_plural = pgettext_lazy("plural", "审批记录")
         indexes = [models.Index(fields=["object_type", "object_id", "at"])]
 
     def __str__(self) -> str:

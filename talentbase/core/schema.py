@@ -4,6 +4,7 @@ error answers of every operation are in core/api_schema.py (the schema class).""
 import re
 from urllib.parse import urlsplit
 
+from django.templatetags.static import static
 from drf_spectacular.extensions import OpenApiAuthenticationExtension, OpenApiSerializerFieldExtension
 from drf_spectacular.settings import spectacular_settings
 from drf_spectacular.views import SpectacularSwaggerSplitView
@@ -48,8 +49,23 @@ def api_docs_policy() -> str:
     )
 
 
+SWAGGER_UI_STATIC = "vendor/swagger-ui"  # installed by `make assets` (scripts/install_assets.py)
+
+
 class ApiDocsView(SpectacularSwaggerSplitView):
-    """``/api/docs/``: the Swagger page under its own policy (core/middleware.py keeps a policy a view set)."""
+    """``/api/docs/``: the Swagger page under its own policy (core/middleware.py keeps a policy a view set).
+    Swagger UI comes from our own static files, like every other asset: drf-spectacular's default is a CDN,
+    which an intranet cannot reach (the page stayed blank)."""
+
+    template_name = "core/api_docs.html"
+
+    @staticmethod
+    def _swagger_ui_resource(filename):
+        return static(f"{SWAGGER_UI_STATIC}/{filename}")
+
+    @staticmethod
+    def _swagger_ui_favicon():
+        return static(f"{SWAGGER_UI_STATIC}/favicon-32x32.png")
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)

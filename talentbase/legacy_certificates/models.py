@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from talentbase.catalog.models import CertificateKind, CertificateNumberFormat, Level, Occupation
 from talentbase.core.scoping import ScopedQuerySet
@@ -130,7 +131,7 @@ class CertificateRecord(models.Model):
     class Meta:
         ordering = ["-issued_on", "pk"]
         verbose_name = _("证书记录")
-        verbose_name_plural = _("证书记录")
+        verbose_name_plural = pgettext_lazy("plural", "证书记录")
         indexes = [
             models.Index(fields=["person", "issued_on"]),
             models.Index(fields=["occupation", "level", "issued_on"]),
@@ -225,7 +226,7 @@ class CertificateReport(models.Model):
     class Meta:
         ordering = ["-created_at", "pk"]
         verbose_name = _("证书问题报告")
-        verbose_name_plural = _("证书问题报告")
+        verbose_name_plural = pgettext_lazy("plural", "证书问题报告")
         indexes = [
             models.Index(fields=["routed_to", "state", "created_at"]),
             models.Index(fields=["person", "created_at"]),

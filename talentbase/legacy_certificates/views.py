@@ -33,7 +33,6 @@ class RecordListView(ObjectListView):
     default_ordering = "-issued_on"
     create_url_name = "credentials:record-create"
     export_name = "certificate-records"
-    title = gettext_lazy("证书记录")
     columns = [
         Column("person.full_name", gettext_lazy("持证人")),
         Column("person.id_number_masked", gettext_lazy("证件号码")),
@@ -118,7 +117,6 @@ class ReportListView(ObjectListView):
     filterset_class = forms.ReportFilter
     default_ordering = "-created_at"
     export_name = "certificate-reports"
-    title = gettext_lazy("证书问题报告")
     columns = [
         Column("person.full_name", gettext_lazy("报告人")),
         Column("kind", gettext_lazy("报告类型"), link=True),

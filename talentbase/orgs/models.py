@@ -5,6 +5,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from talentbase.catalog.models import District, Level, Occupation, OrganisationKind, Sector
 from talentbase.core.scoping import ScopedQuerySet
@@ -49,7 +50,7 @@ class Organisation(models.Model):
     class Meta:
         ordering = ["name"]
         verbose_name = _("单位")
-        verbose_name_plural = _("单位")
+        verbose_name_plural = pgettext_lazy("plural", "单位")
 
     def __str__(self) -> str:
         return self.name
@@ -98,7 +99,7 @@ class EvaluationFiling(models.Model):
     class Meta:
         ordering = ["-created_at", "pk"]
         verbose_name = _("评价机构备案")
-        verbose_name_plural = _("评价机构备案")
+        verbose_name_plural = pgettext_lazy("plural", "评价机构备案")
         constraints = [
             models.UniqueConstraint(
                 fields=["filing_number"], condition=~Q(filing_number=""), name="orgs_filing_number_unique"

@@ -73,7 +73,6 @@ class FilingListView(ObjectListView):
     default_ordering = "-created_at"
     create_url_name = "orgs:filing-create"
     export_name = "filings"
-    title = _("评价机构备案")
     columns = [
         Column("organisation", _("评价机构"), order_by="organisation__name", link=True),
         Column("occupation", _("职业"), order_by="occupation__code", link=True),

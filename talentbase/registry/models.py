@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from talentbase.catalog.models import Occupation
 from talentbase.core.scoping import ScopedQuerySet
@@ -79,7 +80,7 @@ class Person(models.Model):
     class Meta:
         ordering = ["pk"]
         verbose_name = _("人员")
-        verbose_name_plural = _("人员")
+        verbose_name_plural = pgettext_lazy("plural", "人员")
         # The list's sort orders and filters, each with the primary key after it: keyset pages walk these
         # indexes in order, so a deep page or a filtered one reads only the rows it shows.
         indexes = [
@@ -165,7 +166,7 @@ class Employment(models.Model):
     class Meta:
         ordering = ["-start_date", "pk"]
         verbose_name = _("任职经历")
-        verbose_name_plural = _("任职经历")
+        verbose_name_plural = pgettext_lazy("plural", "任职经历")
         indexes = [
             models.Index(fields=["employer", "end_date"]),
             models.Index(fields=["occupation", "end_date"]),
@@ -206,7 +207,7 @@ class PersonNameKey(models.Model):
 
     class Meta:
         verbose_name = _("姓名检索键")
-        verbose_name_plural = _("姓名检索键")
+        verbose_name_plural = pgettext_lazy("plural", "姓名检索键")
         indexes = [
             # A prefix search reads the keys in order; a probe of one person reads that person's keys
             # (PostgreSQL would otherwise probe by key range and scan a whole surname per person).
@@ -245,7 +246,7 @@ class ProfessionalTitle(models.Model):
     class Meta:
         ordering = ["-issued_on", "pk"]
         verbose_name = _("职称")
-        verbose_name_plural = _("职称")
+        verbose_name_plural = pgettext_lazy("plural", "职称")
         indexes = [models.Index(fields=["person", "issued_on"])]
 
     def __str__(self) -> str:
@@ -301,7 +302,7 @@ class LevelEntry(models.Model):
     class Meta:
         ordering = ["occupation_id", "valid_from", "pk"]
         verbose_name = _("等级记录")
-        verbose_name_plural = _("等级记录")
+        verbose_name_plural = pgettext_lazy("plural", "等级记录")
         indexes = [
             # levels_on for many persons: one occupation, then each person's entries in order of start, with
             # every column the question reads, so the answer comes from the index alone.

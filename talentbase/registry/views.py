@@ -43,7 +43,6 @@ class PersonListView(ObjectListView):
     create_url_name = "registry:person-create"
     export_name = "persons"
     private_filters = ("q", "id_number", "idq")
-    title = gettext_lazy("人员")
     show_total = True
     columns = [
         *RECORD_COLUMNS,
@@ -83,9 +82,9 @@ class PersonDetailView(ObjectDetailView):
             {
                 "sections": sections_for(self.actor, person),
                 "can_merge": self.actor.role == Role.CITY,
-                "merge_form": forms.MergeForm(actor=self.actor),
+                "merge_form": forms.MergeForm(actor=self.actor, auto_id="id_merge_%s"),
                 "can_reveal": self.actor.role in actions.REVEAL_ROLES,
-                "reveal_form": forms.RevealForm(actor=self.actor),
+                "reveal_form": forms.RevealForm(actor=self.actor, auto_id="id_reveal_%s"),
             }
         )
         return context
@@ -300,7 +299,7 @@ register_section(
     rows=lambda actor, person: scoping.visible_to(actor, Employment).filter(person=person)
     .select_related("employer", "occupation", "work_type"),
     context=lambda actor, person: {
-        **_may_add(Employment)(actor, person), "form": forms.EmploymentForm(actor=actor),
+        **_may_add(Employment)(actor, person), "form": forms.EmploymentForm(actor=actor, auto_id="id_employment_%s"),
         "changeable": set(scoping.visible_to(actor, Employment, "change").filter(person=person).values_list("pk", flat=True))
         if scoping.may(actor, Employment, "change") else set(),
     },
@@ -308,5 +307,5 @@ register_section(
 register_section(
     key="titles", title=gettext_lazy("职称"), template="registry/sections/titles.html", order=20,
     rows=lambda actor, person: scoping.visible_to(actor, ProfessionalTitle).filter(person=person),
-    context=lambda actor, person: {**_may_add(ProfessionalTitle)(actor, person), "form": forms.TitleForm(actor=actor)},
+    context=lambda actor, person: {**_may_add(ProfessionalTitle)(actor, person), "form": forms.TitleForm(actor=actor, auto_id="id_title_%s")},
 )  # fmt: skip

@@ -61,6 +61,45 @@ def test_pages_work_on_a_375_pixel_phone(page, live_server, live_world, axe_chec
 
 def test_english_is_one_switch_away(page, live_server, live_world):
     page.goto(f"{live_server.url}/accounts/login/")
+    assert page.get_by_label("语言").locator("option").all_inner_texts() == ["简体中文", "English"]
     page.get_by_label("语言").select_option("en")
     page.get_by_role("button", name="切换").click()
     assert page.get_by_role("heading", name="Sign in").is_visible()
+    # Each language offered by its own name, not translated into the current one (英语).
+    assert page.get_by_label("Language").locator("option").all_inner_texts() == ["简体中文", "English"]
+
+
+HEADER_FITS = """() => {
+    const inside = (el) => { const box = el.getBoundingClientRect();
+        return box.left >= 0 && box.right <= window.innerWidth && box.width > 0; };
+    const oneLine = (el) => { const style = getComputedStyle(el);
+        return el.getBoundingClientRect().height < 2 * parseFloat(style.lineHeight); };
+    const entries = [...document.querySelectorAll('[data-testid="main-menu"] > li > .nav-link')];
+    return {
+        pageWidth: document.documentElement.scrollWidth <= window.innerWidth,
+        wrapped: entries.filter(el => !oneLine(el)).map(el => el.innerText.trim()),
+        signOutInside: inside(document.querySelector('form[action$="/logout/"] button')),
+    };
+}"""
+
+
+@pytest.mark.parametrize("width", [1366, 375])
+def test_the_header_fits_in_chinese_and_english_with_one_line_per_menu_entry(
+    page, live_server, live_world, width
+):
+    page.set_viewport_size({"width": width, "height": 800})
+    sign_in(page, live_server, "city")
+    for language, menu_button, sign_out_label in (
+        ("zh-hans", "展开菜单", "退出"),
+        ("en", "Open menu", "Sign out"),
+    ):
+        if language == "en":
+            page.get_by_label("语言").select_option("en")
+            page.get_by_role("button", name="切换").click()
+            page.locator("html[lang=en]").wait_for(state="attached")
+        if width < 992:
+            page.get_by_role("button", name=menu_button).click()
+        assert page.get_by_role("button", name=sign_out_label).is_visible()
+        assert page.evaluate(HEADER_FITS) == {"pageWidth": True, "wrapped": [], "signOutInside": True}, (
+            language
+        )

@@ -9,6 +9,7 @@ from django.db import models
 from django.db.models import OuterRef, Subquery
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from talentbase.core.scoping import ScopedQuerySet
 
@@ -106,7 +107,7 @@ class ImportBatch(models.Model):
     class Meta:
         ordering = ["-pk"]
         verbose_name = _("导入批次")
-        verbose_name_plural = _("导入批次")
+        verbose_name_plural = pgettext_lazy("plural", "导入批次")
         indexes = [models.Index(fields=["organisation_id", "kind", "-created_at"])]
 
     def __str__(self) -> str:
@@ -168,7 +169,7 @@ class ImportRowError(models.Model):
     class Meta:
         ordering = ["batch", "row_number", "pk"]
         verbose_name = _("导入错误")
-        verbose_name_plural = _("导入错误")
+        verbose_name_plural = pgettext_lazy("plural", "导入错误")
         indexes = [models.Index(fields=["batch", "row_number"])]
 
     def __str__(self) -> str:
@@ -199,7 +200,7 @@ class ImportStagedRow(models.Model):
     class Meta:
         ordering = ["batch", "row_number"]
         verbose_name = _("待写入行")
-        verbose_name_plural = _("待写入行")
+        verbose_name_plural = pgettext_lazy("plural", "待写入行")
         constraints = [
             models.UniqueConstraint(fields=["batch", "row_number"], name="core_importstagedrow_unique_row")
         ]

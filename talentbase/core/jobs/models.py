@@ -8,6 +8,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from talentbase.core.scoping import ScopedQuerySet
 
@@ -68,7 +69,7 @@ class Job(models.Model):
     class Meta:
         ordering = ["-pk"]
         verbose_name = _("后台任务")
-        verbose_name_plural = _("后台任务")
+        verbose_name_plural = pgettext_lazy("plural", "后台任务")
         indexes = [
             models.Index(fields=["owner", "-created_at"]),
             models.Index(fields=["state", "updated_at"]),
