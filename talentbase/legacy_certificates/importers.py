@@ -46,7 +46,7 @@ from talentbase.core.imports.machinery import (
 )
 from talentbase.core.imports.values import CellValueError, parse_date
 from talentbase.core.roles import Role
-from talentbase.orgs.models import Organisation
+from talentbase.orgs.queries import organisation_named, organisation_names
 from talentbase.registry import levels
 from talentbase.registry.bulk import register_persons_bulk
 from talentbase.registry.identity import (
@@ -162,16 +162,6 @@ def level_lookup() -> dict[str, Level]:
     return lookup
 
 
-def organisation_lookup() -> dict[str, int]:
-    lookup: dict[str, int] = {}
-    # unscoped: an issuer named in the file is matched by name among all organisations
-    for pk, name, short_name in Organisation.objects.values_list("pk", "name", "short_name"):
-        lookup[normalise_choice(name)] = pk
-        if short_name:
-            lookup.setdefault(normalise_choice(short_name), pk)
-    return lookup
-
-
 def _error(column: Column, message) -> tuple[str, str]:
     return str(column.label), str(message)
 
@@ -227,7 +217,7 @@ class CertificateImporter(Importer):
             "kinds": KIND.choice_lookup(),
             "occupations": occupation_lookup(),
             "levels": level_lookup(),
-            "organisations": organisation_lookup(),
+            "organisations": organisation_names(),
             "formats": numbers.load_formats(),
             "offered": set(Occupation.levels.through.objects.values_list("occupation_id", "level_id")),
             "occupation_names": dict(Occupation.objects.values_list("pk", "name")),
@@ -291,14 +281,14 @@ class CertificateImporter(Importer):
         except CellValueError as problem:
             errors.append(_error(ISSUED_ON, problem.message))
         organisations = context["organisations"]
-        issuer_id = organisations.get(_norm(issuer_text)) if issuer_text else None
-        evaluator_id = organisations.get(_norm(evaluator_text)) if evaluator_text else None
+        issuer_id = organisation_named(issuer_text, organisations)
+        evaluator_id = organisation_named(evaluator_text, organisations)
         if actor.role in ISSUER_ROLES:
             if not issuer_text and not evaluator_text:
                 issuer_id = actor.organisation_id
             if actor.organisation_id not in (issuer_id, evaluator_id):
                 errors.append(_error(ISSUER, _("只能导入本机构颁发或评价的证书")))
-        employer_id = organisations.get(_norm(employer_text)) if employer_text else None
+        employer_id = organisation_named(employer_text, organisations)
         check = None
         try:
             number = numbers.normalise_number(number_text)
