@@ -180,7 +180,7 @@ def existing_numbers(values: list[str]) -> dict[str, tuple[int, int, str]]:
 @register
 class CertificateImporter(Importer):
     kind = "credentials.certificates"
-    label = _("证书导入")
+    label = _("证书")
     columns = COLUMNS
     roles = frozenset({Role.CITY, Role.HR, Role.EVALUATION, Role.ASSOCIATION, Role.EMPLOYER})
     url_prefix = "credentials:import"
@@ -199,6 +199,9 @@ class CertificateImporter(Importer):
 
     def clean_options(self, actor: Actor, data: dict) -> dict:
         return {"unknown_persons": data.get("unknown_persons") or UNKNOWN_ERROR}
+
+    def upload_help(self) -> str:
+        return _("先上传文件：系统逐行校验（持证人证件号码、证书编号与发证日期和等级是否相符、职业与等级、发证机构、文件内重复、是否已登记），显示预览后由您确认提交；提交前不会写入任何数据。")
 
     def instructions(self) -> list[str]:
         return [

@@ -221,6 +221,16 @@ register_menu(
     count=lambda actor: actions.open_reports_for(actor).count(),
 )  # fmt: skip
 register_menu(
+    section="credentials", label=gettext_lazy("导入证书"), url_name="credentials:import-list",
+    roles=[Role.CITY, Role.HR, Role.EVALUATION, Role.ASSOCIATION, Role.EMPLOYER], order=322, icon="upload",
+    description=gettext_lazy("从 Excel 批量登记已有证书"),
+)  # fmt: skip
+register_menu(
+    section="credentials", label=gettext_lazy("聘任特级技师/首席技师"), url_name="credentials:appoint",
+    roles=[Role.EMPLOYER, Role.CITY], order=325, icon="person-badge",
+    description=gettext_lazy("登记本单位聘任的特级技师、首席技师"),
+)  # fmt: skip
+register_menu(
     section="credentials", label=gettext_lazy("我的证书与等级"), url_name="credentials:my-levels",
     roles=[Role.WORKER], order=310, icon="award", description=gettext_lazy("证书、技能等级历史，报告缺少的证书"),
 )  # fmt: skip

@@ -98,3 +98,24 @@ def test_the_demo_certificates_name_the_demo_institution_and_it_sees_them(person
     assert records.count() == made and all(r.issuer_id == institution.pk for r in records)
     listed = personas.client("evaluation").get(reverse("certificaterecord-list")).json()["results"]
     assert {row["id"] for row in listed} == set(records.values_list("pk", flat=True))
+
+
+def test_the_certificate_import_and_the_appointment_page_are_in_the_menu_and_speak_of_certificates(personas):
+    from talentbase.core.navigation import menu_for
+
+    hr_menu = {entry.url_name for entry in menu_for(personas.actor("hr"))}
+    assert "credentials:import-list" in hr_menu and "credentials:appoint" not in hr_menu
+    employer_menu = {entry.url_name for entry in menu_for(personas.actor("employer"))}
+    assert {"credentials:import-list", "credentials:appoint"} <= employer_menu
+    assert "credentials:import-list" not in {e.url_name for e in menu_for(personas.actor("worker"))}
+    page = personas.client("hr").get(reverse("credentials:import-create"))
+    html = page.content.decode()
+    assert page.context["title"] == "导入证书" and "导入证书导入" not in html
+    assert "手机" not in html and "证书编号" in html
+    template = personas.client("hr").get(reverse("credentials:import-template"))
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(template.content)) as book:
+        notes = " ".join(book.read(name).decode() for name in book.namelist() if name.endswith(".xml"))
+    assert "手机" not in notes and "证书编号请填为文本" in notes
