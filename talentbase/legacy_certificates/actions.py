@@ -518,17 +518,19 @@ def reported_certificate(report: CertificateReport) -> dict:
 
 @transaction.atomic
 def resolve_report(
-    *, actor: Actor, report: CertificateReport, outcome: str, record: bool = False
+    *, actor: Actor, report: CertificateReport, outcome: str, record: bool = False, number: str = ""
 ) -> CertificateReport:
     """Resolve a report with the outcome written down; with ``record`` the certificate a "missing" report
-    describes is recorded at the same time (declared by an employer, confirmed by the issuing institution)."""
+    describes is recorded at the same time (declared by an employer, confirmed by the issuing institution),
+    under ``number`` when the reviewer corrected the reported one (read off the photo)."""
     report = scoping.get_for(actor, CertificateReport.objects.select_for_update(), report.pk, "change")
     resulting = None
     if record and report.kind == ReportKind.MISSING:
+        values = reported_certificate(report)
+        if (number or "").strip():
+            values["number"] = number.strip()
         # record_certificate checks that the actor may record for this person (an employer: its worker).
-        resulting = record_certificate(
-            actor=actor, person=report.person, source=RecordSource.REPORT, **reported_certificate(report)
-        )
+        resulting = record_certificate(actor=actor, person=report.person, source=RecordSource.REPORT, **values)
     take_transition(report, "resolve", actor=actor, comment=outcome,
                     changes={"outcome": outcome.strip()[:1000], "resulting_record": resulting})  # fmt: skip
     report.refresh_from_db()

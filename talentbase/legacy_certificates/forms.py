@@ -149,6 +149,16 @@ class ResolveForm(ScopedForm):
             or not scoping.may(self.actor, CertificateRecord, "add")
         ):
             del self.fields["record_certificate"]
+        else:
+            # The number as reported, for the reviewer to correct when it fails the format check.
+            self.fields["number"] = forms.CharField(
+                label=_("证书编号"), max_length=40, required=False, initial=report.number,
+                help_text=_("核对证书照片；编号有误时在此更正后登记"),
+            )  # fmt: skip
+            if self.is_bound and not self.data.get("number"):
+                # Pressed from the report's page without the field: the reported number, shown again if refused.
+                self.data = self.data.copy()
+                self.data["number"] = report.number
 
     # The field's name on the page and the action's argument (resolve_report(record=…)).
     argument_names = {"record_certificate": "record"}
