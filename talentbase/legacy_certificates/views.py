@@ -20,7 +20,7 @@ from talentbase.core.views import (
     TransitionView,
 )
 from talentbase.registry import levels, queries
-from talentbase.registry.models import LevelEntry
+from talentbase.registry.models import LevelEntry, Person
 from talentbase.registry.sections import register_section
 
 from . import actions, forms
@@ -71,6 +71,20 @@ class RecordDetailView(ObjectDetailView):
         Column("replaced_by", gettext_lazy("换发后的证书")),
         Column("source", gettext_lazy("来源")),
     ]
+
+
+    template_name = "credentials/record_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        record = self.object
+        # The holder's page and the report the record came from, each only when the reader sees it (a link
+        # that would answer 404 is not offered); the report's photo shows on the record for the reviewer.
+        context["holder"] = scoping.visible_to(self.actor, Person).filter(pk=record.person_id).first()
+        context["source_reports"] = list(
+            scoping.visible_to(self.actor, CertificateReport).filter(resulting_record=record).order_by("pk")
+        )
+        return context
 
 
 class RecordActionView(TransitionView):

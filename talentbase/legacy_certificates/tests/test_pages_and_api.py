@@ -412,3 +412,11 @@ def test_a_reviewer_corrects_a_reported_number_that_fails_the_check_and_keeps_th
     # Another employer: 404; a role that never handles reports: 403.
     other = personas.client("employer", outsider=True)
     assert other.post(url, {"outcome": "x", "number": "S000031000123243000557"}).status_code == 404
+    # The record links its holder and the report it came from, with the report's photo.
+    page = client.get(report.resulting_record.get_absolute_url()).content.decode()
+    assert report.person.get_absolute_url() in page
+    assert report.get_absolute_url() in page
+    assert reverse("credentials:report-photo", args=[report.pk]) in page
+    # A reader who sees the record but not the report (the institution the text names is none): no dead link.
+    hr_page = personas.client("hr").get(report.resulting_record.get_absolute_url()).content.decode()
+    assert report.person.get_absolute_url() in hr_page
