@@ -63,7 +63,7 @@ class LevelViewSet(ScopedViewSet):
     model = Level
     serializer_class = LevelSerializer
     ordering = ["rank"]
-    http_method_names = ["get", "put", "patch", "head", "options"]
+    http_method_names = ["get", "head", "options"]  # the ladder is fixed data: a migration changes it
 
 
 class OccupationViewSet(ScopedViewSet):

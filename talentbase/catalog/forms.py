@@ -36,12 +36,6 @@ class SectorForm(ScopedModelForm):
         fields = ["code", "name", "order"]
 
 
-class LevelForm(ScopedModelForm):
-    class Meta:
-        model = Level
-        fields = ["name", "short_name"]
-
-
 class OrganisationKindForm(ScopedModelForm):
     class Meta:
         model = OrganisationKind

@@ -18,6 +18,9 @@ from .models import (
 EDITORS = [Role.CITY]
 
 EDITABLE_SETS = (Occupation, Sector, OrganisationKind, OccupationAlias, CertificateNumberFormat, WorkType)
+# The national ladder (its names, order and national numbers) is fixed data: a migration changes it, never a
+# form or the API (DESIGN.md §2). Everything else stays editable by the city bureau, audited.
+FIXED_SETS = (Level,)
 
 for model in (
     District,
@@ -34,6 +37,6 @@ for model in (
         rows=lambda actor: scoping.EVERYTHING,
         view=ALL_ROLES if model in (Level, Occupation, WorkType) else STAFF_ROLES,
         add=EDITORS if model in EDITABLE_SETS else [],
-        change=EDITORS,
+        change=[] if model in FIXED_SETS else EDITORS,
         delete=EDITORS if model in EDITABLE_SETS else [],
     )

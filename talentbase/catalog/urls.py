@@ -20,7 +20,6 @@ urlpatterns = [
     path("sectors/<int:pk>/delete/", views.SectorDeleteView.as_view(), name="sector-delete"),
     path("levels/", views.LevelListView.as_view(), name="level-list"),
     path("levels/<int:pk>/", views.LevelDetailView.as_view(), name="level-detail"),
-    path("levels/<int:pk>/edit/", views.LevelFormView.as_view(), name="level-edit"),
     path("kinds/", views.KindListView.as_view(), name="kind-list"),
     path("kinds/new/", views.KindFormView.as_view(), name="kind-create"),
     path("kinds/<int:pk>/", views.KindDetailView.as_view(), name="kind-detail"),

@@ -136,14 +136,10 @@ class LevelListView(ObjectListView):
 
 
 class LevelDetailView(ObjectDetailView):
+    """The ladder is read here; its names and order are fixed data changed only by a migration."""
+
     model = Level
-    edit_url_name = "catalog:level-edit"
     fields = LevelListView.columns + [Column("code", _("代码"))]
-
-
-class LevelFormView(SaveThroughActions):
-    model = Level
-    form_class = forms.LevelForm
 
 
 class KindListView(ObjectListView):

@@ -474,8 +474,10 @@ class TransitionView(ActorRequiredMixin, TemplateView):
             messages.error(request, workflow.form_errors_text(refused.form))
             return redirect(obj.get_absolute_url())
         except DomainError as error:
-            if on_form_page:
-                form = workflow.transition_form(transition, obj, self.actor, request.POST, request.FILES)
+            form = workflow.transition_form(transition, obj, self.actor, request.POST, request.FILES)
+            # On the form page, or when the refusal names a field the person can correct: the form again with
+            # what was typed kept and the reason on its field (never a redirect that drops the input).
+            if on_form_page or (error.field and error.field in form.fields):
                 apply_domain_error(form, error)
                 return self.render_form(obj, transition, form, status=400)
             messages.error(request, str(error.message))

@@ -18,7 +18,7 @@ from talentbase.core.errors import DomainError
 from talentbase.core.roles import Role
 from talentbase.core.workflow import take_transition
 from talentbase.orgs.models import Organisation
-from talentbase.orgs.queries import organisation_of
+from talentbase.orgs.queries import organisation_named, organisation_names, organisation_of
 from talentbase.registry import levels, queries
 from talentbase.registry.errors import RegistryError
 from talentbase.registry.identity import today_in_china
@@ -141,6 +141,24 @@ def holder_for(
     return scoping.get_for(actor, Person, person.pk, "view")
 
 
+def link_organisations(
+    issuer_name: str, issuer: Organisation | None, evaluator_name: str, evaluator: Organisation | None
+) -> tuple[Organisation | None, Organisation | None]:
+    """The issuer and evaluator a certificate names, linked to their organisations when the typed name (or
+    credit code) is one on the platform, so that the institution sees what it issued (scopes.py); a body
+    outside the platform stays as typed text. An organisation already given is kept."""
+    if issuer is None and evaluator is None and not (issuer_name or evaluator_name):
+        return None, None
+    names = organisation_names()
+    issuer_id = None if issuer else organisation_named(issuer_name, names)
+    evaluator_id = None if evaluator else organisation_named(evaluator_name, names)
+    # unscoped: the organisations the certificate itself names (a reference lookup, nothing is shown)
+    found = Organisation.objects.in_bulk([pk for pk in (issuer_id, evaluator_id) if pk])
+    issuer = issuer or found.get(issuer_id)
+    evaluator = evaluator or found.get(evaluator_id)
+    return issuer, evaluator
+
+
 # --- Certificate records
 
 
@@ -173,11 +191,12 @@ def record_certificate(
             CredentialError.APPOINTMENT_LEVEL, _("聘任请使用“聘任特级技师/首席技师”"), field="kind"
         )
     person = holder_for(actor, person=person, id_type=id_type, id_number=id_number)
+    issuer, evaluator = link_organisations(issuer_name, issuer, evaluator_name, evaluator)
     if actor.role in ISSUER_ROLES:
         # An institution records only what it issued: it is the issuer unless it named itself the evaluator.
-        if evaluator is None or evaluator.pk != actor.organisation_id:
+        if actor.organisation_id not in (getattr(issuer, "pk", None), getattr(evaluator, "pk", None)):
             issuer = organisation_of(actor)
-            issuer_name = issuer_name or issuer.name
+            issuer_name = issuer.name
     employer = None
     if actor.role == Role.EMPLOYER:
         employer = organisation_of(actor)
@@ -449,7 +468,9 @@ def report_certificate(
     else:
         record = None
         if occupation is None or level is None:
-            raise DomainError(CredentialError.DETAILS_REQUIRED, _("请填写证书的职业和等级"), field="occupation")
+            raise DomainError(
+                CredentialError.DETAILS_REQUIRED, _("请填写证书的职业和等级"), field="occupation"
+            )
         if photo is None:
             raise DomainError(CredentialError.PHOTO, _("请上传证书照片"), field="photo")
     if issued_on and issued_on > today_in_china():
@@ -462,7 +483,9 @@ def report_certificate(
         )
     routed_to = route_report(person, record, issuer_name)
     if routed_to is None:
-        raise DomainError(CredentialError.NO_HANDLER, _("您目前没有在职单位，且发证机构不在平台上：请直接联系发证机构"))
+        raise DomainError(
+            CredentialError.NO_HANDLER, _("您目前没有在职单位，且发证机构不在平台上：请直接联系发证机构")
+        )
     photo_file, photo_type = _store_photo(photo) if photo is not None else ("", "")
     try:
         report = CertificateReport.objects.create(
@@ -494,7 +517,8 @@ def reported_certificate(report: CertificateReport) -> dict:
     one its number's format says (职业技能等级证书 when the number fits none)."""
     if report.issued_on is None:
         raise DomainError(
-            CredentialError.ISSUED_ON_REQUIRED, _("报告中没有发证日期：请联系报告人补充，或不勾选“同时登记该证书”")
+            CredentialError.ISSUED_ON_REQUIRED,
+            _("报告中没有发证日期：请联系报告人补充，或不勾选“同时登记该证书”"),
         )
     kind = CertificateKind.SKILL_LEVEL
     try:
@@ -509,17 +533,19 @@ def reported_certificate(report: CertificateReport) -> dict:
 
 @transaction.atomic
 def resolve_report(
-    *, actor: Actor, report: CertificateReport, outcome: str, record: bool = False
+    *, actor: Actor, report: CertificateReport, outcome: str, record: bool = False, number: str = ""
 ) -> CertificateReport:
     """Resolve a report with the outcome written down; with ``record`` the certificate a "missing" report
-    describes is recorded at the same time (declared by an employer, confirmed by the issuing institution)."""
+    describes is recorded at the same time (declared by an employer, confirmed by the issuing institution),
+    under ``number`` when the reviewer corrected the reported one (read off the photo)."""
     report = scoping.get_for(actor, CertificateReport.objects.select_for_update(), report.pk, "change")
     resulting = None
     if record and report.kind == ReportKind.MISSING:
+        values = reported_certificate(report)
+        if (number or "").strip():
+            values["number"] = number.strip()
         # record_certificate checks that the actor may record for this person (an employer: its worker).
-        resulting = record_certificate(
-            actor=actor, person=report.person, source=RecordSource.REPORT, **reported_certificate(report)
-        )
+        resulting = record_certificate(actor=actor, person=report.person, source=RecordSource.REPORT, **values)
     take_transition(report, "resolve", actor=actor, comment=outcome,
                     changes={"outcome": outcome.strip()[:1000], "resulting_record": resulting})  # fmt: skip
     report.refresh_from_db()

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from talentbase.catalog.models import CertificateKind, Level, Occupation
 from talentbase.core import scoping
 from talentbase.core.forms import ScopedFilterSet, ScopedForm
+from talentbase.core.roles import Role
+from talentbase.orgs.queries import organisation_of
 from talentbase.registry.identity import IdNumberError, IdType, check_id_number
 
 from .models import CertificateRecord, CertificateReport, Confirmation, RecordStatus, ReportKind, ReportState
@@ -45,6 +47,16 @@ class RecordForm(ScopedForm):
 class RecordCreateForm(HolderFields, RecordForm):
     field_order = ["id_type", "id_number", "kind", "number", "occupation", "work_type", "level", "issued_on",
                    "issuer_name", "evaluator_name"]  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # An institution records what it issued: its own name is the issuer unless it types another
+        # (it then is the evaluator). A name on the platform links the record to that organisation.
+        if self.actor.role in (Role.EVALUATION, Role.ASSOCIATION) and self.actor.organisation_id:
+            self.fields["issuer_name"].initial = organisation_of(self.actor).name
+        self.fields["issuer_name"].help_text = _(
+            "填写证书上的机构全称或统一社会信用代码；平台上的单位自动关联"
+        )
 
 
 class AppointmentForm(HolderFields, ScopedForm):
@@ -144,6 +156,16 @@ class ResolveForm(ScopedForm):
             or not scoping.may(self.actor, CertificateRecord, "add")
         ):
             del self.fields["record_certificate"]
+        else:
+            # The number as reported, for the reviewer to correct when it fails the format check.
+            self.fields["number"] = forms.CharField(
+                label=_("证书编号"), max_length=40, required=False, initial=report.number,
+                help_text=_("核对证书照片；编号有误时在此更正后登记"),
+            )  # fmt: skip
+            if self.is_bound and not self.data.get("number"):
+                # Pressed from the report's page without the field: the reported number, shown again if refused.
+                self.data = self.data.copy()
+                self.data["number"] = report.number
 
     # The field's name on the page and the action's argument (resolve_report(record=…)).
     argument_names = {"record_certificate": "record"}

@@ -46,7 +46,7 @@ from talentbase.core.imports.machinery import (
 )
 from talentbase.core.imports.values import CellValueError, parse_date
 from talentbase.core.roles import Role
-from talentbase.orgs.models import Organisation
+from talentbase.orgs.queries import organisation_named, organisation_names
 from talentbase.registry import levels
 from talentbase.registry.bulk import register_persons_bulk
 from talentbase.registry.identity import (
@@ -162,16 +162,6 @@ def level_lookup() -> dict[str, Level]:
     return lookup
 
 
-def organisation_lookup() -> dict[str, int]:
-    lookup: dict[str, int] = {}
-    # unscoped: an issuer named in the file is matched by name among all organisations
-    for pk, name, short_name in Organisation.objects.values_list("pk", "name", "short_name"):
-        lookup[normalise_choice(name)] = pk
-        if short_name:
-            lookup.setdefault(normalise_choice(short_name), pk)
-    return lookup
-
-
 def _error(column: Column, message) -> tuple[str, str]:
     return str(column.label), str(message)
 
@@ -190,7 +180,7 @@ def existing_numbers(values: list[str]) -> dict[str, tuple[int, int, str]]:
 @register
 class CertificateImporter(Importer):
     kind = "credentials.certificates"
-    label = _("证书导入")
+    label = _("证书")
     columns = COLUMNS
     roles = frozenset({Role.CITY, Role.HR, Role.EVALUATION, Role.ASSOCIATION, Role.EMPLOYER})
     url_prefix = "credentials:import"
@@ -210,6 +200,9 @@ class CertificateImporter(Importer):
     def clean_options(self, actor: Actor, data: dict) -> dict:
         return {"unknown_persons": data.get("unknown_persons") or UNKNOWN_ERROR}
 
+    def upload_help(self) -> str:
+        return _("先上传文件：系统逐行校验（持证人证件号码、证书编号与发证日期和等级是否相符、职业与等级、发证机构、文件内重复、是否已登记），显示预览后由您确认提交；提交前不会写入任何数据。")
+
     def instructions(self) -> list[str]:
         return [
             _("每行一张证书；证书编号在文件中只能出现一次。"),
@@ -227,7 +220,7 @@ class CertificateImporter(Importer):
             "kinds": KIND.choice_lookup(),
             "occupations": occupation_lookup(),
             "levels": level_lookup(),
-            "organisations": organisation_lookup(),
+            "organisations": organisation_names(),
             "formats": numbers.load_formats(),
             "offered": set(Occupation.levels.through.objects.values_list("occupation_id", "level_id")),
             "occupation_names": dict(Occupation.objects.values_list("pk", "name")),
@@ -291,14 +284,14 @@ class CertificateImporter(Importer):
         except CellValueError as problem:
             errors.append(_error(ISSUED_ON, problem.message))
         organisations = context["organisations"]
-        issuer_id = organisations.get(_norm(issuer_text)) if issuer_text else None
-        evaluator_id = organisations.get(_norm(evaluator_text)) if evaluator_text else None
+        issuer_id = organisation_named(issuer_text, organisations)
+        evaluator_id = organisation_named(evaluator_text, organisations)
         if actor.role in ISSUER_ROLES:
             if not issuer_text and not evaluator_text:
                 issuer_id = actor.organisation_id
             if actor.organisation_id not in (issuer_id, evaluator_id):
                 errors.append(_error(ISSUER, _("只能导入本机构颁发或评价的证书")))
-        employer_id = organisations.get(_norm(employer_text)) if employer_text else None
+        employer_id = organisation_named(employer_text, organisations)
         check = None
         try:
             number = numbers.normalise_number(number_text)

@@ -20,7 +20,7 @@ from talentbase.core.views import (
     TransitionView,
 )
 from talentbase.registry import levels, queries
-from talentbase.registry.models import LevelEntry
+from talentbase.registry.models import LevelEntry, Person
 from talentbase.registry.sections import register_section
 
 from . import actions, forms
@@ -70,6 +70,20 @@ class RecordDetailView(ObjectDetailView):
         Column("replaced_by", gettext_lazy("换发后的证书")),
         Column("source", gettext_lazy("来源")),
     ]
+
+
+    template_name = "credentials/record_detail.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        record = self.object
+        # The holder's page and the report the record came from, each only when the reader sees it (a link
+        # that would answer 404 is not offered); the report's photo shows on the record for the reviewer.
+        context["holder"] = scoping.visible_to(self.actor, Person).filter(pk=record.person_id).first()
+        context["source_reports"] = list(
+            scoping.visible_to(self.actor, CertificateReport).filter(resulting_record=record).order_by("pk")
+        )
+        return context
 
 
 class RecordActionView(TransitionView):
@@ -217,6 +231,16 @@ register_menu(
     roles=[Role.CITY, Role.HR, Role.EVALUATION, Role.ASSOCIATION, Role.EMPLOYER], order=330, icon="flag",
     description=gettext_lazy("从业人员报告的缺少或有误的证书"),
     count=lambda actor: actions.open_reports_for(actor).count(),
+)  # fmt: skip
+register_menu(
+    section="credentials", label=gettext_lazy("导入证书"), url_name="credentials:import-list",
+    roles=[Role.CITY, Role.HR, Role.EVALUATION, Role.ASSOCIATION, Role.EMPLOYER], order=322, icon="upload",
+    description=gettext_lazy("从 Excel 批量登记已有证书"),
+)  # fmt: skip
+register_menu(
+    section="credentials", label=gettext_lazy("聘任特级技师/首席技师"), url_name="credentials:appoint",
+    roles=[Role.EMPLOYER, Role.CITY], order=325, icon="person-badge",
+    description=gettext_lazy("登记本单位聘任的特级技师、首席技师"),
 )  # fmt: skip
 register_menu(
     section="credentials", label=gettext_lazy("我的证书与等级"), url_name="credentials:my-levels",

@@ -113,5 +113,17 @@ def delete_filing(*, actor: Actor, filing: EvaluationFiling) -> None:
     core_actions.delete_object(actor=actor, obj=filing)
 
 
+@transaction.atomic
+def file_filing(*, actor: Actor, filing: EvaluationFiling, filing_number: str, valid_from, valid_to, comment: str = ""):
+    """予以备案 in one step: HR gives the filing number and validity it decides, checked as on the edit page
+    (a number another filing holds, reversed dates: refused on their field), and the filing is filed."""
+    if actor.role != Role.HR:
+        raise DomainError(OrgError.FILING_LOCKED, _("只有人社部门可以予以备案"))
+    filing = update_filing(actor=actor, filing=filing, m2m={}, values={
+        "filing_number": filing_number.strip(), "valid_from": valid_from, "valid_to": valid_to,
+    })  # fmt: skip
+    return workflow.take_transition(filing, "file", actor=actor, comment=comment)
+
+
 def decide_filing(*, actor: Actor, filing: EvaluationFiling, transition: str, comment: str = ""):
     return workflow.take_transition(filing, transition, actor=actor, comment=comment)

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from talentbase.catalog.models import District, Occupation, OrganisationKind, Sector
 from talentbase.core import scoping
-from talentbase.core.forms import ScopedFilterSet, ScopedModelForm
+from talentbase.core.forms import ScopedFilterSet, ScopedForm, ScopedModelForm
 from talentbase.core.roles import Role
 
 from .models import EvaluationFiling, FilingState, Organisation
@@ -81,6 +81,36 @@ class FilingForm(ScopedModelForm):
         else:
             for name in ("filing_number", "valid_from", "valid_to"):
                 self.fields.pop(name)
+
+
+class FileForm(ScopedForm):
+    """What 予以备案 decides: the filing number and the validity of the filing (the certificate-numbering
+    data join them when evaluation comes)."""
+
+    filing_number = forms.CharField(label=_("备案编号"), max_length=40, required=False)
+    valid_from = forms.DateField(label=_("有效期起"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    valid_to = forms.DateField(label=_("有效期止"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    comment = forms.CharField(label=_("意见"), max_length=1000, required=False)
+    decided = ("filing_number", "valid_from", "valid_to")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        filing = self.subject
+        for name in self.decided:
+            self.fields[name].widget.attrs["required"] = True
+            if filing is not None:
+                self.fields[name].initial = getattr(filing, name)
+
+    def clean(self):
+        cleaned = super().clean()
+        # What HR already noted on the filing stands unless the decision gives another value (the API may
+        # press 予以备案 on a filing whose number was noted on its edit page).
+        for name in self.decided:
+            if cleaned.get(name) in (None, "") and self.subject is not None:
+                cleaned[name] = getattr(self.subject, name)
+            if cleaned.get(name) in (None, "") and name not in self.errors:
+                self.add_error(name, _("予以备案须填写此项"))
+        return cleaned
 
 
 class FilingFilter(ScopedFilterSet):

@@ -1,10 +1,38 @@
 """The organisations' read paths that other apps use."""
 
 from talentbase.core.actor import Actor
+from talentbase.core.imports.columns import normalise_choice
 
 from .models import Organisation
+from .validators import normalise_credit_code
 
 
 def organisation_of(actor: Actor) -> Organisation:
     """The organisation the actor acts for (its membership is the permission: everyone may read their own)."""
     return Organisation.objects.get(pk=actor.organisation_id)  # unscoped: the actor's own organisation
+
+
+def organisation_names() -> dict[str, int]:
+    """Every way an organisation is typed on a certificate → its id: the normalised full name, the short
+    name (when no full name reads the same) and the 统一社会信用代码. One query; the import builds it once."""
+    names: dict[str, int] = {}
+    shorts: dict[str, int] = {}
+    # unscoped: reference lookup of a typed issuer or evaluator name among all organisations (no data is shown)
+    for pk, name, short_name, code in Organisation.objects.values_list(
+        "pk", "name", "short_name", "credit_code"
+    ):
+        names[normalise_choice(name)] = pk
+        if short_name:
+            shorts.setdefault(normalise_choice(short_name), pk)
+        if code:
+            names[normalise_credit_code(code).lower()] = pk
+    return {**shorts, **names}
+
+
+def organisation_named(text: str, names: dict[str, int] | None = None) -> int | None:
+    """The id of the organisation a typed issuer or evaluator names (exact name, short name or credit code,
+    compared normalised), or None for a body outside the platform: its name stays as typed text."""
+    if not (text or "").strip():
+        return None
+    names = organisation_names() if names is None else names
+    return names.get(normalise_choice(text)) or names.get(normalise_credit_code(text).lower())

@@ -1,5 +1,6 @@
 """Pages for organisations and the filings of evaluation institutions."""
 
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
 from talentbase.core import actions as core_actions
@@ -17,6 +18,7 @@ from talentbase.core.views import (
 
 from . import actions, forms
 from .models import EvaluationFiling, Organisation
+from .workflows import may_delete_filing, may_edit_filing
 
 
 class OrganisationListView(ObjectListView):
@@ -96,10 +98,24 @@ class FilingDetailView(ObjectDetailView):
     transition_url_name = "orgs:filing-transition"
     fields = FilingListView.columns
 
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # Only what may be done now: a submitted filing is no longer edited or deleted by its institution.
+        context["can_change"] = context["can_change"] and may_edit_filing(self.actor, self.object)
+        context["can_delete"] = context["can_delete"] and may_delete_filing(self.actor, self.object)
+        return context
+
 
 class FilingFormView(ObjectFormView):
     model = EvaluationFiling
     form_class = forms.FilingForm
+
+    def get_object(self):
+        filing = super().get_object()
+        # A filing in a state that allows no edit has no edit page (as a record out of the change scope).
+        if filing is not None and not may_edit_filing(self.actor, filing):
+            raise Http404
+        return filing
 
     def perform(self, form, obj):
         values, m2m = form.model_values()
@@ -111,6 +127,12 @@ class FilingFormView(ObjectFormView):
 class FilingDeleteView(ObjectDeleteView):
     model = EvaluationFiling
     success_url_name = "orgs:filing-list"
+
+    def get_object(self):
+        filing = super().get_object()
+        if not may_delete_filing(self.actor, filing):
+            raise Http404
+        return filing
 
     def perform(self, obj):
         actions.delete_filing(actor=self.actor, filing=obj)

@@ -8,6 +8,7 @@ from talentbase.core.errors import DomainError
 from talentbase.core.roles import Role
 from talentbase.core.workflow import Transition, Workflow
 
+from . import forms
 from .errors import OrgError
 from .models import EvaluationFiling, FilingState
 
@@ -38,7 +39,8 @@ FILING_WORKFLOW = Workflow(
         Transition("return", source=[FilingState.SUBMITTED], target=FilingState.RETURNED, roles=[Role.HR],
                    label=gettext_lazy("退回"), comment_required=True),
         Transition("file", source=[FilingState.SUBMITTED], target=FilingState.FILED, roles=[Role.HR],
-                   label=gettext_lazy("予以备案"), guard=ready_to_file),
+                   label=gettext_lazy("予以备案"), guard=ready_to_file, form=forms.FileForm,
+                   action="talentbase.orgs.actions.file_filing"),
         Transition("revoke", source=[FilingState.FILED], target=FilingState.REVOKED, roles=[Role.HR],
                    label=gettext_lazy("撤销备案"), comment_required=True),
     ],
@@ -46,3 +48,16 @@ FILING_WORKFLOW = Workflow(
 
 # The states in which the institution may still edit or delete its draft.
 EDITABLE_STATES = {FilingState.DRAFT, FilingState.RETURNED}
+
+
+def may_edit_filing(actor, filing) -> bool:
+    """The edit page is offered only where its save may succeed: the institution edits its draft or returned
+    filing; HR notes the filing number and validity of a submitted one (also asked by 予以备案)."""
+    if actor.role == Role.HR:
+        return filing.state == FilingState.SUBMITTED
+    return actor.role in INSTITUTIONS and filing.state in EDITABLE_STATES
+
+
+def may_delete_filing(actor, filing) -> bool:
+    """Only a draft goes; once submitted the filing is part of the record."""
+    return actor.role in INSTITUTIONS and filing.state == FilingState.DRAFT

@@ -1,10 +1,13 @@
 """Organisations and filings: ``a`` belongs to the persona's side (Pudong, greening, the demo employer or
 evaluation institution), ``b`` to the outsider's (Xuhui, forestry, another institution)."""
 
+import pytest
+from django.urls import reverse
+
 from talentbase.catalog.models import Level, Occupation
 from talentbase.orgs.models import EvaluationFiling, Organisation
 
-from .base import ScopedAccessTests
+from .base import ROLES, ScopedAccessTests
 
 
 class OrganisationAccess(ScopedAccessTests):
@@ -58,6 +61,19 @@ class EvaluationFilingAccess(ScopedAccessTests):
         "evaluation": {"view": "a", "change": "a", "delete": "a"},
         "association": {"view": "", "change": "", "delete": ""},
     }
+
+    @pytest.mark.parametrize("role", ROLES)
+    def test_detail_edit_delete_pages(self, personas, objects, role):
+        if role != "hr":
+            super().test_detail_edit_delete_pages(personas, objects, role)
+            return
+        # HR notes the number of a submitted filing only: a draft (in its scope) has no edit page for it.
+        client = personas.client(role)
+        for obj in objects.values():
+            assert client.get(reverse(self.detail_url, args=[obj.pk])).status_code == 200
+            assert client.get(reverse(self.edit_url, args=[obj.pk])).status_code == 404
+            assert client.get(reverse(self.delete_url, args=[obj.pk])).status_code == 403
+
 
     def make_objects(self, personas):
         return {

@@ -191,6 +191,10 @@ class Importer:
         """Lines for the template's instructions sheet, before the list of columns."""
         return []
 
+    def upload_help(self) -> str:
+        """The line above the upload form: what each row is checked for (the importer's own columns)."""
+        return _("先上传文件：系统逐行校验（证件号码、手机号码、日期、文件内重复、是否已登记），显示预览后由您确认提交；提交前不会写入任何数据。")
+
     def validate(
         self, rows: Iterable[tuple[int, tuple[str, ...]]], *, actor: Actor, mode: str, options: dict
     ) -> Iterator[Outcome]:

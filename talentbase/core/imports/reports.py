@@ -89,7 +89,12 @@ def template_bytes(columns: list[Column], *, title: str, instructions: list[str]
     row = 2
     general = [
         _("在“数据”工作表的第一行之下逐行填写，不要修改表头；红色列为必填。"),
-        _("证件号码、手机号码等请填为文本（模板已设为文本格式），不要填成数字，否则末尾几位会丢失。"),
+        *(
+            [_("{columns}请填为文本（模板已设为文本格式），不要填成数字，否则末尾几位会丢失。").format(
+                columns="、".join(str(c.label) for c in columns if c.text)
+            )]
+            if any(c.text for c in columns) else []
+        ),
         _("带下拉列表的列请从列表中选择；也可填写对应的代码。"),
         _(
             "上传后系统会逐行校验并显示错误（行号、列、原因），确认无误后再提交；有错误的行可下载为 Excel，修改后重新上传。"

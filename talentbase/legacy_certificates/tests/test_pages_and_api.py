@@ -390,3 +390,33 @@ def test_an_employer_cannot_reach_a_stranger_by_naming_an_id_number(personas):
                                    kind="skill_level", number="S000031000123224000301", occupation=support.occupation(),
                                    level=support.level("level4"), issued_on=D(2022, 5, 5))  # fmt: skip
     assert unknown.value.code == "person_missing" and unknown.value.field == "id_number"
+
+
+def test_a_reviewer_corrects_a_reported_number_that_fails_the_check_and_keeps_the_outcome(personas, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    report = _report(personas, number="S000031000123233000556")  # year 23 on a certificate of 2024
+    client = personas.client("employer")
+    url = reverse("credentials:report-action", args=[report.pk, "resolve"])
+    refused = client.post(url, {"outcome": "已核对照片后登记", "record_certificate": "on"})
+    assert refused.status_code == 400
+    form = refused.context["form"]
+    assert "number" in form.errors and form["outcome"].value() == "已核对照片后登记"
+    assert form["number"].value() == "S000031000123233000556"  # the input kept, to be corrected
+    report.refresh_from_db()
+    assert report.state == "open"
+    done = client.post(url, {"outcome": "已核对照片后登记", "record_certificate": "on",
+                             "number": "S000031000123243000556"})  # fmt: skip
+    assert done.status_code == 302
+    report.refresh_from_db()
+    assert report.state == "resolved" and report.resulting_record.number == "S000031000123243000556"
+    # Another employer: 404; a role that never handles reports: 403.
+    other = personas.client("employer", outsider=True)
+    assert other.post(url, {"outcome": "x", "number": "S000031000123243000557"}).status_code == 404
+    # The record links its holder and the report it came from, with the report's photo.
+    page = client.get(report.resulting_record.get_absolute_url()).content.decode()
+    assert report.person.get_absolute_url() in page
+    assert report.get_absolute_url() in page
+    assert reverse("credentials:report-photo", args=[report.pk]) in page
+    # A reader who sees the record but not the report (the institution the text names is none): no dead link.
+    hr_page = personas.client("hr").get(report.resulting_record.get_absolute_url()).content.decode()
+    assert report.person.get_absolute_url() in hr_page
