@@ -204,6 +204,8 @@ class EmploymentViewSet(ScopedReadOnlyViewSet):
     def scope_action(self) -> str:
         return "change" if self.action in ("depart", "correct") else super().scope_action()
 
+    # POST is allowed for the two actions; the list takes none (a job is added on the person page's form).
+    @extend_schema(exclude=True)
     def create(self, request, *args, **kwargs):
         raise MethodNotAllowed(request.method)
 
