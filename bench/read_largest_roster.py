@@ -82,7 +82,12 @@ def main() -> None:
             write_roster(path, rows, columns)
             started = time.perf_counter()
             handler.peak_mb = None
-            read = sum(1 for _ in reading.read_rows(path, "xlsx"))
+            try:
+                read = sum(1 for _ in reading.read_rows(path, "xlsx"))
+            except reading.ImportFileError as refusal:  # another limit binds first (e.g. the uncompressed size)
+                print(f"  {label}: {path.stat().st_size / 1e6:.1f} MB xlsx, refused before reading: {refusal}")
+                path.unlink()
+                continue
             seconds = time.perf_counter() - started
             own_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # before the in-process baseline
             started = time.perf_counter()

@@ -8,14 +8,18 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.decorators import action
-from rest_framework.exceptions import MethodNotAllowed
 from rest_framework.fields import empty
 from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 
 from talentbase.catalog.models import Occupation, WorkType
 from talentbase.core import scoping
-from talentbase.core.api import ScopedModelSerializer, ScopedReadOnlyViewSet, StrictCharField
+from talentbase.core.api import (
+    ScopedModelSerializer,
+    ScopedReadOnlyViewSet,
+    ScopedReadViewSet,
+    StrictCharField,
+)
 from talentbase.core.api_filters import ID_MAX, ScopedFilterBackend, is_id
 from talentbase.core.errors import DomainError
 from talentbase.core.pagination import Ordering, keyset_page
@@ -191,7 +195,7 @@ class CorrectionInputSerializer(serializers.Serializer):
     position = serializers.CharField(max_length=50, required=False, allow_blank=True)
 
 
-class EmploymentViewSet(ScopedReadOnlyViewSet):
+class EmploymentViewSet(ScopedReadViewSet):
     """Employments: read, and two writes on one, as the person page has them: ``…/depart/`` (the worker
     left: date, reason, note) and ``…/correct/`` (dates, occupation, work type, position)."""
 
@@ -199,15 +203,11 @@ class EmploymentViewSet(ScopedReadOnlyViewSet):
     serializer_class = EmploymentSerializer
     ordering = ["pk"]
     filterset_fields = ["employer", "person"]
+    # POST for the two actions only: the list has no create, so it answers 405 and its Allow says so.
     http_method_names = ["get", "post", "head", "options"]
 
     def scope_action(self) -> str:
         return "change" if self.action in ("depart", "correct") else super().scope_action()
-
-    # POST is allowed for the two actions; the list takes none (a job is added on the person page's form).
-    @extend_schema(exclude=True)
-    def create(self, request, *args, **kwargs):
-        raise MethodNotAllowed(request.method)
 
     @extend_schema(request=DepartureInputSerializer, responses=EmploymentSerializer)
     @action(detail=True, methods=["post"])
