@@ -154,3 +154,14 @@ def test_the_auditor_exports_the_trail_with_its_labels_and_an_employer_may_not(p
     assert {row[role_column] for row in events} == {"用人单位"}
     assert personas.client("employer").get(url, {"export": "xlsx"}).status_code == 403
     assert personas.client("employer").get(url).status_code == 403
+
+
+def test_the_event_labels_are_translated():
+    from django.utils import translation
+
+    from talentbase.core import audit
+
+    with translation.override("en"):
+        assert audit.verb_label(audit.LOGIN_FAILED) == "Sign-in failed"
+        assert audit.verb_label(audit.UPDATE) == "Changed"
+        assert ("login_failed", "Sign-in failed") in audit.verb_choices()
