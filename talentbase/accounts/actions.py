@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from talentbase.core import audit, scoping
@@ -15,6 +16,10 @@ from talentbase.core.roles import ADMIN_ROLES, Role
 
 from .errors import MESSAGES, AccountError
 from .models import ROLE_ORGANISATION_KINDS, Membership, User
+
+audit.register_verb("totp_reset", gettext_lazy("重置动态口令"))
+audit.register_verb("password_change", gettext_lazy("修改密码"))
+audit.register_verb("password_reset", gettext_lazy("重置密码"))
 
 
 def _validate_password(password: str, user: User) -> None:

@@ -14,6 +14,7 @@ from django.contrib.auth import login, logout
 from django.contrib.auth.hashers import check_password, make_password
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_otp import login as otp_login
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -28,6 +29,8 @@ from .actors import actor_for_request
 from .errors import MESSAGES, AccountError
 from .middleware import LAST_SEEN_KEY, LOGIN_AT_KEY
 from .models import User
+
+audit.register_verb("totp_enrolled", gettext_lazy("绑定动态口令"))
 
 PENDING_USER_KEY = "talentbase_pending_user"
 PENDING_AT_KEY = "talentbase_pending_at"

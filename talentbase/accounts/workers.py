@@ -21,6 +21,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from talentbase.core import audit, scoping
 from talentbase.core.actor import Actor
@@ -35,6 +36,10 @@ from .errors import AccountError
 from .models import User
 
 # Letters and digits that cannot be mistaken for one another when read aloud or copied from paper.
+audit.register_verb("worker_account_create", gettext_lazy("开通从业人员账号"))
+audit.register_verb("activation_code_issue", gettext_lazy("发放激活码"))
+audit.register_verb("account_activated", gettext_lazy("激活账号"))
+
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 10
 USERNAME_PREFIX = "w"

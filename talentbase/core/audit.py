@@ -21,6 +21,8 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from .actor import Actor
 from .crypto import KID_RE, decode_key
@@ -41,6 +43,42 @@ TRANSITION = "transition"
 EXPORT = "export"
 REVEAL = "reveal"
 PURGE = "audit_purge"
+
+# What an auditor reads for each verb: apps register their own verbs beside the code that records them.
+_VERB_LABELS: dict[str, str] = {}
+
+
+def register_verb(code: str, label) -> str:
+    """Give a verb its label (a ``gettext_lazy`` string); returns the code, so ``X = register_verb("x", _(…))``."""
+    if len(code) > 40:
+        raise ValueError(f"audit verb {code!r} is longer than AuditEvent.verb (40)")
+    _VERB_LABELS[code] = label
+    return code
+
+
+def verb_label(code: str) -> str:
+    """The verb's label in the current language; an unregistered verb (an old one) shows its code."""
+    label = _VERB_LABELS.get(code)
+    return str(label) if label is not None else code
+
+
+def verb_choices() -> list[tuple[str, str]]:
+    """Every registered verb as a filter choice, by its label."""
+    return sorted(((code, str(label)) for code, label in _VERB_LABELS.items()), key=lambda choice: choice[1])
+
+
+register_verb(LOGIN, pgettext_lazy("audit event", "登录"))
+register_verb(LOGIN_FAILED, _("登录失败"))
+register_verb(LOGOUT, _("退出登录"))
+register_verb(LOCKED, _("账号锁定"))
+register_verb(CREATE, pgettext_lazy("audit event", "新增"))
+register_verb(UPDATE, pgettext_lazy("audit event", "修改"))
+register_verb(DELETE, pgettext_lazy("audit event", "删除"))
+register_verb(TRANSITION, _("流程操作"))
+register_verb(EXPORT, pgettext_lazy("audit event", "导出"))
+register_verb(REVEAL, _("查看完整个人信息"))
+register_verb(PURGE, _("清理过期审计记录"))
+register_verb("change", pgettext_lazy("audit event", "修改"))
 
 
 # --- The audit keys (TALENTBASE_AUDIT_KEYS, "kid:base64key,…", current first): kept outside the database,

@@ -16,10 +16,12 @@ class AuditEventListView(ObjectListView):
     default_ordering = "-seq"
     title = _("审计日志")
     export_name = "audit"
+    # Long cells (a change of many fields, a reason) wrap instead of widening the table past the screen.
+    table_class = "tb-wrap"
     columns = [
         Column("seq", _("序号"), order_by="seq"),
         Column("at", _("时间"), order_by="at"),
-        Column("verb", _("事件"), order_by="verb"),
+        Column("verb_display", _("事件"), order_by="verb", html="verb_html"),
         Column("actor_label", _("操作人"), order_by="actor_label"),
         Column("role_display", _("角色")),
         Column("organisation_id", _("单位编号")),
@@ -27,7 +29,7 @@ class AuditEventListView(ObjectListView):
         Column("object_type_display", _("对象类型")),
         Column("object_id", _("对象编号")),
         Column("object_label", _("对象")),
-        Column("changes_display", _("变更")),
+        Column("changes_display", _("变更"), html="changes_html"),
         Column("reason", _("事由")),
     ]
 

@@ -70,6 +70,30 @@ class AuditEvent(models.Model):
         raise AppendOnlyError("audit events are append-only")
 
     # What the audit list shows an auditor instead of the stored codes (the codes stay as recorded).
+    def verb_display(self) -> str:
+        from .audit import verb_label
+
+        return verb_label(self.verb)
+
+    def verb_html(self):
+        """The verb's label, and below it the recorded code in small type (what an auditor searches by)."""
+        from django.utils.html import format_html
+
+        label = self.verb_display()
+        if label == self.verb:
+            return format_html("{}", label)
+        return format_html('{}<small class="d-block font-monospace">{}</small>', label, self.verb)
+
+    def changes_html(self):
+        """The changes as a compact list, one field a line."""
+        from django.utils.html import format_html, format_html_join
+
+        lines = self.change_lines()
+        if not lines:
+            return ""
+        items = format_html_join("", "<li>{}</li>", ((line,) for line in lines))
+        return format_html('<ul class="list-unstyled mb-0 small tb-changes">{}</ul>', items)
+
     def role_display(self) -> str:
         from .roles import role_label
 
@@ -85,6 +109,9 @@ class AuditEvent(models.Model):
 
     def changes_display(self) -> str:
         """Field by field, "label: old → new", with the field's own name where the model still has it."""
+        return "；".join(self.change_lines())
+
+    def change_lines(self) -> list[str]:
         from django.apps import apps
 
         try:
@@ -102,7 +129,7 @@ class AuditEvent(models.Model):
                 lines.append(f"{label}: {old} → {new}")
             else:
                 lines.append(f"{label}: {change}")
-        return "；".join(lines)
+        return lines
 
 
 class AuditHead(models.Model):

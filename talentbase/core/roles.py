@@ -30,8 +30,18 @@ STAFF_ROLES = frozenset(Role) - {Role.WORKER}
 ALL_ROLES = frozenset(Role)
 
 
+# The labels of the two roles that are not memberships (the audit trail records them too).
+OTHER_ROLE_LABELS = {PUBLIC: _("访客"), SYSTEM: _("系统")}
+
+
 def role_label(role: str) -> str:
     try:
         return str(Role(role).label)
     except ValueError:
-        return role
+        label = OTHER_ROLE_LABELS.get(role)
+        return str(label) if label is not None else role
+
+
+def role_choices() -> list[tuple[str, str]]:
+    """Every role an actor can act as, for a filter."""
+    return [*Role.choices, *((code, str(label)) for code, label in OTHER_ROLE_LABELS.items())]

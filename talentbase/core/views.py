@@ -80,6 +80,8 @@ class ObjectListView(ActorRequiredMixin, TemplateView):
     title = ""
     create_url_name: str | None = None
     export_name = ""
+    # Extra classes of the list's table (e.g. "tb-wrap": cells wrap, the table fits the screen).
+    table_class = ""
     # Filters whose values are personal data (a name, an ID number): the export's audit row records that
     # they were used, not what was searched for.
     private_filters: tuple[str, ...] = ()
@@ -230,6 +232,7 @@ class ObjectListView(ActorRequiredMixin, TemplateView):
             {
                 "title": self.title or self.model._meta.verbose_name_plural,
                 "columns": columns,
+                "table_class": self.table_class,
                 "page_obj": page,
                 "rows": self.page_rows(page.rows, columns),
                 "total": total_of(queryset) if self.show_total else None,

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from talentbase.core import audit, scoping
 from talentbase.core.actor import Actor
@@ -29,6 +30,9 @@ from .identity import (
 )
 from .models import Employment, EndReason, Person, ProfessionalTitle
 from .search import index_person_names
+
+audit.register_verb("depart", gettext_lazy("办理离职"))
+audit.register_verb("merge", gettext_lazy("合并重复人员"))
 
 
 def _checked_identity(id_type: str, id_number: str, birth_date, gender):

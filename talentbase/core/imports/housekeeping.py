@@ -27,7 +27,7 @@ from talentbase.core.jobs import register_scheduled
 
 from . import machinery
 
-PURGE_VERB = "import_purge"
+PURGE_VERB = audit.register_verb("import_purge", _("清理过期导入批次"))
 PURGEABLE = (ImportState.PREVIEWED, ImportState.DONE, ImportState.FAILED, ImportState.CANCELLED)
 
 

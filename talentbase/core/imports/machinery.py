@@ -51,6 +51,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from talentbase.core import audit, jobs, private_files, scoping
 from talentbase.core.actor import Actor, InactiveOwnerError, actor_snapshot
@@ -87,8 +88,9 @@ ACTION_KEY = "_action"
 # A prepared payload's ``_lookup`` is staged beside it (not in the JSON), for ``Importer.recheck`` to join on.
 LOOKUP_KEY = "_lookup"
 
-IMPORT_VERB = "import"
-UPLOAD_VERB = "import_upload"
+IMPORT_VERB = audit.register_verb("import", pgettext_lazy("audit event", "导入"))
+UPLOAD_VERB = audit.register_verb("import_upload", _("上传导入文件"))
+CANCEL_VERB = audit.register_verb("import_cancel", _("取消导入"))
 PREVIEW_KIND = "import.preview"
 COMMIT_KIND = "import.commit"
 
@@ -388,7 +390,7 @@ def cancel(*, actor: Actor, batch: ImportBatch) -> ImportBatch:
             raise DomainError(ImportRefusal.STATE, _("该批次已完成，不能取消"))
         ImportStagedRow.objects.filter(batch_id=batch.pk).delete()
         stop_jobs_for(batch, _("已取消该批次"))
-        audit.record_audit(actor=actor, verb="import_cancel", obj=batch)
+        audit.record_audit(actor=actor, verb=CANCEL_VERB, obj=batch)
         stored, report = batch.stored_file, batch.error_report
         transaction.on_commit(lambda: (_remove(stored), _remove(report)))
         ImportBatch.objects.filter(pk=batch.pk).update(stored_file="", error_report="")

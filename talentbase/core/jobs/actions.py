@@ -27,8 +27,8 @@ from .registry import JobFailed, kind_for, kinds
 logger = logging.getLogger(__name__)
 
 REAP_ATTEMPTS = 3
-REAP_VERB = "job_reap"
-PURGE_VERB = "job_purge"
+REAP_VERB = audit.register_verb("job_reap", _("回收中断的任务"))
+PURGE_VERB = audit.register_verb("job_purge", _("清理过期任务"))
 INTERNAL_ERROR = _("任务运行时发生内部错误，请重试或联系管理员")
 INPUT_UNREADABLE = _("任务在读取上传的文件时中断：该文件无法读取，未再重试；请检查文件后重新上传")
 
