@@ -78,7 +78,9 @@ def test_english_pages_show_english_level_and_occupation_names_and_chinese_pages
     assert "园林绿化工" in chinese and "四级/中级工" in chinese and "Intermediate Worker" not in chinese
     mine = english(personas.client("worker")).get(reverse("credentials:my-levels"), HTTP_ACCEPT_LANGUAGE="en")
     assert "Intermediate Worker (Level 4)" in mine.content.decode()
-    records = english(personas.client("hr")).get(reverse("credentials:record-list"), HTTP_ACCEPT_LANGUAGE="en")
+    records = english(personas.client("hr")).get(
+        reverse("credentials:record-list"), HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert "Landscape Gardener" in records.content.decode() and "园林绿化工" not in records.content.decode()
     # The person list's columns (and so its export) follow the language too.
     actor = personas.actor("city")
