@@ -17,26 +17,27 @@ from .models import (
 class DistrictSerializer(ScopedModelSerializer):
     class Meta:
         model = District
-        fields = ["id", "code", "name", "order", "is_active"]
+        fields = ["id", "code", "name", "name_en", "name_en_status", "order", "is_active"]
 
 
 class SectorSerializer(ScopedModelSerializer):
     class Meta:
         model = Sector
-        fields = ["id", "code", "name", "order"]
+        fields = ["id", "code", "name", "name_en", "name_en_status", "order"]
 
 
 class LevelSerializer(ScopedModelSerializer):
     class Meta:
         model = Level
-        fields = ["id", "code", "name", "short_name", "rank", "national_number"]
+        fields = ["id", "code", "name", "name_en", "name_en_status", "short_name", "rank", "national_number"]
         read_only_fields = ["code", "rank", "national_number"]
 
 
 class OccupationSerializer(ScopedModelSerializer):
     class Meta:
         model = Occupation
-        fields = ["id", "code", "name", "sector", "is_green", "national_standard", "standard_year", "levels",
+        fields = ["id", "code", "name", "name_en", "name_en_status", "sector", "is_green", "national_standard",
+                  "standard_year", "levels",
                   "needs_review", "is_active"]  # fmt: skip
 
 

@@ -20,20 +20,21 @@ from .models import (
 class OccupationForm(ScopedModelForm):
     class Meta:
         model = Occupation
-        fields = ["code", "name", "sector", "is_green", "national_standard", "standard_year", "levels",
+        fields = ["code", "name", "name_en", "name_en_status", "sector", "is_green", "national_standard",
+                  "standard_year", "levels",
                   "needs_review", "is_active"]  # fmt: skip
 
 
 class DistrictForm(ScopedModelForm):
     class Meta:
         model = District
-        fields = ["code", "name", "order", "is_active"]
+        fields = ["code", "name", "name_en", "name_en_status", "order", "is_active"]
 
 
 class SectorForm(ScopedModelForm):
     class Meta:
         model = Sector
-        fields = ["code", "name", "order"]
+        fields = ["code", "name", "name_en", "name_en_status", "order"]
 
 
 class OrganisationKindForm(ScopedModelForm):

@@ -6,13 +6,41 @@ Loaded by data migrations (``reference.py``) and editable by the city bureau.
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from talentbase.core.scoping import ScopedQuerySet
 
 
-class District(models.Model):
+class EnglishNameStatus(models.TextChoices):
+    OFFICIAL = "official", _("官方英文名称")
+    REVIEW = "review", _("自译，待复核")
+
+
+def english_is_active() -> bool:
+    return (translation.get_language() or "").lower().startswith("en")
+
+
+class EnglishNamed(models.Model):
+    """Reference data with an English name beside its Chinese one. ``name_en_status`` says where the English
+    name comes from: an official English source, or our own translation that the city bureau should review.
+    ``display_name`` (and so ``str()``) follows the active language; data and imports match by ``name``."""
+
+    name_en = models.CharField(_("英文名称"), max_length=100, blank=True)
+    name_en_status = models.CharField(
+        _("英文名称来源"), max_length=10, choices=EnglishNameStatus.choices, default=EnglishNameStatus.REVIEW
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def display_name(self) -> str:
+        return self.name_en if self.name_en and english_is_active() else self.name
+
+
+class District(EnglishNamed):
     """A district of Shanghai with its administrative code (GB/T 2260)."""
 
     code = models.CharField(
@@ -33,13 +61,13 @@ class District(models.Model):
         verbose_name_plural = pgettext_lazy("plural", "区")
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
 
     def get_absolute_url(self) -> str:
         return reverse("catalog:district-detail", args=[self.pk])
 
 
-class Sector(models.Model):
+class Sector(EnglishNamed):
     """A sector of the industry: greening, forestry, city appearance, sanitation, waste sorting."""
 
     code = models.SlugField(_("代码"), max_length=30, unique=True)
@@ -54,13 +82,13 @@ class Sector(models.Model):
         verbose_name_plural = pgettext_lazy("plural", "行业")
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
 
     def get_absolute_url(self) -> str:
         return reverse("catalog:sector-detail", args=[self.pk])
 
 
-class Level(models.Model):
+class Level(EnglishNamed):
     """A rung of the eight-level ladder (学徒工 … 首席技师). ``rank`` orders them; ``national_number`` is the
     national level (5 = 五级/初级工 … 1 = 一级/高级技师) for the five levels institutions evaluate."""
 
@@ -84,7 +112,7 @@ class Level(models.Model):
         verbose_name_plural = pgettext_lazy("plural", "技能等级")
 
     def __str__(self) -> str:
-        return self.name
+        return self.display_name
 
     def get_absolute_url(self) -> str:
         return reverse("catalog:level-detail", args=[self.pk])
@@ -102,7 +130,7 @@ class NationalStandard(models.TextChoices):
     UNKNOWN = "unknown", _("待确认")
 
 
-class Occupation(models.Model):
+class Occupation(EnglishNamed):
     """An occupation of the industry with its 职业分类大典 (2022) code."""
 
     code = models.CharField(
@@ -138,6 +166,8 @@ class Occupation(models.Model):
         verbose_name_plural = pgettext_lazy("plural", "职业")
 
     def __str__(self) -> str:
+        if english_is_active() and self.name_en:
+            return f"{self.name_en} ({self.code})"
         return f"{self.name}（{self.code}）"
 
     def get_absolute_url(self) -> str:
@@ -167,6 +197,8 @@ class WorkType(models.Model):
         ]
 
     def __str__(self) -> str:
+        if english_is_active() and self.occupation.name_en:
+            return f"{self.occupation.name_en} ({self.name})"
         return f"{self.occupation.name}（{self.name}）"
 
     def get_absolute_url(self) -> str:
@@ -228,7 +260,7 @@ class OccupationAlias(models.Model):
 
     def __str__(self) -> str:
         code = f" {self.code}" if self.code else ""
-        return f"{self.name}{code}（{self.edition}）→ {self.occupation.name}"
+        return f"{self.name}{code}（{self.edition}）→ {self.occupation.display_name}"
 
     def get_absolute_url(self) -> str:
         return reverse("catalog:alias-detail", args=[self.pk])

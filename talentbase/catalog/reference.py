@@ -17,6 +17,16 @@ DISTRICTS = [
     ("310117", "松江区"), ("310118", "青浦区"), ("310120", "奉贤区"), ("310151", "崇明区"),
 ]  # fmt: skip
 
+# English names of the districts, in the order of DISTRICTS: the pinyin name and "District" (浦东新区: "New
+# Area"), as the districts write themselves in English. Not checked against an official list here, so the data
+# marks them for review.
+DISTRICT_NAMES_EN = [
+    "Huangpu District", "Xuhui District", "Changning District", "Jing'an District", "Putuo District",
+    "Hongkou District", "Yangpu District", "Minhang District", "Baoshan District", "Jiading District",
+    "Pudong New Area", "Jinshan District", "Songjiang District", "Qingpu District", "Fengxian District",
+    "Chongming District",
+]  # fmt: skip
+
 SECTORS = [
     ("greening", "绿化"),
     ("forestry", "林业"),
@@ -24,6 +34,15 @@ SECTORS = [
     ("sanitation", "环卫"),
     ("waste_sorting", "垃圾分类/资源利用"),
 ]
+
+# Our translations of the sector names (no official English source): marked for review.
+SECTOR_NAMES_EN = {
+    "greening": "Greening",
+    "forestry": "Forestry",
+    "city_appearance": "City Appearance",
+    "sanitation": "Sanitation",
+    "waste_sorting": "Waste Sorting / Resource Recovery",
+}
 
 # DOMAIN.md §4 [sure]: (code, name, short name, rank, national level number).
 LEVELS = [
@@ -36,6 +55,20 @@ LEVELS = [
     ("principal", "特级技师", "特级技师", 6, None),
     ("chief", "首席技师", "首席技师", 7, None),
 ]
+
+# English names of the ladder: the renderings usual in English texts on the national vocational skill levels
+# (MOHRSS, ILO); neither DOMAIN.md nor reference/domain-sources.md gives an official English name, so every one
+# is our translation and the data marks it for review (name_en_status "review").
+LEVEL_NAMES_EN = {
+    "apprentice": "Apprentice",
+    "level5": "Junior Worker (Level 5)",
+    "level4": "Intermediate Worker (Level 4)",
+    "level3": "Senior Worker (Level 3)",
+    "level2": "Technician (Level 2)",
+    "level1": "Senior Technician (Level 1)",
+    "principal": "Principal Technician",
+    "chief": "Chief Technician",
+}
 
 ORGANISATION_KINDS = [
     ("city_bureau", "市级主管部门"),
@@ -55,16 +88,38 @@ ORGANISATION_KINDS = [
 NATIONAL_STANDARD_VALUES = {"yes", "no", "draft", "unknown"}
 
 
+REVIEW = "review"
+ENGLISH_NAME_STATUSES = {"official", REVIEW}
+
+
+def _has_english_names(model) -> bool:
+    """Whether this (possibly historical) model has the English name fields: the data migrations before
+    ``english_names`` run the same loaders on models without them."""
+    return any(field.name == "name_en" for field in model._meta.get_fields())
+
+
+def _english(model, name_en: str, status: str = REVIEW) -> dict:
+    if not _has_english_names(model):
+        return {}
+    if status not in ENGLISH_NAME_STATUSES:
+        raise ValueError(f"unknown name_en_status {status!r}")
+    return {"name_en": name_en, "name_en_status": status}
+
+
 def load_districts(apps):
     District = apps.get_model("catalog", "District")
-    for order, (code, name) in enumerate(DISTRICTS):
-        District.objects.update_or_create(code=code, defaults={"name": name, "order": order})
+    for order, ((code, name), name_en) in enumerate(zip(DISTRICTS, DISTRICT_NAMES_EN, strict=True)):
+        District.objects.update_or_create(
+            code=code, defaults={"name": name, "order": order, **_english(District, name_en)}
+        )
 
 
 def load_sectors(apps):
     Sector = apps.get_model("catalog", "Sector")
     for order, (code, name) in enumerate(SECTORS):
-        Sector.objects.update_or_create(code=code, defaults={"name": name, "order": order})
+        Sector.objects.update_or_create(
+            code=code, defaults={"name": name, "order": order, **_english(Sector, SECTOR_NAMES_EN[code])}
+        )
 
 
 def load_levels(apps):
@@ -77,6 +132,7 @@ def load_levels(apps):
                 "short_name": short_name,
                 "rank": rank,
                 "national_number": national_number,
+                **_english(Level, LEVEL_NAMES_EN[code]),
             },
         )
 
@@ -125,9 +181,33 @@ def load_occupations(apps):
                 "national_standard": standard,
                 "standard_year": int(row["standard_year"]) if row["standard_year"].strip() else None,
                 "needs_review": needs_review,
+                **_english(Occupation, row["name_en"].strip(), row["name_en_status"].strip() or REVIEW),
             },
         )
         occupation.levels.set([levels_by_number[n] for n in (numbers or [5, 4, 3, 2, 1])])
+
+
+def load_english_names(apps):
+    """Fill the English names of the reference rows a database already has (migration ``english_names``):
+    only where none is set, so an English name the city bureau entered stays. Creates nothing."""
+    District, Sector, Level, Occupation = (
+        apps.get_model("catalog", name) for name in ("District", "Sector", "Level", "Occupation")
+    )
+    names = [
+        (
+            District,
+            {code: name_en for (code, _name), name_en in zip(DISTRICTS, DISTRICT_NAMES_EN, strict=True)},
+        ),
+        (Sector, SECTOR_NAMES_EN),
+        (Level, LEVEL_NAMES_EN),
+    ]
+    for model, by_code in names:
+        for code, name_en in by_code.items():
+            model.objects.filter(code=code, name_en="").update(name_en=name_en, name_en_status=REVIEW)
+    for row in occupation_rows():
+        Occupation.objects.filter(code=row["code"].strip(), name_en="").update(
+            name_en=row["name_en"].strip(), name_en_status=row["name_en_status"].strip() or REVIEW
+        )
 
 
 def load_catalog(apps):

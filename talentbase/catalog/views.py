@@ -46,6 +46,7 @@ class OccupationListView(ObjectListView):
     columns = [
         Column("code", _("职业编码"), order_by="code", link=True),
         Column("name", _("职业名称"), order_by="name", link=True),
+        Column("name_en", _("英文名称"), order_by="name_en"),
         Column("sector", _("行业"), order_by="sector__order"),
         Column("national_standard", _("国家标准")),
         Column("standard_year", _("标准年份"), order_by="standard_year"),
@@ -62,7 +63,10 @@ class OccupationDetailView(ObjectDetailView):
     model = Occupation
     edit_url_name = "catalog:occupation-edit"
     delete_url_name = "catalog:occupation-delete"
-    fields = OccupationListView.columns + [Column("is_active", _("启用"))]
+    fields = OccupationListView.columns + [
+        Column("name_en_status", _("英文名称来源")),
+        Column("is_active", _("启用")),
+    ]
 
 
 class OccupationFormView(SaveThroughActions):
@@ -85,6 +89,7 @@ class DistrictListView(ObjectListView):
     columns = [
         Column("code", _("行政区划代码"), order_by="code", link=True),
         Column("name", _("名称"), order_by="name", link=True),
+        Column("name_en", _("英文名称"), order_by="name_en"),
         Column("is_active", _("启用")),
     ]
 
@@ -92,7 +97,7 @@ class DistrictListView(ObjectListView):
 class DistrictDetailView(ObjectDetailView):
     model = District
     edit_url_name = "catalog:district-edit"
-    fields = DistrictListView.columns
+    fields = DistrictListView.columns + [Column("name_en_status", _("英文名称来源"))]
 
 
 class DistrictFormView(SaveThroughActions):
@@ -104,14 +109,21 @@ class SectorListView(ObjectListView):
     model = Sector
     default_ordering = "order"
     create_url_name = "catalog:sector-create"
-    columns = [Column("code", _("代码"), link=True), Column("name", _("名称"), link=True)]
+    columns = [
+        Column("code", _("代码"), link=True),
+        Column("name", _("名称"), link=True),
+        Column("name_en", _("英文名称")),
+    ]
 
 
 class SectorDetailView(ObjectDetailView):
     model = Sector
     edit_url_name = "catalog:sector-edit"
     delete_url_name = "catalog:sector-delete"
-    fields = SectorListView.columns + [Column("order", _("排序"))]
+    fields = SectorListView.columns + [
+        Column("name_en_status", _("英文名称来源")),
+        Column("order", _("排序")),
+    ]
 
 
 class SectorFormView(SaveThroughActions):
@@ -130,6 +142,7 @@ class LevelListView(ObjectListView):
     columns = [
         Column("rank", _("次序"), link=True),
         Column("name", _("名称"), link=True),
+        Column("name_en", _("英文名称")),
         Column("short_name", _("简称")),
         Column("national_number", _("国家等级")),
     ]
@@ -139,7 +152,7 @@ class LevelDetailView(ObjectDetailView):
     """The ladder is read here; its names and order are fixed data changed only by a migration."""
 
     model = Level
-    fields = LevelListView.columns + [Column("code", _("代码"))]
+    fields = LevelListView.columns + [Column("name_en_status", _("英文名称来源")), Column("code", _("代码"))]
 
 
 class KindListView(ObjectListView):

@@ -19,7 +19,7 @@ from django.core.cache import cache
 from django.core.exceptions import ImproperlyConfigured
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -189,7 +189,10 @@ def _object_identity(obj: models.Model | None) -> tuple[str, str, str]:
     if obj is None:
         return "", "", ""
     label_method = getattr(obj, "audit_label", None)
-    label = label_method() if callable(label_method) else str(obj)
+    # The trail is data: labelled in the source language whatever language the actor reads (reference data
+    # such as levels and occupations name themselves in English on English pages).
+    with translation.override(settings.LANGUAGE_CODE):
+        label = label_method() if callable(label_method) else str(obj)
     return obj._meta.label_lower, str(obj.pk), label[:200]
 
 

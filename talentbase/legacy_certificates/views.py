@@ -38,7 +38,7 @@ class RecordListView(ObjectListView):
         Column("person.id_number_masked", gettext_lazy("证件号码")),
         Column("kind", gettext_lazy("证书类型")),
         Column("number", gettext_lazy("证书编号"), order_by="number", link=True),
-        Column("occupation.name", gettext_lazy("职业")),
+        Column("occupation.display_name", gettext_lazy("职业")),
         Column("level", gettext_lazy("等级")),
         Column("issued_on", gettext_lazy("发证日期"), order_by="issued_on"),
         Column("issuer_name", gettext_lazy("发证机构")),
@@ -134,7 +134,7 @@ class ReportListView(ObjectListView):
     columns = [
         Column("person.full_name", gettext_lazy("报告人")),
         Column("kind", gettext_lazy("报告类型"), link=True),
-        Column("occupation.name", gettext_lazy("职业")),
+        Column("occupation.display_name", gettext_lazy("职业")),
         Column("level", gettext_lazy("等级")),
         Column("number", gettext_lazy("证书编号")),
         Column("routed_to", gettext_lazy("处理单位")),

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from talentbase.catalog.models import english_is_active
 from talentbase.core import scoping
 from talentbase.core.errors import DomainError
 
@@ -78,18 +79,22 @@ def annotate_list_facts(actor, persons: list[Person], *, today=None) -> list[Per
     if ids:
         # unscoped: the levels of persons already in the actor's scope, which their records show too
         entries = LevelEntry.objects.filter(covering(today), person_id__in=ids, confirmed=True).values_list(
-            "person_id", "rank", "level__name", "occupation__name"
+            "person_id", "rank", "level__name", "level__name_en", "occupation__name", "occupation__name_en"
         )
-        for person_id, rank, level_name, occupation_name in entries:
+        english = english_is_active()
+        for person_id, rank, level_name, level_en, occupation_name, occupation_en in entries:
             if person_id not in levels or rank > levels[person_id][0]:
-                levels[person_id] = (rank, f"{occupation_name} {level_name}")
+                shown = f"{occupation_name} {level_name}"
+                if english:
+                    shown = f"{occupation_en or occupation_name}, {level_en or level_name}"
+                levels[person_id] = (rank, shown)
     for person in persons:
         employment = current.get(person.pk)
         employer = employment.employer if employment else None
         person.current_employer = employer.name if employer else None
-        person.current_district = employer.district.name if employer and employer.district else None
+        person.current_district = employer.district.display_name if employer and employer.district else None
         person.current_occupation = (
-            employment.occupation.name if employment and employment.occupation else None
+            employment.occupation.display_name if employment and employment.occupation else None
         )
         person.in_service = (_("在职") if employment else _("离职")) if sees_employments else None
         person.highest_level = levels[person.pk][1] if person.pk in levels else None
