@@ -79,9 +79,16 @@ class RecordDetailView(ObjectDetailView):
         record = self.object
         # The holder's page and the report the record came from, each only when the reader sees it (a link
         # that would answer 404 is not offered); the report's photo shows on the record for the reviewer.
-        context["holder"] = scoping.visible_to(self.actor, Person).filter(pk=record.person_id).first()
-        context["source_reports"] = list(
-            scoping.visible_to(self.actor, CertificateReport).filter(resulting_record=record).order_by("pk")
+        # A role that may never read persons or reports (sector, district) sees the record without them.
+        context["holder"] = (
+            scoping.visible_to(self.actor, Person).filter(pk=record.person_id).first()
+            if scoping.may(self.actor, Person, "view")
+            else None
+        )
+        context["source_reports"] = (
+            list(scoping.visible_to(self.actor, CertificateReport).filter(resulting_record=record).order_by("pk"))
+            if scoping.may(self.actor, CertificateReport, "view")
+            else []
         )
         return context
 
