@@ -20,16 +20,18 @@ def name_key(text: str) -> str:
     return normalise_choice(re.sub(r"[（(].*?[)）]", "", text or ""))
 
 
-def occupation_lookup() -> dict[str, int]:
-    """Normalised name (2022, aliases of earlier editions and old certificates) or code → occupation id."""
+def occupation_lookup(*, active_only: bool = True) -> dict[str, int]:
+    """Normalised name (2022, aliases of earlier editions and old certificates) or code → occupation id.
+    A roster names today's occupations (active only); a certificate of before may name one since retired."""
     lookup: dict[str, int] = {}
     # unscoped: reference data, readable by every role
     for alias in OccupationAlias.objects.all():
         lookup[name_key(alias.name)] = alias.occupation_id
         if alias.code:
             lookup.setdefault(alias.code, alias.occupation_id)
+    occupations = Occupation.objects.filter(is_active=True) if active_only else Occupation.objects.all()
     # unscoped: reference data, readable by every role
-    for pk, code, name in Occupation.objects.filter(is_active=True).values_list("pk", "code", "name"):
+    for pk, code, name in occupations.values_list("pk", "code", "name"):
         lookup[name_key(name)] = pk
         lookup[code] = pk
     return lookup

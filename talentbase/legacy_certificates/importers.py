@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import re
 
 from django import forms
 from django.db import connection
@@ -27,7 +26,8 @@ from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from talentbase.catalog.models import CertificateKind, Level, Occupation, OccupationAlias
+from talentbase.catalog import lookups
+from talentbase.catalog.models import CertificateKind, Level, Occupation
 from talentbase.core import crypto, scoping
 from talentbase.core.actor import Actor
 from talentbase.core.errors import DomainError
@@ -105,7 +105,6 @@ KIND = Column(
 COLUMNS = [NAME, ID_TYPE, ID_NUMBER, EMPLOYER, OCCUPATION, WORK_TYPE, LEVEL, NUMBER, ISSUED_ON, EVALUATOR, ISSUER,
            KIND]  # fmt: skip
 
-CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5}
 RECORD_COLUMNS = [
     "id", "person_id", "kind", "number", "number_format_id", "occupation_id", "occupation_as_written", "work_type",
     "level_id", "issued_on", "issuer_name", "issuer_id", "evaluator_name", "evaluator_id", "employer_id",
@@ -118,48 +117,6 @@ RECORD_COLUMNS = [
 def _norm(text: str) -> str:
     """``normalise_choice`` remembered: the same employer, institution and level names repeat on every row."""
     return normalise_choice(text)
-
-
-@functools.lru_cache(maxsize=65536)
-def _key(text: str) -> str:
-    return normalise_choice(re.sub(r"[（(].*?[)）]", "", text or ""))
-
-
-def occupation_lookup() -> dict[str, int]:
-    """Normalised name (2022, aliases of earlier editions and old certificates) or code → occupation id."""
-    lookup: dict[str, int] = {}
-    for alias in OccupationAlias.objects.all():
-        lookup[_key(alias.name)] = alias.occupation_id
-        if alias.code:
-            lookup.setdefault(alias.code, alias.occupation_id)
-    for occupation in Occupation.objects.all():
-        lookup[_key(occupation.name)] = occupation.pk
-        lookup[occupation.code] = occupation.pk
-    return lookup
-
-
-def level_lookup() -> dict[str, Level]:
-    """Every way a level is written in upstream tables and on certificates → the level."""
-    lookup: dict[str, Level] = {}
-    for level in Level.objects.all():
-        # Never the primary key: "4" means 四级 (the national number), whatever the row id of a level is.
-        names = {level.name, level.short_name, *level.name.split("/"), level.code}
-        if level.national_number:
-            number = level.national_number
-            chinese = next(c for c, n in CN_DIGITS.items() if n == number)
-            names |= {
-                str(number),
-                f"{chinese}级",
-                f"{number}级",
-                f"国家职业资格{chinese}级",
-                f"职业技能等级{chinese}级",
-            }
-            if level.short_name.endswith("工"):
-                names.add(level.short_name[:-1])  # 初级、中级、高级
-        for name in names:
-            if name:
-                lookup[normalise_choice(name)] = level
-    return lookup
 
 
 def _error(column: Column, message) -> tuple[str, str]:
@@ -218,8 +175,8 @@ class CertificateImporter(Importer):
             "today": today_in_china(),
             "id_types": ID_TYPE.choice_lookup(),
             "kinds": KIND.choice_lookup(),
-            "occupations": occupation_lookup(),
-            "levels": level_lookup(),
+            "occupations": lookups.occupation_lookup(active_only=False),
+            "levels": lookups.level_lookup(),
             "organisations": organisation_names(),
             "formats": numbers.load_formats(),
             "offered": set(Occupation.levels.through.objects.values_list("occupation_id", "level_id")),
@@ -254,11 +211,11 @@ class CertificateImporter(Importer):
                 id_check = check_id_number(id_type, id_text, today=context["today"])
             except IdNumberError as error:
                 errors.append(_error(ID_NUMBER, error.message))
-        occupation_id = context["occupations"].get(_key(occupation_text)) or context["occupations"].get(
+        occupation_id = context["occupations"].get(lookups.name_key(occupation_text)) or context["occupations"].get(
             (occupation_text or "").strip()
         )
         if occupation_id is None and work_type:
-            occupation_id = context["occupations"].get(_key(work_type))
+            occupation_id = context["occupations"].get(lookups.name_key(work_type))
         if occupation_id is None:
             errors.append(_error(OCCUPATION, format_lazy(
                 _("职业名称“{value}”无法识别：请填写 2022 版职业分类大典中的名称，或请市局补充职业对照"),

@@ -183,8 +183,8 @@ def test_roles_without_certificate_records_may_not_import(
      ("高级", "level3"), ("国家职业资格三级", "level3"), ("特级技师", "principal"), ("首席技师", "chief")],
 )  # fmt: skip
 def test_levels_are_read_as_upstream_tables_write_them(written, code):
+    from talentbase.catalog.lookups import level_lookup
     from talentbase.core.imports.columns import normalise_choice
-    from talentbase.legacy_certificates.importers import level_lookup
 
     assert level_lookup()[normalise_choice(written)].code == code
     assert normalise_choice("6") not in level_lookup()  # never a row id
