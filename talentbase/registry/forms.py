@@ -97,18 +97,14 @@ class DepartureForm(ScopedForm):
     note = forms.CharField(label=_("说明"), max_length=200, required=False, help_text=_("原因为“其他”时必填"))
 
 
-class EmploymentCorrectionForm(ScopedForm):
-    occupation = forms.ModelChoiceField(label=_("职业"), queryset=Occupation.objects.filter(is_active=True),
-                                        required=False)  # fmt: skip
-    work_type = forms.ModelChoiceField(label=_("工种"), required=False,
-                                       queryset=WorkType.objects.filter(is_active=True).select_related("occupation"))  # fmt: skip
-    position = forms.CharField(label=_("岗位"), max_length=50, required=False)
-    start_date = forms.DateField(label=_("起始日期"), widget=forms.DateInput(attrs={"type": "date"}))
+class EmploymentCorrectionForm(EmploymentForm):
+    """The employment form without what a correction does not change: the employer (a job at another employer
+    is another employment) and the site."""
+
+    employer = None
+    site = None
     end_date = forms.DateField(label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"}),
                                help_text=_("清空表示仍在职"))  # fmt: skip
-
-    def clean(self):
-        return clean_work_type(self, super().clean())
 
 
 class RevealForm(ScopedForm):
