@@ -1,6 +1,6 @@
 from django.conf import settings
 
-from .navigation import menu_bar, menu_for
+from .navigation import menu_html
 from .roles import role_label
 
 
@@ -9,11 +9,10 @@ def shell(request):
     actor = getattr(request, "actor", None)
     if actor is None:
         return {}
-    menu = menu_for(actor) if getattr(request, "user", None) and request.user.is_authenticated else []
+    signed_in = getattr(request, "user", None) and request.user.is_authenticated
     return {
         "actor": actor,
-        "menu": menu,
-        "menu_bar": menu_bar(menu),
+        "menu_html": menu_html(actor, request.path) if signed_in else "",
         "role_label": role_label(actor.role),
         "debug_banner": settings.DEBUG,
     }

@@ -1,10 +1,12 @@
 """Base forms and filter sets: every choice of a scoped model lists only what the actor may see, so a
 dropdown never offers another employer's workers."""
 
+import html
+
 import django_filters
 from django import forms
 from django.forms.utils import flatatt
-from django.utils.html import format_html
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
@@ -26,25 +28,33 @@ def scope_choice_fields(fields, actor) -> None:
 
 
 class QuickSelect(forms.Select):
-    """A single select rendered in Python, not through a template per option: a list page's filter
-    dropdowns (districts, occupations, levels) took a sixth of its time in Django's widget templates
-    (bench/http_load.py). The same markup: name, attributes, option groups, the selected option."""
+    """A single select rendered in Python, not through a template (or a context dict) per option: a list
+    page's filter dropdowns (districts, occupations, levels) took a sixth of its time in Django's widget
+    machinery (bench/http_load.py). The same markup as ``forms.Select``: name, attributes, option groups,
+    the first option whose value is the field's value selected (core/tests/test_quick_select.py)."""
 
     def render(self, name, value, attrs=None, renderer=None):
-        widget = self.get_context(name, value, attrs)["widget"]
-        parts = [format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))]
-        for group_name, options, _index in widget["optgroups"]:
-            if group_name:
-                parts.append(format_html('<optgroup label="{}">', group_name))
-            parts.extend(
-                format_html('<option value="{}"{}>{}</option>', option["value"] if option["value"] is not None
-                            else "", flatatt(option["attrs"]), option["label"])
-                for option in options
-            )  # fmt: skip
-            if group_name:
+        wanted = {str(item) for item in self.format_value(value)}
+        parts = [f'<select name="{html.escape(name)}"{flatatt(self.build_attrs(self.attrs, attrs))}>']
+        selected = False
+
+        def option(option_value, label):
+            nonlocal selected
+            text = "" if option_value is None else str(option_value)
+            mark = ""
+            if not selected and text in wanted:
+                mark, selected = " selected", True
+            return f'<option value="{html.escape(text)}"{mark}>{conditional_escape(label)}</option>'
+
+        for option_value, label in self.choices:
+            if isinstance(label, list | tuple):
+                parts.append(f'<optgroup label="{conditional_escape(option_value)}">')
+                parts.extend(option(inner_value, inner_label) for inner_value, inner_label in label)
                 parts.append("</optgroup>")
+            else:
+                parts.append(option(option_value, label))
         parts.append("</select>")
-        return mark_safe("".join(parts))  # noqa: S308 — every part escaped by format_html
+        return mark_safe("".join(parts))  # noqa: S308 — every value and label escaped above
 
 
 def style_widgets(fields) -> None:

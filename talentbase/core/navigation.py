@@ -3,10 +3,14 @@ so a role is shown only its own work and core knows no app."""
 
 from __future__ import annotations
 
+import functools
+import html
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
+from django.utils import translation
+from django.utils.safestring import SafeString, mark_safe
 
 from .actor import Actor
 
@@ -47,6 +51,7 @@ def register_menu(
 ) -> None:
     if any(entry.url_name == url_name for entry in _entries):
         return  # ready() may run twice in tests
+    _menu_items.cache_clear()
     _entries.append(
         MenuEntry(
             section, label, url_name, frozenset(str(r) for r in roles), order, icon, description, count, group
@@ -71,3 +76,40 @@ def menu_bar(entries: list[MenuEntry]) -> list[tuple[str, list[MenuEntry]]]:
 
 def all_entries() -> list[MenuEntry]:
     return list(_entries)
+
+
+@functools.lru_cache(maxsize=512)
+def _menu_items(role: str, language: str, prefix: str) -> tuple:
+    """A role's menu bar as (group label, ((url, icon, label), …)), escaped: the same for every page the role
+    opens in a language, so it is built once per process, not reversed and rendered on every request."""
+    entries = sorted((e for e in _entries if role in e.roles), key=lambda e: (e.order, str(e.label)))
+    return tuple(
+        (html.escape(str(group)), tuple((html.escape(e.url), html.escape(e.icon), html.escape(str(e.label)))
+                                        for e in items))
+        for group, items in menu_bar(entries)
+    )  # fmt: skip
+
+
+def menu_html(actor: Actor, path: str) -> SafeString:
+    """The menu bar's items for ``actor`` as HTML, the page at ``path`` marked current."""
+    parts = []
+    for group, items in _menu_items(actor.role, translation.get_language() or "", get_script_prefix()):
+        if group:
+            links = "".join(
+                f'<li><a class="dropdown-item{" active" if url == path else ""}" href="{url}">'
+                f'<i class="bi bi-{icon}" aria-hidden="true"></i> {label}</a></li>'
+                for url, icon, label in items
+            )
+            parts.append(
+                '<li class="nav-item dropdown"><button class="nav-link dropdown-toggle btn btn-link" type="button"'
+                f' data-bs-toggle="dropdown" aria-expanded="false">{group}</button>'
+                f'<ul class="dropdown-menu">{links}</ul></li>'
+            )
+        else:
+            url, icon, label = items[0]
+            current = ' active" aria-current="page' if url == path else ""
+            parts.append(
+                f'<li class="nav-item"><a class="nav-link{current}" href="{url}">'
+                f'<i class="bi bi-{icon}" aria-hidden="true"></i> {label}</a></li>'
+            )
+    return mark_safe("".join(parts))  # noqa: S308 — every label, url and icon escaped in _menu_items

@@ -26,7 +26,7 @@ from .exports.workbooks import workbook_bytes, xlsx_response
 from .models import ListColumns
 from .navigation import menu_for
 from .pagination import Ordering, keyset_page, total_of
-from .tables import Column, row_cells
+from .tables import Column, escaped_labels, row_cells
 
 
 class ActorRequiredMixin(LoginRequiredMixin):
@@ -182,7 +182,7 @@ class ObjectListView(ActorRequiredMixin, TemplateView):
         return xlsx_response(content, filename)
 
     def page_rows(self, rows: list, columns: list[Column]) -> list[tuple[object, SafeString]]:
-        labels = [str(column.label) for column in columns]
+        labels = escaped_labels(columns)
         return [(obj, row_cells(obj, columns, labels)) for obj in self.decorate_rows(rows)]
 
     def column_choices(self, shown: list[Column]) -> list[tuple[Column, int | None]]:

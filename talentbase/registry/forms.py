@@ -139,10 +139,14 @@ class PersonFilter(ScopedFilterSet):
     # Typed, not chosen from a list: a city has thousands of employers, too many for a dropdown on every page.
     employer = django_filters.CharFilter(label=_("用人单位"), method="filter_employer",
                                          help_text=_("单位名称中的字词，或统一社会信用代码"))  # fmt: skip
-    district = IdChoiceFilter(queryset=District.objects.all(), label=_("区"), method="filter_district")
-    sector = IdChoiceFilter(queryset=Sector.objects.all(), label=_("行业"), method="filter_sector")
+    # The dropdowns read only what their labels show: every list page builds them (bench/http_load.py).
+    district = IdChoiceFilter(queryset=District.objects.only("name", "name_en"), label=_("区"),
+                              method="filter_district")  # fmt: skip
+    sector = IdChoiceFilter(
+        queryset=Sector.objects.only("name", "name_en"), label=_("行业"), method="filter_sector"
+    )
     occupation = IdChoiceFilter(
-        queryset=Occupation.objects.all(), label=_("职业"), method="filter_occupation",
+        queryset=Occupation.objects.only("code", "name", "name_en"), label=_("职业"), method="filter_occupation",
         help_text=_("现从事该职业，或持有该职业的证书（已核实、今天有效）"),
     )  # fmt: skip
     in_service = django_filters.ChoiceFilter(
@@ -150,7 +154,7 @@ class PersonFilter(ScopedFilterSet):
         help_text=_("在职：有您可见的、尚未结束的任职经历"),
     )  # fmt: skip
     level = IdChoiceFilter(
-        queryset=Level.objects.exclude(code="apprentice"), label=_("技能等级（含以上）"), method="filter_level",
+        queryset=Level.objects.exclude(code="apprentice").only("name", "name_en", "rank"), label=_("技能等级（含以上）"), method="filter_level",
         help_text=_("今天持有该等级或更高等级（已核实）；选了职业时指该职业"),
     )  # fmt: skip
     age = django_filters.ChoiceFilter(choices=AgeBand.choices, label=_("年龄段"), method="filter_age")

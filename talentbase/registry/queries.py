@@ -64,38 +64,49 @@ def annotate_list_facts(actor, persons: list[Person], *, today=None) -> list[Per
     where a former employee works now. Set as attributes, so that list columns read them like fields."""
     today = today or timezone.localdate()
     ids = [person.pk for person in persons]
-    current: dict[int, Employment] = {}
+    english = english_is_active()
+
+    def shown(name, name_en):
+        return (name_en or name) if english else name
+
+    # Read as tuples, not model instances: building 50 employments with their employer, district and
+    # occupation cost the page more than the query (bench/http_load.py).
+    current: dict[int, tuple] = {}
     sees_employments = scoping.may(actor, Employment, "view")
     if ids and sees_employments:
         employments = (
             scoping.visible_to(actor, Employment)
             .filter(person_id__in=ids, end_date__isnull=True)
-            .select_related("employer__district", "occupation")
             .order_by("person_id", "-start_date", "-pk")
-        )
-        for employment in employments:
-            current.setdefault(employment.person_id, employment)
+            .values_list(
+                "person_id", "employer__name", "employer__district__name", "employer__district__name_en",
+                "occupation__name", "occupation__name_en",
+            )
+        )  # fmt: skip
+        for person_id, *facts in employments:
+            current.setdefault(person_id, facts)
     levels: dict[int, tuple[int, str]] = {}
     if ids:
         # unscoped: the levels of persons already in the actor's scope, which their records show too
         entries = LevelEntry.objects.filter(covering(today), person_id__in=ids, confirmed=True).values_list(
             "person_id", "rank", "level__name", "level__name_en", "occupation__name", "occupation__name_en"
         )
-        english = english_is_active()
         for person_id, rank, level_name, level_en, occupation_name, occupation_en in entries:
             if person_id not in levels or rank > levels[person_id][0]:
-                shown = f"{occupation_name} {level_name}"
+                text = f"{occupation_name} {level_name}"
                 if english:
-                    shown = f"{occupation_en or occupation_name}, {level_en or level_name}"
-                levels[person_id] = (rank, shown)
+                    text = f"{occupation_en or occupation_name}, {level_en or level_name}"
+                levels[person_id] = (rank, text)
+    working, left = str(_("在职")), str(_("离职"))
     for person in persons:
-        employment = current.get(person.pk)
-        employer = employment.employer if employment else None
-        person.current_employer = employer.name if employer else None
-        person.current_district = employer.district.display_name if employer and employer.district else None
-        person.current_occupation = (
-            employment.occupation.display_name if employment and employment.occupation else None
-        )
-        person.in_service = (_("在职") if employment else _("离职")) if sees_employments else None
+        facts = current.get(person.pk)
+        if facts is None:
+            person.current_employer = person.current_district = person.current_occupation = None
+        else:
+            employer, district, district_en, occupation, occupation_en = facts
+            person.current_employer = employer
+            person.current_district = shown(district, district_en) if district else None
+            person.current_occupation = shown(occupation, occupation_en) if occupation else None
+        person.in_service = (working if facts is not None else left) if sees_employments else None
         person.highest_level = levels[person.pk][1] if person.pk in levels else None
     return persons
