@@ -22,6 +22,14 @@ def english_is_active() -> bool:
     return (translation.get_language() or "").lower().startswith("en")
 
 
+def localised_name(name: str, name_en: str, *, english: bool | None = None) -> str:
+    """The English name on an English page when there is one, else the Chinese name. ``english``: whether
+    the page is English, when the caller has asked once for many names."""
+    if english is None:
+        english = english_is_active()
+    return name_en if name_en and english else name
+
+
 class EnglishNamed(models.Model):
     """Reference data with an English name beside its Chinese one. ``name_en_status`` says where the English
     name comes from: an official English source, or our own translation that the city bureau should review.
@@ -37,7 +45,7 @@ class EnglishNamed(models.Model):
 
     @property
     def display_name(self) -> str:
-        return self.name_en if self.name_en and english_is_active() else self.name
+        return localised_name(self.name, self.name_en)
 
 
 class District(EnglishNamed):

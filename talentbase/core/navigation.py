@@ -60,7 +60,11 @@ def register_menu(
 
 
 def menu_for(actor: Actor) -> list[MenuEntry]:
-    return sorted((e for e in _entries if actor.role in e.roles), key=lambda e: (e.order, str(e.label)))
+    return _entries_for_role(actor.role)
+
+
+def _entries_for_role(role: str) -> list[MenuEntry]:
+    return sorted((e for e in _entries if role in e.roles), key=lambda e: (e.order, str(e.label)))
 
 
 def menu_bar(entries: list[MenuEntry]) -> list[tuple[str, list[MenuEntry]]]:
@@ -82,11 +86,10 @@ def all_entries() -> list[MenuEntry]:
 def _menu_items(role: str, language: str, prefix: str) -> tuple:
     """A role's menu bar as (group label, ((url, icon, label), …)), escaped: the same for every page the role
     opens in a language, so it is built once per process, not reversed and rendered on every request."""
-    entries = sorted((e for e in _entries if role in e.roles), key=lambda e: (e.order, str(e.label)))
     return tuple(
         (html.escape(str(group)), tuple((html.escape(e.url), html.escape(e.icon), html.escape(str(e.label)))
                                         for e in items))
-        for group, items in menu_bar(entries)
+        for group, items in menu_bar(_entries_for_role(role))
     )  # fmt: skip
 
 

@@ -154,7 +154,8 @@ class PersonFilter(ScopedFilterSet):
         help_text=_("在职：有您可见的、尚未结束的任职经历"),
     )  # fmt: skip
     level = IdChoiceFilter(
-        queryset=Level.objects.exclude(code="apprentice").only("name", "name_en", "rank"), label=_("技能等级（含以上）"), method="filter_level",
+        queryset=Level.objects.exclude(code="apprentice").only("name", "name_en", "rank"),
+        label=_("技能等级（含以上）"), method="filter_level",
         help_text=_("今天持有该等级或更高等级（已核实）；选了职业时指该职业"),
     )  # fmt: skip
     age = django_filters.ChoiceFilter(choices=AgeBand.choices, label=_("年龄段"), method="filter_age")

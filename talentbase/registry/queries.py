@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from talentbase.catalog.models import english_is_active
+from talentbase.catalog.models import english_is_active, localised_name
 from talentbase.core import scoping
 from talentbase.core.errors import DomainError
 
@@ -65,10 +65,6 @@ def annotate_list_facts(actor, persons: list[Person], *, today=None) -> list[Per
     today = today or timezone.localdate()
     ids = [person.pk for person in persons]
     english = english_is_active()
-
-    def shown(name, name_en):
-        return (name_en or name) if english else name
-
     # Read as tuples, not model instances: building 50 employments with their employer, district and
     # occupation cost the page more than the query (bench/http_load.py).
     current: dict[int, tuple] = {}
@@ -93,10 +89,9 @@ def annotate_list_facts(actor, persons: list[Person], *, today=None) -> list[Per
         )
         for person_id, rank, level_name, level_en, occupation_name, occupation_en in entries:
             if person_id not in levels or rank > levels[person_id][0]:
-                text = f"{occupation_name} {level_name}"
-                if english:
-                    text = f"{occupation_en or occupation_name}, {level_en or level_name}"
-                levels[person_id] = (rank, text)
+                occupation = localised_name(occupation_name, occupation_en, english=english)
+                level = localised_name(level_name, level_en, english=english)
+                levels[person_id] = (rank, f"{occupation}, {level}" if english else f"{occupation} {level}")
     working, left = str(_("在职")), str(_("离职"))
     for person in persons:
         facts = current.get(person.pk)
@@ -105,8 +100,10 @@ def annotate_list_facts(actor, persons: list[Person], *, today=None) -> list[Per
         else:
             employer, district, district_en, occupation, occupation_en = facts
             person.current_employer = employer
-            person.current_district = shown(district, district_en) if district else None
-            person.current_occupation = shown(occupation, occupation_en) if occupation else None
+            person.current_district = localised_name(district, district_en, english=english) if district else None
+            person.current_occupation = (
+                localised_name(occupation, occupation_en, english=english) if occupation else None
+            )
         person.in_service = (working if facts is not None else left) if sees_employments else None
         person.highest_level = levels[person.pk][1] if person.pk in levels else None
     return persons
