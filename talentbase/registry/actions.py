@@ -28,7 +28,7 @@ from .identity import (
     normalise_name,
     today_in_china,
 )
-from .models import Employment, EndReason, Person, ProfessionalTitle
+from .models import Employment, EndReason, Person, ProfessionalTitle, refresh_currently_employed
 from .search import index_person_names
 
 audit.register_verb("depart", gettext_lazy("办理离职"))
@@ -318,6 +318,7 @@ def merge_persons(*, actor: Actor, keep: Person, duplicate: Person, reason: str)
         moved["login"] = 1
     duplicate_id = duplicate.pk
     duplicate.delete()
+    refresh_currently_employed([keep.pk])  # the employments moved by UPDATE, which no save() saw
     audit.record_audit(actor=actor, verb="merge", obj=keep, changes={"merged_person": duplicate_id, "moved": moved},
                        reason=reason)  # fmt: skip
     return keep

@@ -30,12 +30,13 @@ from talentbase.orgs.models import Organisation
 
 from .errors import RegistryError
 from .identity import normalise_name, today_in_china
-from .models import Employment, Person, PersonStatus
+from .models import Employment, Person, PersonStatus, refresh_currently_employed
 from .search import person_name_keys, write_name_keys
 
 PERSON_COLUMNS = [
     "id", "full_name", "id_type", "id_number_encrypted", "id_number_hash", "id_number_masked", "birth_date",
-    "gender", "phone_encrypted", "phone_hash", "phone_masked", "education", "status", "created_at", "updated_at",
+    "gender", "phone_encrypted", "phone_hash", "phone_masked", "education", "status", "currently_employed",
+    "created_at", "updated_at",
 ]  # fmt: skip
 EMPLOYMENT_COLUMNS = ["person_id", "employer_id", "position", "start_date", "end_date", "site", "created_at"]
 NEW_EMPLOYMENT_COLUMNS = ["id", "person_id", "employer_id", "occupation_id", "work_type_id", "position", "start_date",
@@ -75,10 +76,12 @@ def register_persons_bulk(
     names = [normalise_name(row["full_name"]) for row in rows]
     now = _now()
     ids = bulk.allocate_ids(Person, len(rows))
+    # A row given an employer is employed from today on (the open employment written below): in service.
     bulk.insert_rows(Person, PERSON_COLUMNS, (
         (pk, name, row["id_type"], row["id_number_encrypted"], row["id_number_hash"], row["id_number_masked"],
          row["birth_date"], row["gender"], row.get("phone_encrypted", ""), row.get("phone_hash", ""),
-         row.get("phone_masked", ""), row.get("education", ""), PersonStatus.ACTIVE, now, now)
+         row.get("phone_masked", ""), row.get("education", ""), PersonStatus.ACTIVE,
+         bool(row.get("employer_id") or employer_id), now, now)
         for pk, name, row in zip(ids, names, rows, strict=True)
     ))  # fmt: skip
     write_name_keys([(pk, key) for pk, keys in zip(ids, _keys(names, rows), strict=True) for key in keys])
@@ -181,11 +184,13 @@ def add_employments_bulk(*, actor: Actor, rows: Iterable[Mapping]) -> int:
         if end_date is not None and str(end_date) < str(row["start_date"]):
             raise DomainError(RegistryError.DATES, _("截止日期不能早于起始日期"), field="end_date")
     now = _now()
-    return bulk.insert_rows(Employment, EMPLOYMENT_COLUMNS, (
+    count = bulk.insert_rows(Employment, EMPLOYMENT_COLUMNS, (
         (row["person_id"], row["employer_id"], row.get("position", ""), row["start_date"], row.get("end_date"), "",
          now)
         for row in rows
     ))  # fmt: skip
+    refresh_currently_employed(row["person_id"] for row in rows if row.get("end_date") is None)
+    return count
 
 
 @transaction.atomic

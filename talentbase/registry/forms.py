@@ -187,6 +187,10 @@ class PersonFilter(ScopedFilterSet):
         fields = self.form.fields
         if not scoping.may(self.actor, Employment, "view"):
             del fields["in_service"]  # 在职 is read in the employments, which this role does not see
+        elif self.actor.role in (Role.DISTRICT, Role.SECTOR):
+            # These roles see the persons working in their district or sectors now: all in service, so 离职
+            # could only ever answer "nobody" (after reading every person to find it).
+            del fields["in_service"]
         if self.actor.role == Role.DISTRICT:
             fields["district"].queryset = fields["district"].queryset.filter(pk=self.actor.district_id)
         if self.actor.role == Role.SECTOR:
@@ -250,7 +254,11 @@ class PersonFilter(ScopedFilterSet):
         return queryset.filter(persons_having_any(working, certified))
 
     def filter_in_service(self, queryset, name, value):
-        """在职: a current employment the actor sees (an employer: with itself); 离职: none."""
+        """在职: a current employment the actor sees (an employer: with itself); 离职: none. An actor who sees
+        every employment asks of all 10^6 persons: the flag the employments keep answers from its index,
+        where "none" probed each person for an employment that is not there."""
+        if scoping.rule_for(Employment).q(self.actor, "view") == scoping.EVERYTHING:
+            return queryset.filter(currently_employed=value == "yes")
         current = scoping.visible_to(self.actor, Employment).filter(end_date__isnull=True)
         condition = persons_having(current)
         return queryset.filter(condition if value == "yes" else ~condition)

@@ -67,6 +67,10 @@ class Person(models.Model):
         settings.AUTH_USER_MODEL, verbose_name=_("登录账号"), on_delete=models.SET_NULL, null=True, blank=True,
         related_name="person",
     )  # fmt: skip
+    # Whether an employment of this person is open (no end date): kept by Employment.save and delete and by
+    # refresh_currently_employed after the bulk writers, so that the city's 离职 filter reads an index
+    # instead of probing the employments of 10^6 persons for one that is not there.
+    currently_employed = models.BooleanField(_("在职"), default=False, db_default=False, editable=False)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
 
@@ -88,6 +92,7 @@ class Person(models.Model):
             models.Index(fields=["birth_date", "id"]),
             models.Index(fields=["created_at", "id"]),
             models.Index(fields=["status", "id"]),
+            models.Index(fields=["currently_employed", "id"]),
             models.Index(fields=["phone_hash"], name="registry_person_phone_hash"),
         ]
         constraints = [
@@ -96,6 +101,14 @@ class Person(models.Model):
 
     def __str__(self) -> str:
         return f"{self.full_name}（{self.id_number_masked}）"
+
+    def save(self, *args, **kwargs):
+        # currently_employed is written by the employments (refresh_currently_employed): a person read before
+        # a job was added or ended, then saved, must not write back the flag it read.
+        if not self._state.adding and kwargs.get("update_fields") is None:
+            kwargs["update_fields"] = [field.name for field in self._meta.concrete_fields
+                                       if not field.primary_key and field.name != "currently_employed"]  # fmt: skip
+        super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
         return reverse("registry:person-detail", args=[self.pk])
@@ -182,8 +195,31 @@ class Employment(models.Model):
     def __str__(self) -> str:
         return f"{self.employer} · {self.start_date}–{self.end_date or ''}"
 
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        refresh_currently_employed([self.person_id])
+
     def get_absolute_url(self) -> str:
         return reverse("registry:person-detail", args=[self.person_id])
+
+    def delete(self, *args, **kwargs):
+        person_id = self.person_id
+        result = super().delete(*args, **kwargs)
+        refresh_currently_employed([person_id])
+        return result
+
+
+def refresh_currently_employed(person_ids) -> int:
+    """Set ``Person.currently_employed`` of these persons from their employments (one UPDATE per 10^4 of
+    them): what every writer of employments calls after writing, the ORM's save and delete included."""
+    ids = sorted(set(person_ids))
+    open_employment = Employment.objects.filter(person_id=models.OuterRef("pk"), end_date__isnull=True)
+    changed = 0
+    for start in range(0, len(ids), 10_000):
+        changed += Person.objects.filter(pk__in=ids[start:start + 10_000]).update(
+            currently_employed=models.Exists(open_employment)
+        )
+    return changed
 
 
 class PersonNameKey(models.Model):
