@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import datetime
 import json
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core import signing
 from django.core.exceptions import FieldDoesNotExist
-from django.db import connections
+from django.db import OperationalError, connections, transaction
 from django.db.models import F, Q, QuerySet
 
 SALT = "talentbase.keyset"
@@ -158,6 +159,12 @@ def keyset_page(queryset: QuerySet, ordering: Ordering, cursor: str | None, size
 # filtered rows per page view would cost more than the page (PERFORMANCE.md: Paginator count +31 ms; a
 # district's 10^4 probed rows made its page 12× the query in bench/search_persons.py).
 EXACT_COUNT_UP_TO = 1_000
+# The count's share of a page: a filter that few rows pass (a name, an age band and a district on 10^6
+# persons) makes the database read every candidate to count them, 60–90 ms (bench/search_persons.py);
+# past this the list says "more than" the rows it has shown rather than make the user wait.
+COUNT_BUDGET_SECONDS = 0.020
+# How often SQLite asks whether the budget is spent: every this many steps of its virtual machine (~0.1 ms).
+PROGRESS_STEPS = 10_000
 
 
 @dataclass(frozen=True)
@@ -169,17 +176,62 @@ class Total:
     estimated: bool = False
 
 
-def total_of(queryset: QuerySet, *, exact_up_to: int = EXACT_COUNT_UP_TO) -> Total:
-    """The rows of a filtered list, counted while cheap: at most ``exact_up_to + 1`` rows are read."""
+def total_of(
+    queryset: QuerySet,
+    *,
+    page: KeysetPage | None = None,
+    exact_up_to: int = EXACT_COUNT_UP_TO,
+    budget: float = COUNT_BUDGET_SECONDS,
+) -> Total:
+    """The rows of a filtered list, counted while cheap: at most ``exact_up_to + 1`` rows are read, for at
+    most ``budget`` seconds. A first ``page`` with no next one is the whole list: no count at all."""
+    if page is not None and page.is_first and page.next_cursor is None:
+        return Total(len(page.rows))
+    shown = len(page.rows) if page is not None else 0
     queryset = queryset.order_by()
-    counted = queryset[: exact_up_to + 1].count()
-    if counted <= exact_up_to:
+    counted = bounded_count(queryset[: exact_up_to + 1], budget)
+    if counted is not None and counted <= exact_up_to:
         return Total(counted)
     if queryset.db and connections[queryset.db].vendor == "postgresql":
         estimate = _planner_estimate(queryset)
         if estimate is not None:
-            return Total(max(estimate, counted), exact=False, estimated=True)
-    return Total(exact_up_to, exact=False)
+            return Total(max(estimate, counted or 0, shown), exact=False, estimated=True)
+    return Total(exact_up_to if counted is not None else shown, exact=False)
+
+
+def bounded_count(queryset: QuerySet, budget: float) -> int | None:
+    """``queryset.count()``, or None when the database has not finished within ``budget`` seconds: SQLite
+    is interrupted by its progress handler, PostgreSQL by a statement timeout local to a savepoint."""
+    connection = connections[queryset.db]
+    connection.ensure_connection()
+    if connection.vendor == "sqlite":
+        deadline = time.monotonic() + budget
+        raw = connection.connection
+        # A true answer interrupts the query.
+        raw.set_progress_handler(lambda: time.monotonic() > deadline, PROGRESS_STEPS)
+        try:
+            return queryset.count()
+        except OperationalError as error:
+            if "interrupt" not in str(error):
+                raise
+            return None
+        finally:
+            raw.set_progress_handler(None, PROGRESS_STEPS)
+    if connection.vendor == "postgresql":
+        try:
+            with transaction.atomic(using=queryset.db), connection.cursor() as cursor:
+                cursor.execute("SHOW statement_timeout")
+                before = cursor.fetchone()[0]
+                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [f"{max(1, round(budget * 1000))}ms"])
+                count = queryset.count()
+                # A local setting lasts to the end of the transaction: a request's outer one goes on without it.
+                cursor.execute("SELECT set_config('statement_timeout', %s, true)", [before])
+                return count
+        except OperationalError as error:
+            if getattr(error.__cause__, "sqlstate", None) != "57014":  # query_canceled
+                raise
+            return None
+    return queryset.count()
 
 
 def _planner_estimate(queryset: QuerySet) -> int | None:

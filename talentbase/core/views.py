@@ -26,7 +26,7 @@ from .exports.workbooks import workbook_bytes, xlsx_response
 from .models import ListColumns
 from .navigation import menu_for
 from .pagination import Ordering, keyset_page, total_of
-from .tables import Column, escaped_labels, row_cells
+from .tables import Column, column_chooser_rows, escaped_labels, row_cells
 
 
 class ActorRequiredMixin(LoginRequiredMixin):
@@ -226,6 +226,7 @@ class ObjectListView(ActorRequiredMixin, TemplateView):
         queryset = self.get_queryset()
         page = keyset_page(queryset, self.ordering(), self.request.GET.get("after"), self.paginate_by)
         columns = self.shown_columns()
+        all_columns = self.column_choices(columns)
         query = self.request.GET.copy()
         query.pop("after", None)
         context.update(
@@ -235,8 +236,9 @@ class ObjectListView(ActorRequiredMixin, TemplateView):
                 "table_class": self.table_class,
                 "page_obj": page,
                 "rows": self.page_rows(page.rows, columns),
-                "total": total_of(queryset) if self.show_total else None,
-                "all_columns": self.column_choices(columns),
+                "total": total_of(queryset, page=page) if self.show_total else None,
+                "all_columns": all_columns,
+                "column_chooser": column_chooser_rows(all_columns),
                 "table_name": self.table_name(),
                 "filter": self.filterset,
                 "filter_fields": self.filter_fields(),

@@ -105,14 +105,21 @@ def test_the_list_says_how_many_persons_the_filters_keep(people, personas):
 
 def test_past_the_exact_limit_the_total_says_more_than_or_about(people, personas, monkeypatch):
     from talentbase.core import pagination
+    from talentbase.registry.views import PersonListView
 
-    monkeypatch.setattr(pagination, "EXACT_COUNT_UP_TO", 2)
-    monkeypatch.setattr(pagination.total_of, "__kwdefaults__", {"exact_up_to": 2})
+    monkeypatch.setitem(pagination.total_of.__kwdefaults__, "exact_up_to", 2)
+    monkeypatch.setattr(PersonListView, "paginate_by", 1)  # a first page that is the whole list is its total
     response = personas.client("city").get(reverse(LIST), {"employer": "检索测试林业"})
     total = response.context["total"]
     assert not total.exact
     text = response.content.decode()
     assert ("约 " in text) if total.estimated else ("超过 2 条" in text)
+
+
+@pytest.mark.parametrize("role", ["district", "sector"])
+def test_a_district_or_sector_official_sees_only_persons_in_service_so_is_not_offered_left(personas, role):
+    fields = personas.client(role).get(reverse(LIST)).context["filter"].form.fields
+    assert "in_service" not in fields and "occupation" in fields
 
 
 def test_a_district_official_is_offered_only_its_district(personas):
