@@ -55,6 +55,14 @@ _connects_as_owner: bool | None = None
 
 
 @pytest.fixture(autouse=True)
+def _fresh_dropdown_options():
+    """Options kept by core.choices may come from a test's rolled-back transaction: never the next test's."""
+    from talentbase.core import choices
+
+    choices.clear()
+
+
+@pytest.fixture(autouse=True)
 def _schema_owner_only(request):
     """Tests marked ``schema_owner`` play an intruder who owns the tables (disabling a trigger, migrating
     backwards). On PostgreSQL connected as the application role (CI: scripts/pg_test_database.sh) that is

@@ -7,4 +7,9 @@ class CatalogConfig(AppConfig):
     verbose_name = _("基础数据")
 
     def ready(self):
+        from talentbase.core import choices
+
         from . import scopes, views  # noqa: F401  (registers scope rules and menu entries)
+        from .models import District, Level, Occupation, Sector, WorkType
+
+        choices.keep_options_of(District, Sector, Occupation, Level, WorkType)

@@ -10,7 +10,7 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
-from . import scoping
+from . import choices, scoping
 
 
 def scope_choice_fields(fields, actor) -> None:
@@ -46,7 +46,7 @@ class QuickSelect(forms.Select):
                 mark, selected = " selected", True
             return f'<option value="{html.escape(text)}"{mark}>{conditional_escape(label)}</option>'
 
-        for option_value, label in self.choices:
+        for option_value, label in choices.options(self.choices):
             if isinstance(label, list | tuple):
                 parts.append(f'<optgroup label="{conditional_escape(option_value)}">')
                 parts.extend(option(inner_value, inner_label) for inner_value, inner_label in label)

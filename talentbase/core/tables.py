@@ -66,3 +66,26 @@ def row_cells(obj, columns: list[Column], labels: list[str]) -> SafeString:
 
 def escaped_labels(columns: list[Column]) -> list[str]:
     return [html.escape(str(column.label)) for column in columns]
+
+
+def column_chooser_rows(choices: list[tuple[Column, int | None]]) -> SafeString:
+    """The column chooser's rows (a checkbox and an order box per column, ``choices`` as ``column_choices``
+    gives them), built in Python as the cells are: a template loop over a dozen columns cost the person
+    list a millisecond a page."""
+    rows = []
+    for number, (column, place) in enumerate(choices, start=1):
+        accessor = html.escape(column.accessor)
+        label = html.escape(str(column.label))
+        order_label = html.escape(gettext("%(name)s的顺序") % {"name": str(column.label)})
+        checked = " checked" if place else ""
+        rows.append(
+            '<div class="d-flex align-items-center gap-2 mb-1">'
+            f'<input class="form-check-input" type="checkbox" name="column" value="{accessor}" '
+            f'id="col-{accessor}"{checked}>'
+            f'<label class="form-check-label flex-grow-1" for="col-{accessor}">{label}</label>'
+            f'<label class="visually-hidden" for="order-{accessor}">{order_label}</label>'
+            '<input class="form-control form-control-sm tb-order" type="number" min="1" '
+            f'name="order_{accessor}" id="order-{accessor}" value="{place if place is not None else number}">'
+            "</div>"
+        )
+    return mark_safe("".join(rows))  # noqa: S308 — accessors and labels escaped above
