@@ -8,18 +8,18 @@ from django.urls import reverse
 
 from talentbase.catalog.models import District, Level, Occupation
 from talentbase.core.models import ListColumns
-from talentbase.registry import levels, search
+from talentbase.registry import levels
 from talentbase.registry.models import LevelSource
-from talentbase.registry.tests.test_search import People, listed
+from talentbase.registry.tests.test_search import SUBQUERY_FORMS, People, listed, use_subquery_form
 
 pytestmark = pytest.mark.django_db
 
 LIST = "registry:person-list"
 
 
-@pytest.fixture(autouse=True, params=["few", "many"])
+@pytest.fixture(autouse=True, params=list(SUBQUERY_FORMS))
 def subquery_form(request, monkeypatch):
-    monkeypatch.setattr(search, "FEW", 10**9 if request.param == "few" else 0)
+    use_subquery_form(monkeypatch, request.param)
     return request.param
 
 

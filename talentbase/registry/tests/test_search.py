@@ -85,11 +85,22 @@ class People:
                                        employer=self.employer, start_date=self.today - datetime.timedelta(days=400))  # fmt: skip
 
 
-@pytest.fixture(autouse=True, params=["few", "many"])
+# (search.LISTED, search.FEW) that make persons_having take each of its forms on a small world.
+SUBQUERY_FORMS = {"listed": (10**9, 10**9), "few": (0, 10**9), "many": (0, 0)}
+
+
+def use_subquery_form(monkeypatch, form: str) -> None:
+    listed, few = SUBQUERY_FORMS[form]
+    monkeypatch.setattr(search, "LISTED", listed)
+    monkeypatch.setattr(search, "FEW", few)
+
+
+@pytest.fixture(autouse=True, params=list(SUBQUERY_FORMS))
 def subquery_form(request, monkeypatch):
-    """Every test twice: with filters read whole (``pk IN``), and probed person by person, the form that
-    a district or a common surname takes on a big registry (search.persons_having)."""
-    monkeypatch.setattr(search, "FEW", 10**9 if request.param == "few" else 0)
+    """Every test three times: with filters as a list of person ids, read whole (``pk IN`` a subquery),
+    and probed person by person, the form that a district or a common surname takes on a big registry
+    (search.persons_having)."""
+    use_subquery_form(monkeypatch, request.param)
     return request.param
 
 
@@ -197,7 +208,7 @@ def test_a_name_search_within_a_scope_finds_exactly_the_persons_in_both(people, 
 @pytest.mark.parametrize("query", ["zs", "z"])
 def test_the_prefix_search_reads_the_key_index(people, subquery_form, query):
     """Few keys: a range of the (key, person) index; many (one letter, counted): each person's keys in the
-    (person, key) index. Two letters or more are always taken as few."""
+    (person, key) index. Two letters or more are always taken as few; one letter found few is a list."""
     from talentbase.registry.search import name_prefix_condition
 
     queryset = Person.objects.filter(name_prefix_condition(query)).order_by("pk")[:51]
@@ -206,8 +217,14 @@ def test_the_prefix_search_reads_the_key_index(people, subquery_form, query):
         explain = "EXPLAIN QUERY PLAN " if connection.vendor == "sqlite" else "EXPLAIN "
         cursor.execute(explain + sql, params)
         plan = " ".join(str(part) for row in cursor.fetchall() for part in row)
-    probed = subquery_form == "many" and len(query) == 1
-    assert ("registry_pe_person__de14b2_idx" if probed else "registry_pe_key_ae8eb1_idx") in plan, plan
+    if len(query) > 1:  # taken as few: a range of the key index, inside the query
+        assert "registry_pe_key_ae8eb1_idx" in plan, plan
+    elif subquery_form == "many":  # probed per person
+        assert "registry_pe_person__de14b2_idx" in plan, plan
+    elif subquery_form == "listed":  # their person ids were read from the key index: a list in the query
+        assert "personnamekey" not in plan.lower(), plan
+    else:  # counted few: a range of the key index, inside the query
+        assert "registry_pe_key_ae8eb1_idx" in plan, plan
 
 
 # --- ID number
@@ -356,12 +373,12 @@ def test_both_subquery_forms_give_the_same_scope(personas, monkeypatch, role):
 
     actor = personas.actor(role)
     seen = {}
-    for few in (10**9, 0):
-        monkeypatch.setattr(search, "FEW", few)
-        seen[few] = {action: set(scoping.visible_to(actor, Person, action).values_list("pk", flat=True))
-                     for action in ("view", "change") if scoping.may(actor, Person, action)}  # fmt: skip
-    assert seen[10**9] == seen[0]
-    assert any(seen[0].values())
+    for form in SUBQUERY_FORMS:
+        use_subquery_form(monkeypatch, form)
+        seen[form] = {action: set(scoping.visible_to(actor, Person, action).values_list("pk", flat=True))
+                      for action in ("view", "change") if scoping.may(actor, Person, action)}  # fmt: skip
+    assert seen["listed"] == seen["few"] == seen["many"]
+    assert any(seen["many"].values())
 
 
 def test_the_keys_of_every_person_can_be_rebuilt(people):
