@@ -46,6 +46,7 @@ def parse_args():
     parser.add_argument("--keep", action="store_true", help="keep the database (and reuse it with --reuse)")
     parser.add_argument("--reuse", action="store_true", help="measure a database kept by an earlier --keep")
     parser.add_argument("--explain", action="store_true", help="print the query plans of the scenarios")
+    parser.add_argument("--only", default="", help="the scenarios whose label holds this text")
     parser.add_argument("--seed", type=int, default=20240601)
     return parser.parse_args()
 
@@ -475,6 +476,8 @@ def run(args) -> None:
         list_url = reverse("registry:person-list")
         worst = 0.0
         for label, who, params, pages in scenarios(ids):
+            if args.only not in label:
+                continue
             client, user = clients[who]
             if pages:
                 cursor = deep_cursor(user, params, args.deep)

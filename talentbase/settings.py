@@ -167,6 +167,13 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL;PRAGMA synchronous=NORMAL;PRAGMA secure_delete=ON;"
         "PRAGMA cache_size=-65536;PRAGMA temp_store=MEMORY;",
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # No parallel workers for the app's queries: a page's queries are short and limited (50 rows), and run
+    # beside other requests on a few cores, where starting workers cost more than they saved (a district
+    # official's q=zs on 10^6 persons: 94 ms with two workers, 54 ms without; bench/search_persons.py).
+    # Options given in DATABASE_URL (?options=-c …) follow it, so they may set it otherwise.
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"-c max_parallel_workers_per_gather=0 {options.get('options', '')}".strip()
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache, sessions, rate limits: in the database (one host, no extra server) unless REDIS_URL is set,

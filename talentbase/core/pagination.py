@@ -162,7 +162,7 @@ EXACT_COUNT_UP_TO = 1_000
 # The count's share of a page: a filter that few rows pass (a name, an age band and a district on 10^6
 # persons) makes the database read every candidate to count them, 60–90 ms (bench/search_persons.py);
 # past this the list says "more than" the rows it has shown rather than make the user wait.
-COUNT_BUDGET_SECONDS = 0.020
+COUNT_BUDGET_SECONDS = 0.010
 # How often SQLite asks whether the budget is spent: every this many steps of its virtual machine (~0.1 ms).
 PROGRESS_STEPS = 10_000
 
