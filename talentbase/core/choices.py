@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 
+from django.core.exceptions import EmptyResultSet
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.forms.models import ModelChoiceIterator
@@ -44,7 +45,10 @@ def options(choices):
     """The (value, label) pairs of a select's choices: kept ones for a reference table, else as given."""
     if not isinstance(choices, ModelChoiceIterator) or choices.queryset.model not in _models:
         return choices
-    sql, params = choices.queryset.query.sql_with_params()
+    try:
+        sql, params = choices.queryset.query.sql_with_params()
+    except EmptyResultSet:  # .none() (a role that may choose nothing): no SQL, nothing to keep
+        return choices
     key = (sql, tuple(params), get_language(), str(choices.field.empty_label))
     now = time.monotonic()
     kept = _kept.get(key)

@@ -65,3 +65,12 @@ def test_models_not_declared_are_never_kept():
 
     iterator = forms.ModelChoiceField(queryset=Organisation.objects.all()).choices
     assert choices.options(iterator) is iterator
+
+
+def test_an_empty_queryset_renders_only_its_empty_label(django_assert_num_queries):
+    class NoDistrict(forms.Form):
+        district = forms.ModelChoiceField(queryset=District.objects.none(), widget=QuickSelect)
+
+    with django_assert_num_queries(0):
+        html = str(NoDistrict()["district"])
+    assert html.count("<option") == 1
