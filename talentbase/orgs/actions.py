@@ -10,11 +10,20 @@ from talentbase.core.errors import DomainError
 from talentbase.core.roles import Role
 
 from .errors import OrgError
-from .models import EvaluationFiling, Organisation
+from .models import EvaluationFiling, InstitutionType, Organisation
 from .queries import organisation_of
 from .workflows import EDITABLE_STATES
 
 EVALUATION_KINDS = {"employer_evaluation", "social_evaluation", "association"}
+# What HR decides on a filing (予以备案), never the institution.
+HR_DECIDES = ("filing_number", "valid_from", "valid_to", "institution_type", "ministry_code", "province_code",
+              "site_serial", "numbering")  # fmt: skip
+
+
+def institution_type_of(organisation: Organisation) -> str:
+    """The type a new filing proposes: an employer's own institution is Y, the rest (social organisations,
+    associations that evaluate) S. HR confirms it when it files."""
+    return InstitutionType.EMPLOYER if "employer_evaluation" in organisation.kind_codes() else InstitutionType.SOCIAL
 
 
 # What an organisation is and where (its name, code, kinds, district, sectors, whether it is active): set by the
@@ -82,7 +91,7 @@ def create_filing(*, actor: Actor, values: dict, m2m: dict) -> EvaluationFiling:
     if not (organisation.kind_codes() & EVALUATION_KINDS):
         raise DomainError(OrgError.NOT_EVALUATION_INSTITUTION, _("本单位不是评价机构，不能申请备案"))
     _check_filing_values(values, m2m)
-    values = {**values, "organisation": organisation}
+    values = {**values, "organisation": organisation, "institution_type": institution_type_of(organisation)}
     return core_actions.create_object(actor=actor, model=EvaluationFiling, values=values, m2m=m2m)
 
 
@@ -92,7 +101,7 @@ def update_filing(*, actor: Actor, filing: EvaluationFiling, values: dict, m2m: 
     validity while it is submitted."""
     filing = scoping.get_for(actor, EvaluationFiling.objects.select_for_update(), filing.pk, "change")
     if actor.role == Role.HR:
-        allowed = {"filing_number", "valid_from", "valid_to"}
+        allowed = set(HR_DECIDES)
         if filing.state != "submitted":
             raise DomainError(OrgError.FILING_LOCKED, _("只能在审核中填写备案编号和有效期"))
         values = {k: v for k, v in values.items() if k in allowed}
@@ -100,7 +109,7 @@ def update_filing(*, actor: Actor, filing: EvaluationFiling, values: dict, m2m: 
     elif filing.state not in EDITABLE_STATES:
         raise DomainError(OrgError.FILING_LOCKED, _("已提交的备案不能修改"))
     else:
-        values = {k: v for k, v in values.items() if k not in {"filing_number", "valid_from", "valid_to"}}
+        values = {k: v for k, v in values.items() if k not in HR_DECIDES}
         _check_filing_values({"occupation": values.get("occupation", filing.occupation)}, m2m)
     return core_actions.update_object(actor=actor, obj=filing, values=values, m2m=m2m)
 
@@ -114,14 +123,16 @@ def delete_filing(*, actor: Actor, filing: EvaluationFiling) -> None:
 
 
 @transaction.atomic
-def file_filing(*, actor: Actor, filing: EvaluationFiling, filing_number: str, valid_from, valid_to, comment: str = ""):
-    """予以备案 in one step: HR gives the filing number and validity it decides, checked as on the edit page
-    (a number another filing holds, reversed dates: refused on their field), and the filing is filed."""
+def file_filing(*, actor: Actor, filing: EvaluationFiling, comment: str = "", **decided):
+    """予以备案 in one step: HR gives what it decides — the filing number, the validity and what certificate
+    numbering needs (type, 人社部 code, province, site serial, who numbers) — checked as on the edit page (a
+    number another filing holds, reversed dates, a site serial of another institution: refused on their
+    field), and the filing is filed."""
     if actor.role != Role.HR:
         raise DomainError(OrgError.FILING_LOCKED, _("只有人社部门可以予以备案"))
-    filing = update_filing(actor=actor, filing=filing, m2m={}, values={
-        "filing_number": filing_number.strip(), "valid_from": valid_from, "valid_to": valid_to,
-    })  # fmt: skip
+    values = {name: value.strip() if isinstance(value, str) else value
+              for name, value in decided.items() if name in HR_DECIDES}  # fmt: skip
+    filing = update_filing(actor=actor, filing=filing, m2m={}, values=values)
     return workflow.take_transition(filing, "file", actor=actor, comment=comment)
 
 

@@ -4,7 +4,7 @@ from rest_framework.response import Response
 from talentbase.core.api import ScopedModelSerializer, ScopedViewSet, WorkflowActionsMixin
 
 from . import actions
-from .models import EvaluationFiling, Organisation
+from .models import EvaluationFiling, Organisation, Standing
 
 
 class OrganisationSerializer(ScopedModelSerializer):
@@ -32,6 +32,8 @@ class OrganisationViewSet(ScopedViewSet):
 class FilingSerializer(ScopedModelSerializer):
     organisation = serializers.PrimaryKeyRelatedField(read_only=True)
     state = serializers.CharField(read_only=True)
+    standing = serializers.ChoiceField(choices=Standing.choices, read_only=True,
+                                       help_text="有效、未到有效期、已过期、已撤销或未备案（今日）")  # fmt: skip
 
     class Meta:
         model = EvaluationFiling
@@ -43,7 +45,13 @@ class FilingSerializer(ScopedModelSerializer):
             "filing_number",
             "valid_from",
             "valid_to",
+            "institution_type",
+            "ministry_code",
+            "province_code",
+            "site_serial",
+            "numbering",
             "state",
+            "standing",
         ]
 
 

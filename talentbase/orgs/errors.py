@@ -9,4 +9,5 @@ class OrgError(StrEnum):
     FILING_DATES = "filing_dates"
     LEVEL_NOT_OFFERED = "level_not_offered"
     NO_LEVELS = "no_levels"
+    NUMBERING_REQUIRED = "numbering_required"
     IDENTITY_NOT_OWN = "identity_not_own"

@@ -8,7 +8,7 @@ from talentbase.core import scoping
 from talentbase.core.forms import ScopedFilterSet, ScopedForm, ScopedModelForm
 from talentbase.core.roles import Role
 
-from .models import EvaluationFiling, FilingState, Organisation
+from .models import EvaluationFiling, FilingState, InstitutionType, Numbering, Organisation
 from .validators import normalise_credit_code
 
 
@@ -64,7 +64,8 @@ class OrganisationFilter(ScopedFilterSet):
 class FilingForm(ScopedModelForm):
     class Meta:
         model = EvaluationFiling
-        fields = ["occupation", "levels", "filing_number", "valid_from", "valid_to"]
+        fields = ["occupation", "levels", "filing_number", "valid_from", "valid_to", "institution_type",
+                  "ministry_code", "province_code", "site_serial", "numbering"]  # fmt: skip
         widgets = {
             "levels": forms.CheckboxSelectMultiple,
             "valid_from": forms.DateInput(attrs={"type": "date"}),
@@ -79,19 +80,31 @@ class FilingForm(ScopedModelForm):
             for name in ("occupation", "levels"):
                 self.fields.pop(name)
         else:
-            for name in ("filing_number", "valid_from", "valid_to"):
+            for name in FileForm.decided:
                 self.fields.pop(name)
 
 
 class FileForm(ScopedForm):
-    """What 予以备案 decides: the filing number and the validity of the filing (the certificate-numbering
-    data join them when evaluation comes)."""
+    """What 予以备案 decides: the filing number, the validity of the filing and what certificate numbering
+    needs (DOMAIN.md §8: type, 人社部 code, province, site serial; numbered here or by the HR system)."""
 
     filing_number = forms.CharField(label=_("备案编号"), max_length=40, required=False)
     valid_from = forms.DateField(label=_("有效期起"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     valid_to = forms.DateField(label=_("有效期止"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    institution_type = forms.ChoiceField(label=_("机构类型"), choices=[("", "---------"), *InstitutionType.choices],
+                                         required=False)  # fmt: skip
+    ministry_code = forms.RegexField(label=_("人社部机构代码"), regex=r"^\d{4}$", max_length=4, required=False,
+                                     error_messages={"invalid": _("人社部机构代码为 4 位数字")},
+                                     help_text=_("在省级人社部门备案的机构为 0000"))  # fmt: skip
+    province_code = forms.RegexField(label=_("省份代码"), regex=r"^\d{2}$", max_length=2, required=False,
+                                     error_messages={"invalid": _("省份代码为 2 位数字")})  # fmt: skip
+    site_serial = forms.RegexField(label=_("站点序号"), regex=r"^\d{6}$", max_length=6, required=False,
+                                   error_messages={"invalid": _("站点序号为 6 位数字")},
+                                   help_text=_("省级人社部门给出的 6 位机构（站点）序号"))  # fmt: skip
+    numbering = forms.ChoiceField(label=_("证书编号方式"), choices=Numbering.choices, required=False)
     comment = forms.CharField(label=_("意见"), max_length=1000, required=False)
-    decided = ("filing_number", "valid_from", "valid_to")
+    decided = ("filing_number", "valid_from", "valid_to", "institution_type", "ministry_code", "province_code",
+               "site_serial", "numbering")  # fmt: skip
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

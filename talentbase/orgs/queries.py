@@ -1,9 +1,11 @@
 """The organisations' read paths that other apps use."""
 
+import datetime
+
 from talentbase.core.actor import Actor
 from talentbase.core.imports.columns import normalise_choice
 
-from .models import Organisation
+from .models import EvaluationFiling, FilingState, Organisation
 from .validators import normalise_credit_code
 
 
@@ -36,3 +38,18 @@ def organisation_named(text: str, names: dict[str, int] | None = None) -> int | 
         return None
     names = organisation_names() if names is None else names
     return names.get(normalise_choice(text)) or names.get(normalise_credit_code(text).lower())
+
+
+def filing_in_force(*, organisation_id: int, occupation_id: int, level_id: int, on: datetime.date):
+    """The filing under which this institution may plan, run and issue for this occupation and level on
+    ``on`` (notice 三.三.5): filed, covering the level, ``on`` within its validity. None when there is none:
+    a lapsed or revoked filing authorises nothing from that moment."""
+    # unscoped: a rule check of the institution's own authority, nothing is shown
+    return (
+        EvaluationFiling.objects.filter(
+            organisation_id=organisation_id, occupation_id=occupation_id, levels=level_id,
+            state=FilingState.FILED, valid_from__lte=on, valid_to__gte=on,
+        )
+        .order_by("-valid_to", "pk")
+        .first()
+    )  # fmt: skip

@@ -83,6 +83,7 @@ class FilingListView(ObjectListView):
         Column("valid_from", _("有效期起"), order_by="valid_from"),
         Column("valid_to", _("有效期止"), order_by="valid_to"),
         Column("state", _("状态"), order_by="state"),
+        Column("standing_label", _("今日是否有效")),
     ]
 
     def base_queryset(self):
@@ -96,7 +97,13 @@ class FilingDetailView(ObjectDetailView):
     edit_url_name = "orgs:filing-edit"
     delete_url_name = "orgs:filing-delete"
     transition_url_name = "orgs:filing-transition"
-    fields = FilingListView.columns
+    fields = FilingListView.columns + [
+        Column("institution_type", _("机构类型")),
+        Column("ministry_code", _("人社部机构代码")),
+        Column("province_code", _("省份代码")),
+        Column("site_serial", _("站点序号")),
+        Column("numbering", _("证书编号方式")),
+    ]
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -29,6 +29,11 @@ def ready_to_file(filing, actor) -> None:
         raise DomainError(
             OrgError.FILING_DATES, _("请填写有效期，且截止日期不早于起始日期"), field="valid_to"
         )
+    # Certificate numbers open with these (DOMAIN.md §8): without them nothing could be numbered.
+    if not filing.institution_type:
+        raise DomainError(OrgError.NUMBERING_REQUIRED, _("备案时须选择机构类型"), field="institution_type")
+    if not filing.site_serial:
+        raise DomainError(OrgError.NUMBERING_REQUIRED, _("备案时须填写站点序号"), field="site_serial")
 
 
 FILING_WORKFLOW = Workflow(

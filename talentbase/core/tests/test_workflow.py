@@ -83,6 +83,8 @@ def make_filing(organisation, state=FilingState.DRAFT) -> EvaluationFiling:
         filing_number=f"TEST-{next(_numbers):06d}",
         valid_from=VALID_FROM,
         valid_to=VALID_TO,
+        institution_type="S",
+        site_serial=f"{organisation.pk:06d}",
     )
     filing.levels.set(Level.objects.filter(code__in=["level5", "level4"]))
     return filing
@@ -198,6 +200,9 @@ def test_hr_files_only_with_a_filing_number_of_its_own_and_a_validity(personas, 
                           values={"filing_number": "沪绿评备 2026-001", "valid_from": VALID_FROM})  # fmt: skip
     refused(OrgError.FILING_DATES, actions.decide_filing, actor=hr, filing=draft, transition="file")
     actions.update_filing(actor=hr, filing=draft, values={"valid_to": VALID_TO}, m2m={})
+    error = refused(OrgError.NUMBERING_REQUIRED, actions.decide_filing, actor=hr, filing=draft, transition="file")
+    assert error.field == "site_serial"
+    actions.update_filing(actor=hr, filing=draft, values={"site_serial": "000901"}, m2m={})
     decision = actions.decide_filing(actor=hr, filing=draft, transition="file")
     draft.refresh_from_db()
     assert (decision.from_state, decision.to_state) == ("submitted", "filed")
