@@ -23,6 +23,8 @@ router.register("levels", catalog_api.LevelViewSet, basename="level")
 router.register("occupations", catalog_api.OccupationViewSet, basename="occupation")
 router.register("occupation-aliases", catalog_api.OccupationAliasViewSet, basename="occupationalias")
 router.register("work-types", catalog_api.WorkTypeViewSet, basename="worktype")
+router.register("calendar-years", catalog_api.CalendarYearViewSet, basename="calendaryear")
+router.register("calendar-days", catalog_api.CalendarDayViewSet, basename="calendarday")
 router.register(
     "certificate-number-formats",
     catalog_api.CertificateNumberFormatViewSet,

@@ -3,6 +3,8 @@ import copy
 from talentbase.core.api import ScopedModelSerializer, ScopedViewSet
 
 from .models import (
+    CalendarDay,
+    CalendarYear,
     CertificateNumberFormat,
     District,
     Level,
@@ -131,3 +133,42 @@ class WorkTypeViewSet(ScopedViewSet):
     serializer_class = WorkTypeSerializer
     ordering = ["occupation__code", "name"]
     filterset_fields = ["occupation"]
+
+
+class CalendarYearSerializer(ScopedModelSerializer):
+    class Meta:
+        model = CalendarYear
+        fields = ["id", "year", "source", "note"]
+
+
+class CalendarYearViewSet(ScopedViewSet):
+    model = CalendarYear
+    serializer_class = CalendarYearSerializer
+    ordering = ["-year"]
+    filterset_fields = ["year"]
+
+
+class CalendarDaySerializer(ScopedModelSerializer):
+    class Meta:
+        model = CalendarDay
+        fields = ["id", "date", "kind", "name"]
+
+    def validate(self, attrs):
+        from django.core.exceptions import ValidationError as DjangoValidationError
+        from rest_framework.exceptions import ValidationError
+
+        candidate = copy.copy(self.instance) if self.instance is not None else CalendarDay()
+        for name, value in attrs.items():
+            setattr(candidate, name, value)
+        try:
+            candidate.clean()
+        except DjangoValidationError as error:
+            raise ValidationError(error.message_dict) from None
+        return attrs
+
+
+class CalendarDayViewSet(ScopedViewSet):
+    model = CalendarDay
+    serializer_class = CalendarDaySerializer
+    ordering = ["-date"]
+    filterset_fields = ["kind"]

@@ -1,11 +1,15 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from talentbase.core.forms import ScopedFilterSet, ScopedModelForm
 
 from .models import (
+    CalendarDay,
+    CalendarYear,
     CertificateNumberFormat,
+    DayKind,
     District,
     Level,
     NationalStandard,
@@ -84,3 +88,25 @@ class OccupationFilter(ScopedFilterSet):
 
     def search(self, queryset, name, value):
         return queryset.filter(Q(name__icontains=value) | Q(code__startswith=value))
+
+
+class CalendarYearForm(ScopedModelForm):
+    class Meta:
+        model = CalendarYear
+        fields = ["year", "source", "note"]
+
+
+class CalendarDayForm(ScopedModelForm):
+    class Meta:
+        model = CalendarDay
+        fields = ["date", "kind", "name"]
+        widgets = {"date": forms.DateInput(attrs={"type": "date"})}
+
+
+class CalendarDayFilter(ScopedFilterSet):
+    year = django_filters.NumberFilter(field_name="date__year", label=_("年份"))
+    kind = django_filters.ChoiceFilter(choices=DayKind.choices, label=_("类型"))
+
+    class Meta:
+        model = CalendarDay
+        fields = []

@@ -333,3 +333,69 @@ class CertificateNumberFormat(models.Model):
             )
         if self.example and not compiled.fullmatch(self.example):
             raise ValidationError({"example": _("示例与正则表达式不符")})
+
+
+class CalendarYear(models.Model):
+    """A year whose holidays and make-up workdays have been entered (DOMAIN.md §7). A year missing here is
+    counted on weekends alone, and every deadline computed that way says so (``catalog.calendar``)."""
+
+    year = models.PositiveSmallIntegerField(
+        _("年份"), unique=True, validators=[MinValueValidator(2000), MaxValueValidator(2100)]
+    )
+    source = models.CharField(
+        _("依据"), max_length=200, help_text=_("如国务院办公厅关于部分节假日安排的通知文号")
+    )
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("工作日历年度")
+        verbose_name_plural = pgettext_lazy("plural", "工作日历年度")
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:calendar-year-detail", args=[self.pk])
+
+
+class DayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("放假")
+    WORKDAY = "workday", _("调休上班")
+
+
+class CalendarDay(models.Model):
+    """A day that is not what its weekday says: a holiday on a weekday (or within a holiday period), or a
+    weekend day worked to make up for one (调休上班)."""
+
+    date = models.DateField(_("日期"), unique=True)
+    kind = models.CharField(_("类型"), max_length=10, choices=DayKind.choices)
+    name = models.CharField(_("节日"), max_length=50, blank=True, help_text=_("如春节、国庆节"))
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date"]
+        verbose_name = _("节假日与调休")
+        verbose_name_plural = pgettext_lazy("plural", "节假日与调休")
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.get_kind_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("catalog:calendar-day-detail", args=[self.pk])
+
+    def weekday(self) -> str:
+        return str(WEEKDAYS[self.date.weekday()])
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        super().clean()
+        if self.date and self.kind == DayKind.WORKDAY and self.date.weekday() < 5:
+            raise ValidationError({"date": _("调休上班日应为周六或周日")})
+
+
+WEEKDAYS = (_("周一"), _("周二"), _("周三"), _("周四"), _("周五"), _("周六"), _("周日"))

@@ -5,6 +5,8 @@ from talentbase.core import scoping
 from talentbase.core.roles import ALL_ROLES, STAFF_ROLES, Role
 
 from .models import (
+    CalendarDay,
+    CalendarYear,
     CertificateNumberFormat,
     District,
     Level,
@@ -17,7 +19,8 @@ from .models import (
 
 EDITORS = [Role.CITY]
 
-EDITABLE_SETS = (Occupation, Sector, OrganisationKind, OccupationAlias, CertificateNumberFormat, WorkType)
+EDITABLE_SETS = (Occupation, Sector, OrganisationKind, OccupationAlias, CertificateNumberFormat, WorkType,
+                 CalendarYear, CalendarDay)  # fmt: skip
 # The national ladder (its names, order and national numbers) is fixed data: a migration changes it, never a
 # form or the API (DESIGN.md §2). Everything else stays editable by the city bureau, audited.
 FIXED_SETS = (Level,)
@@ -31,6 +34,8 @@ for model in (
     OccupationAlias,
     CertificateNumberFormat,
     WorkType,
+    CalendarYear,
+    CalendarDay,
 ):
     scoping.register(
         model,

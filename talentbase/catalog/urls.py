@@ -5,6 +5,16 @@ from . import views
 app_name = "catalog"
 
 urlpatterns = [
+    path("calendar/years/", views.CalendarYearListView.as_view(), name="calendar-year-list"),
+    path("calendar/years/new/", views.CalendarYearFormView.as_view(), name="calendar-year-create"),
+    path("calendar/years/<int:pk>/", views.CalendarYearDetailView.as_view(), name="calendar-year-detail"),
+    path("calendar/years/<int:pk>/edit/", views.CalendarYearFormView.as_view(), name="calendar-year-edit"),
+    path("calendar/years/<int:pk>/delete/", views.CalendarYearDeleteView.as_view(), name="calendar-year-delete"),
+    path("calendar/days/", views.CalendarDayListView.as_view(), name="calendar-day-list"),
+    path("calendar/days/new/", views.CalendarDayFormView.as_view(), name="calendar-day-create"),
+    path("calendar/days/<int:pk>/", views.CalendarDayDetailView.as_view(), name="calendar-day-detail"),
+    path("calendar/days/<int:pk>/edit/", views.CalendarDayFormView.as_view(), name="calendar-day-edit"),
+    path("calendar/days/<int:pk>/delete/", views.CalendarDayDeleteView.as_view(), name="calendar-day-delete"),
     path("occupations/", views.OccupationListView.as_view(), name="occupation-list"),
     path("occupations/new/", views.OccupationFormView.as_view(), name="occupation-create"),
     path("occupations/<int:pk>/", views.OccupationDetailView.as_view(), name="occupation-detail"),

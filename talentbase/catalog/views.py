@@ -10,6 +10,8 @@ from talentbase.core.views import ObjectDeleteView, ObjectDetailView, ObjectForm
 
 from . import forms
 from .models import (
+    CalendarDay,
+    CalendarYear,
     CertificateNumberFormat,
     District,
     Level,
@@ -280,6 +282,66 @@ class NumberFormatDeleteView(DeleteThroughActions):
     success_url_name = "catalog:number-format-list"
 
 
+class CalendarYearListView(ObjectListView):
+    model = CalendarYear
+    default_ordering = "-year"
+    create_url_name = "catalog:calendar-year-create"
+    export_name = "calendar-years"
+    columns = [
+        Column("year", _("年份"), order_by="year", link=True),
+        Column("source", _("依据")),
+        Column("note", _("说明")),
+    ]
+
+
+class CalendarYearDetailView(ObjectDetailView):
+    model = CalendarYear
+    edit_url_name = "catalog:calendar-year-edit"
+    delete_url_name = "catalog:calendar-year-delete"
+    fields = CalendarYearListView.columns
+
+
+class CalendarYearFormView(SaveThroughActions):
+    model = CalendarYear
+    form_class = forms.CalendarYearForm
+
+
+class CalendarYearDeleteView(DeleteThroughActions):
+    model = CalendarYear
+    success_url_name = "catalog:calendar-year-list"
+
+
+class CalendarDayListView(ObjectListView):
+    model = CalendarDay
+    filterset_class = forms.CalendarDayFilter
+    default_ordering = "-date"
+    create_url_name = "catalog:calendar-day-create"
+    export_name = "calendar-days"
+    columns = [
+        Column("date", _("日期"), order_by="date", link=True),
+        Column("weekday", _("星期")),
+        Column("kind", _("类型"), order_by="kind"),
+        Column("name", _("节日")),
+    ]
+
+
+class CalendarDayDetailView(ObjectDetailView):
+    model = CalendarDay
+    edit_url_name = "catalog:calendar-day-edit"
+    delete_url_name = "catalog:calendar-day-delete"
+    fields = CalendarDayListView.columns
+
+
+class CalendarDayFormView(SaveThroughActions):
+    model = CalendarDay
+    form_class = forms.CalendarDayForm
+
+
+class CalendarDayDeleteView(DeleteThroughActions):
+    model = CalendarDay
+    success_url_name = "catalog:calendar-day-list"
+
+
 CATALOG_READERS = STAFF_ROLES - {Role.WORKER}
 register_menu(
     section="catalog", label=_("职业目录"), url_name="catalog:occupation-list", roles=CATALOG_READERS, order=500,
@@ -299,3 +361,7 @@ register_menu(section="catalog", label=_("工种"), group=_("基础数据"), url
               order=504, icon="list-nested")  # fmt: skip
 register_menu(section="catalog", label=_("证书编号格式"), group=_("基础数据"), url_name="catalog:number-format-list",
               roles=[Role.CITY], order=506, icon="upc")  # fmt: skip
+register_menu(section="catalog", label=_("节假日与调休"), group=_("基础数据"), url_name="catalog:calendar-day-list",
+              roles=[Role.CITY], order=545, icon="calendar3")  # fmt: skip
+register_menu(section="catalog", label=_("工作日历年度"), group=_("基础数据"), url_name="catalog:calendar-year-list",
+              roles=[Role.CITY], order=546, icon="calendar-check")  # fmt: skip

@@ -1,6 +1,8 @@
 """Reference data: every staff role reads it, the city bureau alone edits it."""
 
 from talentbase.catalog.models import (
+    CalendarDay,
+    CalendarYear,
     CertificateNumberFormat,
     District,
     Level,
@@ -154,4 +156,39 @@ class WorkTypeAccess(ScopedAccessTests):
                 occupation=Occupation.objects.get(code="4-09-10-01"), name="花卉园艺工"
             ),
             "b": WorkType.objects.create(occupation=Occupation.objects.get(code="5-02-03-01"), name="苗圃工"),
+        }
+
+
+class CalendarYearAccess(ScopedAccessTests):
+    model = CalendarYear
+    list_url = "catalog:calendar-year-list"
+    detail_url = "catalog:calendar-year-detail"
+    create_url = "catalog:calendar-year-create"
+    edit_url = "catalog:calendar-year-edit"
+    delete_url = "catalog:calendar-year-delete"
+    api_basename = "calendaryear"
+    api_writable = True
+    access = read_only_for_all_but_city({"view": "ab", "change": "ab", "delete": "ab"})
+
+    def make_objects(self, personas):
+        return {"a": CalendarYear.objects.get(year=2025), "b": CalendarYear.objects.get(year=2026)}
+
+
+class CalendarDayAccess(ScopedAccessTests):
+    model = CalendarDay
+    list_url = "catalog:calendar-day-list"
+    detail_url = "catalog:calendar-day-detail"
+    create_url = "catalog:calendar-day-create"
+    edit_url = "catalog:calendar-day-edit"
+    delete_url = "catalog:calendar-day-delete"
+    api_basename = "calendarday"
+    api_writable = True
+    access = read_only_for_all_but_city({"view": "ab", "change": "ab", "delete": "ab"})
+
+    def make_objects(self, personas):
+        import datetime
+
+        return {
+            "a": CalendarDay.objects.get(date=datetime.date(2025, 10, 1)),
+            "b": CalendarDay.objects.get(date=datetime.date(2025, 10, 11)),
         }
