@@ -17,7 +17,8 @@ server: absolute rates are lower than on a dedicated client; the ratio list / lo
 
 Printed: req/s, p50 and p99 latency and errors (a status other than 200, or a failed connection) of both,
 and their ratio. ``--profile`` also prints the list view's profile (cProfile, in this process, 200 requests
-through Django's test client), the top functions by cumulative time. Figures only, no assertions.
+through Django's test client), the top functions by cumulative time (``BENCH_PROFILE_SORT=tottime``: by
+their own time). Figures only, no assertions.
 """
 
 from __future__ import annotations
@@ -127,7 +128,7 @@ def profile(cookie_client_path: str) -> None:
     for _ in range(200):
         client.get(cookie_client_path)
     profiler.disable()
-    stats = pstats.Stats(profiler).sort_stats("cumulative")
+    stats = pstats.Stats(profiler).sort_stats(os.environ.get("BENCH_PROFILE_SORT", "cumulative"))
     stats.print_stats(35)
 
 

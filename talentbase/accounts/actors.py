@@ -8,7 +8,7 @@ SESSION_MEMBERSHIP_KEY = "talentbase_membership_id"
 
 def current_membership(user, session=None):
     """The membership the user acts in: the one chosen in this session, else their first active one."""
-    memberships = list(user.active_memberships().order_by("pk"))
+    memberships = user.active_membership_list()
     if not memberships:
         return None
     chosen = session.get(SESSION_MEMBERSHIP_KEY) if session is not None else None

@@ -105,11 +105,16 @@ class User(AbstractBaseUser, PermissionsMixin):
             "organisation"
         )
 
+    def active_membership_list(self) -> list:
+        """The active memberships with their organisations, read once per user object (i.e. per request):
+        the second-factor check asks for the roles and the actor for the membership, one query for both."""
+        if not hasattr(self, "_active_memberships"):
+            self._active_memberships = list(self.active_memberships().order_by("pk")) if self.pk else []
+        return self._active_memberships
+
     def roles(self) -> set[str]:
         """The roles of the user's active memberships (read once per user object, i.e. per request)."""
-        if not hasattr(self, "_roles"):
-            self._roles = set(self.active_memberships().values_list("role", flat=True)) if self.pk else set()
-        return self._roles
+        return {membership.role for membership in self.active_membership_list()}
 
     def is_back_office(self, extra_roles=()) -> bool:
         """Back-office users need a 12-character password and a TOTP second factor."""

@@ -44,6 +44,7 @@ class OccupationListView(ObjectListView):
     filterset_class = forms.OccupationFilter
     default_ordering = "code"
     create_url_name = "catalog:occupation-create"
+    detail_url_name = "catalog:occupation-detail"
     export_name = "occupations"
     columns = [
         Column("code", _("职业编码"), order_by="code", link=True),

@@ -37,11 +37,13 @@ class Column:
         return value
 
 
-def row_cells(obj, columns: list[Column], labels: list[str]) -> SafeString:
+def row_cells(obj, columns: list[Column], labels: list[str], *, words: tuple[str, str] | None = None,
+              url_of=None) -> SafeString:  # fmt: skip
     """One row's cells as HTML, built in Python: 50 rows × 7 columns through template tags, or through
     ``format_html`` per cell, cost a list page more than its queries (bench/http_load.py). ``labels``: the
-    columns' labels, translated and escaped once a page (``escaped_labels``)."""
-    yes, no = gettext("是"), gettext("否")
+    columns' labels, translated and escaped once a page (``escaped_labels``); ``words``: 是 and 否 translated
+    once a page; ``url_of``: the row's link (default ``get_absolute_url``; a page's ``DetailLink``)."""
+    yes, no = words or (gettext("是"), gettext("否"))
     cells = []
     for column, label in zip(columns, labels, strict=True):
         if column.html is not None:
@@ -59,9 +61,25 @@ def row_cells(obj, columns: list[Column], labels: list[str]) -> SafeString:
             else:
                 text = html.escape(str(value))
         if column.link:
-            text = f'<a href="{html.escape(obj.get_absolute_url())}">{text}</a>'
+            url = url_of(obj) if url_of is not None else obj.get_absolute_url()
+            text = f'<a href="{html.escape(url)}">{text}</a>'
         cells.append(f'<td data-label="{label}">{text}</td>')
     return mark_safe("".join(cells))  # noqa: S308 — every value escaped above, the labels by escaped_labels
+
+
+class DetailLink:
+    """The detail URLs of a page's rows from one ``reverse``: 50 reverses were a tenth of the person list's
+    time. Only for a model whose ``get_absolute_url`` is ``reverse(url_name, args=[pk])`` (a test holds it)."""
+
+    SENTINEL = 9_876_543_210
+
+    def __init__(self, url_name: str):
+        from django.urls import reverse
+
+        self.before, self.after = reverse(url_name, args=[self.SENTINEL]).split(str(self.SENTINEL))
+
+    def __call__(self, obj) -> str:
+        return f"{self.before}{obj.pk}{self.after}"
 
 
 def escaped_labels(columns: list[Column]) -> list[str]:

@@ -26,7 +26,7 @@ from .exports.workbooks import workbook_bytes, xlsx_response
 from .models import ListColumns
 from .navigation import menu_for
 from .pagination import Ordering, keyset_page, total_of
-from .tables import Column, column_chooser_rows, escaped_labels, row_cells
+from .tables import Column, DetailLink, column_chooser_rows, escaped_labels, row_cells
 
 
 class ActorRequiredMixin(LoginRequiredMixin):
@@ -79,6 +79,9 @@ class ObjectListView(ActorRequiredMixin, TemplateView):
     template_name = "core/object_list.html"
     title = ""
     create_url_name: str | None = None
+    # The URL name of the rows' detail page, when ``get_absolute_url`` is exactly reverse(it, args=[pk]):
+    # the page then reverses once, not once per row.
+    detail_url_name: str | None = None
     export_name = ""
     # Extra classes of the list's table (e.g. "tb-wrap": cells wrap, the table fits the screen).
     table_class = ""
@@ -183,7 +186,10 @@ class ObjectListView(ActorRequiredMixin, TemplateView):
 
     def page_rows(self, rows: list, columns: list[Column]) -> list[tuple[object, SafeString]]:
         labels = escaped_labels(columns)
-        return [(obj, row_cells(obj, columns, labels)) for obj in self.decorate_rows(rows)]
+        words = (_("是"), _("否"))
+        url_of = DetailLink(self.detail_url_name) if self.detail_url_name else None
+        return [(obj, row_cells(obj, columns, labels, words=words, url_of=url_of))
+                for obj in self.decorate_rows(rows)]  # fmt: skip
 
     def column_choices(self, shown: list[Column]) -> list[tuple[Column, int | None]]:
         """Every column with its place among the shown ones (None: hidden), shown ones first."""

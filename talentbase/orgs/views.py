@@ -26,6 +26,7 @@ class OrganisationListView(ObjectListView):
     filterset_class = forms.OrganisationFilter
     default_ordering = "name"
     create_url_name = "orgs:organisation-create"
+    detail_url_name = "orgs:organisation-detail"
     export_name = "organisations"
     columns = [
         Column("name", _("单位名称"), order_by="name", link=True),
@@ -74,6 +75,7 @@ class FilingListView(ObjectListView):
     filterset_class = forms.FilingFilter
     default_ordering = "-created_at"
     create_url_name = "orgs:filing-create"
+    detail_url_name = "orgs:filing-detail"
     export_name = "filings"
     columns = [
         Column("organisation", _("评价机构"), order_by="organisation__name", link=True),

@@ -41,6 +41,7 @@ class PersonListView(ObjectListView):
     filterset_class = forms.PersonFilter
     default_ordering = "pk"
     create_url_name = "registry:person-create"
+    detail_url_name = "registry:person-detail"
     export_name = "persons"
     private_filters = ("q", "id_number", "idq")
     show_total = True
