@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "talentbase.accounts",
     "talentbase.registry",
     "talentbase.legacy_certificates",
+    "talentbase.evaluation",
 ]
 # The synthetic demo world (`talentbase demo`, `demo_logins`, `totp`): development and tests only.
 if DEV:

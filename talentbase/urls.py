@@ -12,6 +12,7 @@ from talentbase.core import errors_views
 from talentbase.core.imports import api as import_api
 from talentbase.core.jobs import api as jobs_api
 from talentbase.core.schema import ApiDocsView
+from talentbase.evaluation import api as evaluation_api
 from talentbase.legacy_certificates import api as credentials_api
 from talentbase.orgs import api as orgs_api
 from talentbase.registry import api as registry_api
@@ -40,6 +41,9 @@ router.register("employments", registry_api.EmploymentViewSet, basename="employm
 router.register("level-entries", registry_api.LevelEntryViewSet, basename="levelentry")
 router.register("certificate-records", credentials_api.CertificateRecordViewSet, basename="certificaterecord")
 router.register("certificate-reports", credentials_api.CertificateReportViewSet, basename="certificatereport")
+router.register("standard-versions", evaluation_api.VersionViewSet, basename="standardversion")
+router.register("standard-levels", evaluation_api.VersionLevelViewSet, basename="versionlevel")
+router.register("eligibility-paths", evaluation_api.EligibilityPathViewSet, basename="eligibilitypath")
 router.register("imports", import_api.ImportBatchViewSet, basename="import")
 router.register("jobs", jobs_api.JobViewSet, basename="job")
 
@@ -50,6 +54,7 @@ urlpatterns = [
     path("organisations/", include("talentbase.orgs.urls")),
     path("persons/", include("talentbase.registry.urls")),
     path("certificates/", include("talentbase.legacy_certificates.urls")),
+    path("evaluation/", include("talentbase.evaluation.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/persons/search/", registry_api.PersonSearchView.as_view(), name="person-search"),
     path("api/v1/", include(router.urls)),

@@ -28,7 +28,14 @@ from .identity import (
     normalise_name,
     today_in_china,
 )
-from .models import Employment, EndReason, Person, ProfessionalTitle, refresh_currently_employed
+from .models import (
+    EducationRecord,
+    Employment,
+    EndReason,
+    Person,
+    ProfessionalTitle,
+    refresh_currently_employed,
+)
 from .search import index_person_names
 
 audit.register_verb("depart", gettext_lazy("办理离职"))
@@ -293,6 +300,24 @@ def add_title(*, actor: Actor, person: Person, name: str, grade: str, issued_on:
                                              certificate_number=certificate_number)  # fmt: skip
     audit.audit_change(actor=actor, obj=title, before=None, verb=audit.CREATE)
     return title
+
+
+@transaction.atomic
+def add_education(*, actor: Actor, person: Person, school_type: str, school: str, completed_on: datetime.date,
+                  major: str = "", trade=None, certificate_number: str = "") -> EducationRecord:  # fmt: skip
+    """Record a school finished or an apprenticeship completed, for a person the actor may change."""
+    scoping.ensure_may(actor, EducationRecord, "add")
+    person = scoping.get_for(actor, Person, person.pk, "change")
+    if completed_on > timezone.localdate():
+        raise DomainError(RegistryError.DATES, _("毕业或期满日期不能晚于今天"), field="completed_on")
+    if person.birth_date and completed_on <= person.birth_date:
+        raise DomainError(RegistryError.DATES, _("毕业或期满日期应晚于出生日期"), field="completed_on")
+    record = EducationRecord.objects.create(
+        person=person, school_type=school_type, school=school.strip(), completed_on=completed_on,
+        major=major.strip(), trade=trade, certificate_number=certificate_number.strip(),
+    )  # fmt: skip
+    audit.audit_change(actor=actor, obj=record, before=None, verb=audit.CREATE)
+    return record
 
 
 @transaction.atomic

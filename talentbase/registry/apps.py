@@ -9,8 +9,8 @@ class RegistryConfig(AppConfig):
     def ready(self):
         from . import level_views, schema, scopes, views  # noqa: F401  (scope rules, menu entries, OpenAPI)
         from .merging import register_derived_person_data, register_person_reference
-        from .models import Employment, LevelEntry, PersonNameKey, ProfessionalTitle
+        from .models import EducationRecord, Employment, LevelEntry, PersonNameKey, ProfessionalTitle
 
-        for model in (Employment, ProfessionalTitle, LevelEntry):
+        for model in (Employment, ProfessionalTitle, EducationRecord, LevelEntry):
             register_person_reference(model)
         register_derived_person_data(PersonNameKey)

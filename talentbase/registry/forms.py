@@ -16,7 +16,17 @@ from talentbase.orgs.validators import normalise_credit_code
 from . import protection
 from .identity import IdType, normalise_id_number, normalise_name
 from .levels import covering
-from .models import Education, Employment, EndReason, Gender, LevelEntry, Person, PersonStatus, TitleGrade
+from .models import (
+    Education,
+    Employment,
+    EndReason,
+    Gender,
+    LevelEntry,
+    Person,
+    PersonStatus,
+    SchoolType,
+    TitleGrade,
+)
 from .search import AgeBand, age_band_condition, name_prefix_condition, persons_having, persons_having_any
 
 
@@ -285,6 +295,16 @@ class TitleForm(ScopedForm):
     specialty = forms.CharField(label=_("专业"), max_length=50, required=False)
     issued_by = forms.CharField(label=_("评审或发证单位"), max_length=100, required=False)
     issued_on = forms.DateField(label=_("取得日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    certificate_number = forms.CharField(label=_("证书编号"), max_length=50, required=False)
+
+
+class EducationForm(ScopedForm):
+    school_type = forms.ChoiceField(label=_("类型"), choices=SchoolType.choices)
+    school = forms.CharField(label=_("学校或单位"), max_length=100)
+    major = forms.CharField(label=_("专业"), max_length=50, required=False)
+    trade = forms.ModelChoiceField(label=_("对口职业"), queryset=Occupation.objects.all(), required=False,
+                                   help_text=_("专业对口的职业；不对口留空"))  # fmt: skip
+    completed_on = forms.DateField(label=_("毕业或期满日期"), widget=forms.DateInput(attrs={"type": "date"}))
     certificate_number = forms.CharField(label=_("证书编号"), max_length=50, required=False)
 
 

@@ -292,6 +292,51 @@ class ProfessionalTitle(models.Model):
         return reverse("registry:person-detail", args=[self.person_id])
 
 
+class SchoolType(models.TextChoices):
+    """What an education record proves, in the terms eligibility rules use (DOMAIN.md §7)."""
+
+    TECHNICAL = "technical", _("技工学校或经评估的中等职业学校")
+    SENIOR_TECHNICAL = "senior_technical", _("高级技工学校、技师学院或经评估的高等职业学校")
+    COLLEGE = "college", _("大专及以上")
+    PRE_TECHNICIAN = "pre_technician", _("预备技师（技师）班")
+    APPRENTICESHIP = "apprenticeship", _("学徒期满")
+    OTHER = "other", _("其他")
+
+
+class EducationRecord(models.Model):
+    """A school finished (or an apprenticeship completed) that eligibility may count: its type, the major
+    and whether it is in the trade of an occupation, the date, and the diploma's number. The evidence itself
+    is reviewed by the institution with the application that relies on it."""
+
+    person = models.ForeignKey(
+        Person, verbose_name=_("人员"), on_delete=models.CASCADE, related_name="education_records"
+    )
+    school_type = models.CharField(_("类型"), max_length=20, choices=SchoolType.choices)
+    school = models.CharField(_("学校或单位"), max_length=100)
+    major = models.CharField(_("专业"), max_length=50, blank=True)
+    trade = models.ForeignKey(
+        Occupation, verbose_name=_("对口职业"), on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text=_("专业对口的职业；不对口留空"),
+    )  # fmt: skip
+    completed_on = models.DateField(_("毕业或期满日期"))
+    certificate_number = models.CharField(_("证书编号"), max_length=50, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-completed_on", "pk"]
+        verbose_name = _("学历与学徒经历")
+        verbose_name_plural = pgettext_lazy("plural", "学历与学徒经历")
+        indexes = [models.Index(fields=["person", "completed_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.school}（{self.get_school_type_display()}）"
+
+    def get_absolute_url(self) -> str:
+        return reverse("registry:person-detail", args=[self.person_id])
+
+
 class LevelSource(models.TextChoices):
     """What a level entry stands on: the record that makes it true (by kind and id)."""
 

@@ -7,7 +7,7 @@ from talentbase.core import scoping
 from talentbase.core.roles import Role
 from talentbase.orgs.models import Organisation
 
-from .models import Employment, LevelEntry, Person, PersonNameKey, ProfessionalTitle
+from .models import EducationRecord, Employment, LevelEntry, Person, PersonNameKey, ProfessionalTitle
 from .search import persons_having
 
 
@@ -117,6 +117,20 @@ def of_persons(rows) -> object:
 
 scoping.register(
     ProfessionalTitle,
+    rows=of_persons(person_rows),
+    change_rows=of_persons(person_change_rows),
+    view=[Role.CITY, Role.HR, Role.SECTOR, Role.DISTRICT, Role.EMPLOYER, Role.WORKER],
+    add=[Role.CITY, Role.EMPLOYER],
+    change=[Role.CITY, Role.EMPLOYER],
+    delete=[Role.CITY, Role.EMPLOYER],
+    export=[Role.CITY, Role.HR, Role.SECTOR, Role.DISTRICT, Role.EMPLOYER],
+)
+
+
+# Education: recorded by the employer (or the city bureau) as titles are; counted by the eligibility of an
+# application, whose institution reviews the diploma.
+scoping.register(
+    EducationRecord,
     rows=of_persons(person_rows),
     change_rows=of_persons(person_change_rows),
     view=[Role.CITY, Role.HR, Role.SECTOR, Role.DISTRICT, Role.EMPLOYER, Role.WORKER],

@@ -19,6 +19,7 @@ urlpatterns = [
     path("employments/<int:pk>/edit/", views.EmploymentCorrectView.as_view(), name="employment-edit"),
     path("<int:pk>/reveal/", views.RevealView.as_view(), name="person-reveal"),
     path("<int:pk>/titles/", views.TitleAddView.as_view(), name="title-add"),
+    path("<int:pk>/education/", views.EducationAddView.as_view(), name="education-add"),
     path("<int:pk>/merge/", views.MergeView.as_view(), name="person-merge"),
     *import_urls("registry.persons"),
 ]

@@ -17,7 +17,7 @@ from talentbase.core.views import ActorRequiredMixin, ObjectDetailView, ObjectFo
 
 from . import actions, forms, queries, search
 from .identity import today_in_china
-from .models import Employment, Person, ProfessionalTitle
+from .models import EducationRecord, Employment, Person, ProfessionalTitle
 from .sections import register_section, sections_for
 
 RECORD_COLUMNS = [
@@ -234,6 +234,15 @@ class TitleAddView(PersonRecordAddView):
         actions.add_title(actor=self.actor, person=person, **values)
 
 
+class EducationAddView(PersonRecordAddView):
+    form_class = forms.EducationForm
+    title = gettext_lazy("添加学历或学徒经历")
+    success_message = gettext_lazy("已添加学历或学徒经历")
+
+    def add(self, person, values):
+        actions.add_education(actor=self.actor, person=person, **values)
+
+
 class MergeView(ActorRequiredMixin, View):
     """The city bureau merges a duplicate record of the same person into this one."""
 
@@ -309,4 +318,10 @@ register_section(
     key="titles", title=gettext_lazy("职称"), template="registry/sections/titles.html", order=20,
     rows=lambda actor, person: scoping.visible_to(actor, ProfessionalTitle).filter(person=person),
     context=lambda actor, person: {**_may_add(ProfessionalTitle)(actor, person), "form": forms.TitleForm(actor=actor, auto_id="id_title_%s")},
+)  # fmt: skip
+register_section(
+    key="education", title=gettext_lazy("学历与学徒经历"), template="registry/sections/education.html", order=25,
+    rows=lambda actor, person: scoping.visible_to(actor, EducationRecord).filter(person=person).select_related("trade"),
+    context=lambda actor, person: {**_may_add(EducationRecord)(actor, person),
+                                   "form": forms.EducationForm(actor=actor, auto_id="id_education_%s")},
 )  # fmt: skip

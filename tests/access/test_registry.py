@@ -92,3 +92,23 @@ class ProfessionalTitleAccess(ScopedAccessTests):
                                                     issued_on=datetime.date(2015, 6, 1))  # fmt: skip
 
         return {"a": title(personas.user("worker")), "b": title(personas.user("worker", outsider=True))}
+
+
+class EducationRecordAccess(ScopedAccessTests):
+    """A person's education is seen and changed by whoever sees and changes the person."""
+
+    from talentbase.registry.models import EducationRecord as model  # noqa: N813
+
+    access = PERSON_RECORDS
+
+    def make_objects(self, personas):
+        import datetime
+
+        from talentbase.registry.models import EducationRecord
+
+        def record(role_user):
+            person = Person.objects.get(user=role_user)
+            return EducationRecord.objects.create(person=person, school_type="technical", school="上海市园林学校",
+                                                  completed_on=datetime.date(2012, 7, 1))  # fmt: skip
+
+        return {"a": record(personas.user("worker")), "b": record(personas.user("worker", outsider=True))}

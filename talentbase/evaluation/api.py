@@ -1,0 +1,96 @@
+from rest_framework import serializers
+from rest_framework.response import Response
+
+from talentbase.core.api import ScopedModelSerializer, ScopedViewSet, WorkflowActionsMixin
+
+from . import actions
+from .models import EligibilityPath, StandardVersion, VersionLevel
+
+
+class VersionSerializer(ScopedModelSerializer):
+    kind = serializers.CharField(read_only=True)
+    institution = serializers.PrimaryKeyRelatedField(read_only=True)
+    version = serializers.IntegerField(read_only=True)
+    state = serializers.CharField(read_only=True)
+    effective_from = serializers.DateField(read_only=True)
+    hr_filing_number = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = StandardVersion
+        fields = ["id", "occupation", "kind", "institution", "title", "code", "version", "generation",
+                  "published_on", "effective_from", "exam_structure", "state", "hr_filing_number"]  # fmt: skip
+
+
+class VersionViewSet(WorkflowActionsMixin, ScopedViewSet):
+    model = StandardVersion
+    serializer_class = VersionSerializer
+    ordering = ["pk"]
+    filterset_fields = ["occupation", "kind", "state"]
+
+    def perform_create_values(self, data):
+        values, _m2m = self.split_values(data)
+        return actions.create_version(actor=self.actor, values=values)
+
+    def perform_update_values(self, obj, data):
+        values, _m2m = self.split_values(data)
+        return actions.update_version(actor=self.actor, version=obj, values=values)
+
+    def destroy(self, request, *args, **kwargs):
+        actions.delete_version(actor=self.actor, version=self.get_object())
+        return Response(status=204)
+
+
+class VersionLevelSerializer(ScopedModelSerializer):
+    class Meta:
+        model = VersionLevel
+        fields = ["id", "version", "level", "knowledge", "skills", "theory_weight", "skill_weight", "has_review",
+                  "theory_before_practical"]  # fmt: skip
+
+
+class VersionLevelViewSet(ScopedViewSet):
+    model = VersionLevel
+    serializer_class = VersionLevelSerializer
+    ordering = ["pk"]
+    filterset_fields = ["version"]
+
+    def perform_create_values(self, data):
+        values, _m2m = self.split_values(data)
+        version = values.pop("version")
+        return actions.save_version_level(actor=self.actor, version=version, values=values)
+
+    def perform_update_values(self, obj, data):
+        values, _m2m = self.split_values(data)
+        values.pop("version", None)
+        return actions.save_version_level(actor=self.actor, version=obj.version, values=values, level_row=obj)
+
+    def destroy(self, request, *args, **kwargs):
+        actions.delete_version_level(actor=self.actor, level_row=self.get_object())
+        return Response(status=204)
+
+
+class EligibilityPathSerializer(ScopedModelSerializer):
+    class Meta:
+        model = EligibilityPath
+        fields = ["id", "version", "level", "order", "description", "required_level", "years", "years_since_level",
+                  "school", "major_in_trade", "apprenticeship", "title_grade", "min_age", "needs_review"]  # fmt: skip
+
+
+class EligibilityPathViewSet(ScopedViewSet):
+    model = EligibilityPath
+    serializer_class = EligibilityPathSerializer
+    ordering = ["pk"]
+    filterset_fields = ["version", "level"]
+
+    def perform_create_values(self, data):
+        values, _m2m = self.split_values(data)
+        version = values.pop("version")
+        return actions.save_path(actor=self.actor, version=version, values=values)
+
+    def perform_update_values(self, obj, data):
+        values, _m2m = self.split_values(data)
+        values.pop("version", None)
+        return actions.save_path(actor=self.actor, version=obj.version, values=values, path=obj)
+
+    def destroy(self, request, *args, **kwargs):
+        actions.delete_path(actor=self.actor, path=self.get_object())
+        return Response(status=204)

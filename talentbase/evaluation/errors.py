@@ -1,0 +1,12 @@
+from enum import StrEnum
+
+
+class EvaluationError(StrEnum):
+    NOT_INSTITUTION = "not_institution"
+    HAS_NATIONAL_STANDARD = "has_national_standard"
+    VERSION_LOCKED = "version_locked"
+    LEVEL_NOT_OFFERED = "level_not_offered"
+    NO_LEVELS = "no_levels"
+    LEVEL_WITHOUT_PATH = "level_without_path"
+    WEIGHTS = "weights"
+    PATH_EMPTY = "path_empty"

@@ -1,0 +1,81 @@
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from talentbase.catalog.models import Level, Occupation
+from talentbase.core import scoping
+from talentbase.core.forms import ScopedFilterSet, ScopedForm, ScopedModelForm
+
+from .models import EligibilityPath, Generation, StandardKind, StandardVersion, VersionLevel, VersionState
+
+DATE = {"type": "date"}
+
+
+class VersionForm(ScopedModelForm):
+    class Meta:
+        model = StandardVersion
+        fields = ["occupation", "title", "code", "generation", "published_on", "exam_structure"]
+        widgets = {"published_on": forms.DateInput(attrs=DATE), "exam_structure": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["occupation"].queryset = scoping.visible_to(self.actor, Occupation.objects.filter(is_active=True))
+        if self.instance.pk:
+            # What the version is of, and the template its rules were copied from, are fixed once drafted.
+            for name in ("occupation", "generation"):
+                self.fields.pop(name)
+        else:
+            self.fields["generation"].initial = Generation.T2023
+
+
+class VersionLevelForm(ScopedModelForm):
+    class Meta:
+        model = VersionLevel
+        fields = ["level", "knowledge", "skills", "theory_weight", "skill_weight", "has_review",
+                  "theory_before_practical"]  # fmt: skip
+        widgets = {"knowledge": forms.Textarea(attrs={"rows": 4}), "skills": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, version=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level"].queryset = scoping.visible_to(self.actor, Level.objects.exclude(national_number=None))
+        if self.instance.pk:
+            self.fields.pop("level")
+
+
+class EligibilityPathForm(ScopedModelForm):
+    class Meta:
+        model = EligibilityPath
+        fields = ["level", "order", "description", "required_level", "years", "years_since_level", "school",
+                  "major_in_trade", "apprenticeship", "title_grade", "min_age", "needs_review"]  # fmt: skip
+
+    def __init__(self, *args, version=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        version = version or (self.instance.version if self.instance.pk else None)
+        if version is not None:
+            self.fields["level"].queryset = scoping.visible_to(
+                self.actor, Level.objects.filter(pk__in=version.levels.values("level_id"))
+            )
+        self.fields["required_level"].queryset = scoping.visible_to(self.actor, Level.objects.exclude(national_number=None))
+
+
+class FileVersionForm(ScopedForm):
+    """What HR decides when it files a norm: its filing number and the date it is in force from."""
+
+    hr_filing_number = forms.CharField(label=_("人社备案编号"), max_length=50)
+    effective_from = forms.DateField(label=_("施行日期"), widget=forms.DateInput(attrs=DATE))
+    comment = forms.CharField(label=_("意见"), max_length=1000, required=False)
+
+
+class PublishVersionForm(ScopedForm):
+    effective_from = forms.DateField(label=_("施行日期"), widget=forms.DateInput(attrs=DATE))
+    comment = forms.CharField(label=_("意见"), max_length=1000, required=False)
+
+
+class VersionFilter(ScopedFilterSet):
+    occupation = django_filters.ModelChoiceFilter(queryset=Occupation.objects.all(), label=_("职业"))
+    kind = django_filters.ChoiceFilter(choices=StandardKind.choices, label=_("类型"))
+    state = django_filters.ChoiceFilter(choices=VersionState.choices, label=_("状态"))
+
+    class Meta:
+        model = StandardVersion
+        fields = []

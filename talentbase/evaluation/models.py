@@ -1,0 +1,165 @@
+"""Standards and evaluation norms, versioned, with the eligibility rules of each version (DOMAIN.md §7).
+
+A session evaluates against one version: a national standard (国家职业技能标准, of the 2018 template or a
+newer one) or an institution's evaluation norm (评价规范) for an occupation without one. A version's
+levels carry what is examined and how; its eligibility paths say who may apply. A new version never
+changes a session that used the old one: sessions point at the version, and a filed version is not edited."""
+
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from talentbase.catalog.models import Level, Occupation
+from talentbase.core.scoping import ScopedQuerySet
+from talentbase.orgs.models import Organisation
+from talentbase.registry.models import SchoolType, TitleGrade
+
+
+class StandardKind(models.TextChoices):
+    NATIONAL = "national", _("国家职业技能标准")
+    NORM = "norm", _("评价规范")
+
+
+class Generation(models.TextChoices):
+    """Which template the eligibility rules follow (DOMAIN.md §7)."""
+
+    T2018 = "2018", _("2018 年版模板")
+    T2023 = "2023", _("新版模板（约 2023 年起）")
+
+
+class VersionState(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("待市局审核")
+    RETURNED = "returned", _("已退回")
+    APPROVED = "approved", _("市局已审核，待人社备案")
+    FILED = "filed", _("已备案（施行）")
+    SUPERSEDED = "superseded", _("已被新版本替代")
+
+
+class StandardVersion(models.Model):
+    """One version of the standard or norm an occupation is evaluated by."""
+
+    occupation = models.ForeignKey(
+        Occupation, verbose_name=_("职业"), on_delete=models.PROTECT, related_name="standard_versions"
+    )
+    kind = models.CharField(_("类型"), max_length=10, choices=StandardKind.choices)
+    institution = models.ForeignKey(
+        Organisation, verbose_name=_("制定机构"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="evaluation_norms", help_text=_("评价规范由评价机构制定；国家标准留空"),
+    )  # fmt: skip
+    title = models.CharField(_("名称"), max_length=100)
+    code = models.CharField(_("标准编号"), max_length=50, blank=True)
+    version = models.PositiveSmallIntegerField(_("版本"), default=1)
+    generation = models.CharField(_("申报条件模板"), max_length=10, choices=Generation.choices)
+    published_on = models.DateField(_("发布日期"), null=True, blank=True)
+    effective_from = models.DateField(_("施行日期"), null=True, blank=True)
+    exam_structure = models.TextField(_("考核方式"), max_length=2000, blank=True,
+                                      help_text=_("理论知识考试、操作技能考核、综合评审的组织方式与时长"))  # fmt: skip
+    state = models.CharField(_("状态"), max_length=20, choices=VersionState.choices, default=VersionState.DRAFT)
+    hr_filing_number = models.CharField(_("人社备案编号"), max_length=50, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["occupation__code", "kind", "-version", "pk"]
+        verbose_name = _("标准与评价规范")
+        verbose_name_plural = pgettext_lazy("plural", "标准与评价规范")
+        constraints = [
+            models.UniqueConstraint(fields=["occupation", "kind", "institution", "version"],
+                                    name="evaluation_version_unique",
+                                    nulls_distinct=False),  # fmt: skip
+            models.CheckConstraint(
+                condition=Q(kind="national", institution__isnull=True) | Q(kind="norm", institution__isnull=False),
+                name="evaluation_norm_has_institution",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title}（第{self.version}版）"
+
+    def get_absolute_url(self) -> str:
+        return reverse("evaluation:version-detail", args=[self.pk])
+
+    @property
+    def in_force(self) -> bool:
+        return self.state == VersionState.FILED
+
+
+class VersionLevel(models.Model):
+    """A level of a version: what is examined and how (weights, parts, order of parts)."""
+
+    version = models.ForeignKey(StandardVersion, verbose_name=_("版本"), on_delete=models.CASCADE,
+                                related_name="levels")  # fmt: skip
+    level = models.ForeignKey(Level, verbose_name=_("等级"), on_delete=models.PROTECT, related_name="+")
+    knowledge = models.TextField(_("知识要求"), max_length=4000, blank=True)
+    skills = models.TextField(_("技能要求"), max_length=4000, blank=True)
+    theory_weight = models.PositiveSmallIntegerField(
+        _("理论知识权重（%）"), default=30, validators=[MaxValueValidator(100)]
+    )
+    skill_weight = models.PositiveSmallIntegerField(
+        _("操作技能权重（%）"), default=70, validators=[MaxValueValidator(100)]
+    )
+    has_review = models.BooleanField(_("综合评审"), default=False, help_text=_("二级、一级设综合评审"))
+    theory_before_practical = models.BooleanField(_("先通过理论再考操作"), default=False)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["version", "level__rank"]
+        verbose_name = _("标准等级")
+        verbose_name_plural = pgettext_lazy("plural", "标准等级")
+        constraints = [
+            models.UniqueConstraint(fields=["version", "level"], name="evaluation_version_level_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.version} · {self.level}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("evaluation:version-detail", args=[self.version_id])
+
+
+class EligibilityPath(models.Model):
+    """One way to be eligible for a level of a version: every condition set here must hold (the paths of a
+    level are alternatives). "Level + N years" counts the years in the trade since that level's
+    certificate when ``years_since_level``; a bare "N years" all years in the trade (DOMAIN.md §7).
+    ``needs_review`` marks a rule not confirmed from its standard's text."""
+
+    version = models.ForeignKey(StandardVersion, verbose_name=_("版本"), on_delete=models.CASCADE,
+                                related_name="paths")  # fmt: skip
+    level = models.ForeignKey(Level, verbose_name=_("申报等级"), on_delete=models.PROTECT, related_name="+")
+    order = models.PositiveSmallIntegerField(_("序号"), default=1)
+    required_level = models.ForeignKey(
+        Level, verbose_name=_("须持有等级"), on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text=_("本职业或相关职业的该等级或以上"),
+    )  # fmt: skip
+    years = models.DecimalField(_("从业年限"), max_digits=4, decimal_places=1, null=True, blank=True,
+                                validators=[MinValueValidator(0)])  # fmt: skip
+    years_since_level = models.BooleanField(
+        _("年限自取得该等级证书起算"), default=True, help_text=_("否：累计从事本职业或相关职业的全部年限")
+    )
+    school = models.CharField(_("学历或学校"), max_length=20, choices=SchoolType.choices, blank=True)
+    major_in_trade = models.BooleanField(_("须本专业或相关专业"), default=False)
+    apprenticeship = models.BooleanField(_("须学徒期满"), default=False)
+    title_grade = models.CharField(_("须持有职称"), max_length=20, choices=TitleGrade.choices, blank=True)
+    min_age = models.PositiveSmallIntegerField(_("最低年龄"), null=True, blank=True)
+    description = models.CharField(_("条件原文"), max_length=300)
+    needs_review = models.BooleanField(_("待核实"), default=False, help_text=_("尚未与标准原文核对"))
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["version", "level__rank", "order", "pk"]
+        verbose_name = _("申报条件")
+        verbose_name_plural = pgettext_lazy("plural", "申报条件")
+
+    def __str__(self) -> str:
+        return f"{self.level} · {self.description}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("evaluation:version-detail", args=[self.version_id])

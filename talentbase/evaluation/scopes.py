@@ -1,0 +1,83 @@
+"""Who sees and edits standards and evaluation norms (DESIGN.md §1, issue 15).
+
+National standards and norms in force are public documents: every staff role reads them. A norm being
+drafted or reviewed is seen by its institution, the city bureau (which reviews it), HR (which files it),
+the sector unit of its occupation, and the auditor. The institution edits its own draft; the city bureau
+keeps the national versions. Levels and paths are seen and edited with their version."""
+
+from django.db.models import Q
+
+from talentbase.core import scoping
+from talentbase.core.roles import Role
+
+from .models import EligibilityPath, StandardKind, StandardVersion, VersionLevel, VersionState
+
+INSTITUTIONS = [Role.EVALUATION, Role.ASSOCIATION]
+READERS = [Role.CITY, Role.HR, Role.SECTOR, Role.DISTRICT, Role.ASSOCIATION, Role.EVALUATION, Role.TRAINING,
+           Role.EMPLOYER, Role.AUDIT_ADMIN]  # fmt: skip
+
+
+def _public() -> Q:
+    """Versions in force or superseded: the text sessions were and are evaluated by."""
+    return Q(state__in=[VersionState.FILED, VersionState.SUPERSEDED])
+
+
+def version_rows(actor) -> Q:
+    return scoping.by_role(
+        actor,
+        {
+            Role.CITY: scoping.EVERYTHING,
+            Role.HR: scoping.EVERYTHING,
+            Role.AUDIT_ADMIN: scoping.EVERYTHING,
+            Role.SECTOR: lambda a: Q(occupation__sector_id__in=sorted(a.sector_ids)) | _public(),
+            Role.EVALUATION: lambda a: Q(institution_id=a.organisation_id) | _public(),
+            Role.ASSOCIATION: lambda a: Q(institution_id=a.organisation_id) | _public(),
+            Role.DISTRICT: lambda a: _public(),
+            Role.TRAINING: lambda a: _public(),
+            Role.EMPLOYER: lambda a: _public(),
+        },
+    )
+
+
+def version_change_rows(actor) -> Q:
+    return scoping.by_role(
+        actor,
+        {
+            Role.CITY: lambda a: Q(kind=StandardKind.NATIONAL),
+            Role.EVALUATION: lambda a: Q(institution_id=a.organisation_id),
+            Role.ASSOCIATION: lambda a: Q(institution_id=a.organisation_id),
+        },
+    )
+
+
+scoping.register(
+    StandardVersion,
+    rows=version_rows,
+    change_rows=version_change_rows,
+    view=READERS,
+    add=[Role.CITY, *INSTITUTIONS],
+    change=[Role.CITY, *INSTITUTIONS],
+    delete=[Role.CITY, *INSTITUTIONS],
+)
+
+
+def _of_versions(rows):
+    def scope(actor) -> Q:
+        condition = rows(actor)
+        if condition in (scoping.EVERYTHING, scoping.NOTHING):
+            return condition
+        return Q(version__in=StandardVersion.objects.filter(condition).values("pk"))
+
+    return scope
+
+
+for model in (VersionLevel, EligibilityPath):
+    scoping.register(
+        model,
+        rows=_of_versions(version_rows),
+        change_rows=_of_versions(version_change_rows),
+        view=READERS,
+        add=[Role.CITY, *INSTITUTIONS],
+        change=[Role.CITY, *INSTITUTIONS],
+        delete=[Role.CITY, *INSTITUTIONS],
+    )

@@ -1,0 +1,20 @@
+from django.urls import path
+
+from . import views
+
+app_name = "evaluation"
+
+urlpatterns = [
+    path("standards/", views.VersionListView.as_view(), name="version-list"),
+    path("standards/new/", views.VersionFormView.as_view(), name="version-create"),
+    path("standards/<int:pk>/", views.VersionDetailView.as_view(), name="version-detail"),
+    path("standards/<int:pk>/edit/", views.VersionFormView.as_view(), name="version-edit"),
+    path("standards/<int:pk>/delete/", views.VersionDeleteView.as_view(), name="version-delete"),
+    path("standards/<int:pk>/do/<str:name>/", views.VersionTransitionView.as_view(), name="version-transition"),
+    path("standards/<int:version>/levels/new/", views.VersionLevelFormView.as_view(), name="level-create"),
+    path("levels/<int:pk>/edit/", views.VersionLevelFormView.as_view(), name="level-edit"),
+    path("levels/<int:pk>/delete/", views.VersionLevelDeleteView.as_view(), name="level-delete"),
+    path("standards/<int:version>/paths/new/", views.PathFormView.as_view(), name="path-create"),
+    path("paths/<int:pk>/edit/", views.PathFormView.as_view(), name="path-edit"),
+    path("paths/<int:pk>/delete/", views.PathDeleteView.as_view(), name="path-delete"),
+]

@@ -1,0 +1,157 @@
+"""Pages for standards and evaluation norms, their levels and eligibility paths."""
+
+from django.utils.translation import gettext_lazy as _
+
+from talentbase.core import scoping
+from talentbase.core.navigation import register_menu
+from talentbase.core.tables import Column
+from talentbase.core.views import (
+    ObjectDeleteView,
+    ObjectDetailView,
+    ObjectFormView,
+    ObjectListView,
+    TransitionView,
+)
+
+from . import actions, forms
+from .actions import EDITABLE
+from .models import EligibilityPath, StandardVersion, VersionLevel
+from .scopes import READERS
+
+
+class VersionListView(ObjectListView):
+    model = StandardVersion
+    filterset_class = forms.VersionFilter
+    default_ordering = "occupation__code"
+    create_url_name = "evaluation:version-create"
+    detail_url_name = "evaluation:version-detail"
+    export_name = "standards"
+    columns = [
+        Column("title", _("名称"), order_by="title", link=True),
+        Column("occupation", _("职业"), order_by="occupation__code"),
+        Column("kind", _("类型"), order_by="kind"),
+        Column("institution", _("制定机构")),
+        Column("version", _("版本"), order_by="version"),
+        Column("generation", _("申报条件模板")),
+        Column("effective_from", _("施行日期"), order_by="effective_from"),
+        Column("state", _("状态"), order_by="state"),
+    ]
+
+    def base_queryset(self):
+        return StandardVersion.objects.select_related("occupation", "institution")
+
+
+class VersionDetailView(ObjectDetailView):
+    model = StandardVersion
+    template_name = "evaluation/version_detail.html"
+    edit_url_name = "evaluation:version-edit"
+    delete_url_name = "evaluation:version-delete"
+    transition_url_name = "evaluation:version-transition"
+    fields = VersionListView.columns + [
+        Column("code", _("标准编号")),
+        Column("published_on", _("发布日期")),
+        Column("hr_filing_number", _("人社备案编号")),
+        Column("exam_structure", _("考核方式")),
+    ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        version = self.object
+        editable = version.state in EDITABLE and scoping.in_scope(self.actor, version, "change")
+        context["can_change"] = context["can_change"] and editable
+        context["can_delete"] = context["can_delete"] and editable and version.state == "draft"
+        context["editable"] = editable
+        context["version_levels"] = list(version.levels.select_related("level"))
+        context["paths"] = list(version.paths.select_related("level", "required_level"))
+        return context
+
+
+class VersionFormView(ObjectFormView):
+    model = StandardVersion
+    form_class = forms.VersionForm
+
+    def get_object(self):
+        version = super().get_object()
+        if version is not None and version.state not in EDITABLE:
+            from django.http import Http404
+
+            raise Http404
+        return version
+
+    def perform(self, form, obj):
+        values, _m2m = form.model_values()
+        if obj is None:
+            return actions.create_version(actor=self.actor, values=values)
+        return actions.update_version(actor=self.actor, version=obj, values=values)
+
+
+class VersionDeleteView(ObjectDeleteView):
+    model = StandardVersion
+    success_url_name = "evaluation:version-list"
+
+    def perform(self, obj):
+        actions.delete_version(actor=self.actor, version=obj)
+
+
+class VersionTransitionView(TransitionView):
+    model = StandardVersion
+
+
+class VersionPartFormView(ObjectFormView):
+    """A level or a path of a version: created under the version's URL, changed under its own."""
+
+    def get_object(self):
+        if "version" in self.kwargs:
+            scoping.ensure_may(self.actor, self.model, "add")
+            self.version = scoping.get_for(self.actor, StandardVersion, self.kwargs["version"], "change")
+            return None
+        obj = scoping.get_for(self.actor, self.model, self.kwargs["pk"], "change")
+        self.version = obj.version
+        return obj
+
+    def form_kwargs(self, obj) -> dict:
+        return {**super().form_kwargs(obj), "version": self.version}
+
+    def success_url(self, saved) -> str:
+        return self.version.get_absolute_url()
+
+
+class VersionLevelFormView(VersionPartFormView):
+    model = VersionLevel
+    form_class = forms.VersionLevelForm
+
+    def perform(self, form, obj):
+        values, _m2m = form.model_values()
+        return actions.save_version_level(actor=self.actor, version=self.version, values=values, level_row=obj)
+
+
+class VersionLevelDeleteView(ObjectDeleteView):
+    model = VersionLevel
+
+    def perform(self, obj):
+        actions.delete_version_level(actor=self.actor, level_row=obj)
+        self.success_url_name = obj.version.get_absolute_url()
+
+
+class PathFormView(VersionPartFormView):
+    model = EligibilityPath
+    form_class = forms.EligibilityPathForm
+
+    def perform(self, form, obj):
+        values, _m2m = form.model_values()
+        return actions.save_path(actor=self.actor, version=self.version, values=values, path=obj)
+
+
+class PathDeleteView(ObjectDeleteView):
+    model = EligibilityPath
+
+    def perform(self, obj):
+        actions.delete_path(actor=self.actor, path=obj)
+        self.success_url_name = obj.version.get_absolute_url()
+
+
+register_menu(
+    section="evaluation", label=_("标准与评价规范"), url_name="evaluation:version-list", roles=READERS, order=400,
+    icon="journal-text", description=_("国家职业技能标准、评价规范及其申报条件"),
+    count=lambda actor: scoping.visible_to(actor, StandardVersion).count(),
+)  # fmt: skip

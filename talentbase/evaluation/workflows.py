@@ -1,0 +1,43 @@
+"""The review of an evaluation norm (notice 三.三.4, issue 15): the institution drafts and submits, the city
+bureau approves or returns with comments, city HR files it (or returns it), and only then it is in force.
+A national standard's version is entered by the city bureau and published by it."""
+
+from django.utils.translation import gettext_lazy
+
+from talentbase.core.roles import Role
+from talentbase.core.workflow import Transition, Workflow
+
+from . import forms
+from .actions import ready_to_submit
+from .models import StandardKind, VersionState
+from .scopes import INSTITUTIONS
+
+S = VersionState
+
+
+def _norm(version, actor) -> bool:
+    return version.kind == StandardKind.NORM
+
+
+def _national(version, actor) -> bool:
+    return version.kind == StandardKind.NATIONAL
+
+
+VERSION_WORKFLOW = Workflow(
+    model="evaluation.StandardVersion", object_argument="version", scope_action="view",
+    transitions=[
+        Transition("submit", source=[S.DRAFT, S.RETURNED], target=S.SUBMITTED, roles=INSTITUTIONS,
+                   label=gettext_lazy("提交市局审核"), guard=ready_to_submit, when=_norm),
+        Transition("approve", source=[S.SUBMITTED], target=S.APPROVED, roles=[Role.CITY],
+                   label=gettext_lazy("审核通过"), when=_norm),
+        Transition("return", source=[S.SUBMITTED], target=S.RETURNED, roles=[Role.CITY],
+                   label=gettext_lazy("退回修改"), comment_required=True, when=_norm, style="outline-danger"),
+        Transition("file", source=[S.APPROVED], target=S.FILED, roles=[Role.HR], label=gettext_lazy("予以备案"),
+                   form=forms.FileVersionForm, action="talentbase.evaluation.actions.put_in_force", when=_norm),
+        Transition("return_by_hr", source=[S.APPROVED], target=S.RETURNED, roles=[Role.HR],
+                   label=gettext_lazy("退回机构"), comment_required=True, when=_norm, style="outline-danger"),
+        Transition("publish", source=[S.DRAFT], target=S.FILED, roles=[Role.CITY],
+                   label=gettext_lazy("发布施行"), guard=ready_to_submit, form=forms.PublishVersionForm,
+                   action="talentbase.evaluation.actions.publish_national", when=_national),
+    ],
+)  # fmt: skip
