@@ -44,6 +44,8 @@ router.register("certificate-reports", credentials_api.CertificateReportViewSet,
 router.register("standard-versions", evaluation_api.VersionViewSet, basename="standardversion")
 router.register("standard-levels", evaluation_api.VersionLevelViewSet, basename="versionlevel")
 router.register("eligibility-paths", evaluation_api.EligibilityPathViewSet, basename="eligibilitypath")
+router.register("evaluation-plans", evaluation_api.PlanViewSet, basename="evaluationplan")
+router.register("evaluation-plan-lines", evaluation_api.PlanLineViewSet, basename="planline")
 router.register("imports", import_api.ImportBatchViewSet, basename="import")
 router.register("jobs", jobs_api.JobViewSet, basename="job")
 

@@ -3,8 +3,8 @@ from rest_framework.response import Response
 
 from talentbase.core.api import ScopedModelSerializer, ScopedViewSet, WorkflowActionsMixin
 
-from . import actions
-from .models import EligibilityPath, StandardVersion, VersionLevel
+from . import actions, plans
+from .models import EligibilityPath, EvaluationPlan, PlanLine, StandardVersion, VersionLevel
 
 
 class VersionSerializer(ScopedModelSerializer):
@@ -93,4 +93,57 @@ class EligibilityPathViewSet(ScopedViewSet):
 
     def destroy(self, request, *args, **kwargs):
         actions.delete_path(actor=self.actor, path=self.get_object())
+        return Response(status=204)
+
+
+class PlanSerializer(ScopedModelSerializer):
+    institution = serializers.PrimaryKeyRelatedField(read_only=True)
+    state = serializers.CharField(read_only=True)
+    submitted_at = serializers.DateTimeField(read_only=True)
+
+    class Meta:
+        model = EvaluationPlan
+        fields = ["id", "institution", "year", "note", "state", "submitted_at"]
+
+
+class PlanViewSet(WorkflowActionsMixin, ScopedViewSet):
+    model = EvaluationPlan
+    serializer_class = PlanSerializer
+    ordering = ["pk"]
+    filterset_fields = ["year", "state", "institution"]
+
+    def perform_create_values(self, data):
+        return plans.create_plan(actor=self.actor, year=data["year"], note=data.get("note", ""))
+
+    def perform_update_values(self, obj, data):
+        return plans.update_plan(actor=self.actor, plan=obj, values=data)
+
+    def destroy(self, request, *args, **kwargs):
+        plans.delete_plan(actor=self.actor, plan=self.get_object())
+        return Response(status=204)
+
+
+class PlanLineSerializer(ScopedModelSerializer):
+    class Meta:
+        model = PlanLine
+        fields = ["id", "plan", "occupation", "level", "month", "planned_candidates", "note"]
+
+
+class PlanLineViewSet(ScopedViewSet):
+    model = PlanLine
+    serializer_class = PlanLineSerializer
+    ordering = ["pk"]
+    filterset_fields = ["plan"]
+
+    def perform_create_values(self, data):
+        values = dict(data)
+        plan = values.pop("plan")
+        return plans.save_line(actor=self.actor, plan=plan, values=values)
+
+    def perform_update_values(self, obj, data):
+        values = {k: v for k, v in data.items() if k != "plan"}
+        return plans.save_line(actor=self.actor, plan=obj.plan, values=values, line=obj)
+
+    def destroy(self, request, *args, **kwargs):
+        plans.delete_line(actor=self.actor, line=self.get_object())
         return Response(status=204)

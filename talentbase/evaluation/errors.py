@@ -10,3 +10,8 @@ class EvaluationError(StrEnum):
     LEVEL_WITHOUT_PATH = "level_without_path"
     WEIGHTS = "weights"
     PATH_EMPTY = "path_empty"
+    PLAN_EXISTS = "plan_exists"
+    PLAN_LOCKED = "plan_locked"
+    PLAN_EMPTY = "plan_empty"
+    NOT_FILED = "not_filed"
+    ALREADY_ACKNOWLEDGED = "already_acknowledged"

@@ -6,7 +6,17 @@ from talentbase.catalog.models import Level, Occupation
 from talentbase.core import scoping
 from talentbase.core.forms import ScopedFilterSet, ScopedForm, ScopedModelForm
 
-from .models import EligibilityPath, Generation, StandardKind, StandardVersion, VersionLevel, VersionState
+from .models import (
+    EligibilityPath,
+    EvaluationPlan,
+    Generation,
+    PlanLine,
+    PlanState,
+    StandardKind,
+    StandardVersion,
+    VersionLevel,
+    VersionState,
+)
 
 DATE = {"type": "date"}
 
@@ -78,4 +88,38 @@ class VersionFilter(ScopedFilterSet):
 
     class Meta:
         model = StandardVersion
+        fields = []
+
+
+class PlanForm(ScopedModelForm):
+    class Meta:
+        model = EvaluationPlan
+        fields = ["year", "note"]
+        widgets = {"note": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields.pop("year")
+
+
+class PlanLineForm(ScopedModelForm):
+    class Meta:
+        model = PlanLine
+        fields = ["occupation", "level", "month", "planned_candidates", "note"]
+
+    def __init__(self, *args, plan=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["occupation"].queryset = scoping.visible_to(self.actor, Occupation.objects.filter(is_active=True))
+        self.fields["level"].queryset = scoping.visible_to(self.actor, Level.objects.exclude(national_number=None))
+        self.fields["month"].widget = forms.Select(choices=[(m, _("%(month)s月") % {"month": m}) for m in range(1, 13)],
+                                                   attrs={"class": "form-select"})  # fmt: skip
+
+
+class PlanFilter(ScopedFilterSet):
+    year = django_filters.NumberFilter(label=_("年度"))
+    state = django_filters.ChoiceFilter(choices=PlanState.choices, label=_("状态"))
+
+    class Meta:
+        model = EvaluationPlan
         fields = []

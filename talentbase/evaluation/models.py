@@ -163,3 +163,97 @@ class EligibilityPath(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("evaluation:version-detail", args=[self.version_id])
+
+
+class PlanState(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已报送")
+    RETURNED = "returned", _("已退回")
+    ACKNOWLEDGED = "acknowledged", _("已确认")
+
+
+class EvaluationPlan(models.Model):
+    """An institution's annual evaluation plan (年度职业技能评价计划): reported to the skill-appraisal centre
+    (HR) and the sector unit of each occupation it plans; acknowledged when all of them have."""
+
+    institution = models.ForeignKey(Organisation, verbose_name=_("评价机构"), on_delete=models.PROTECT,
+                                    related_name="evaluation_plans")  # fmt: skip
+    year = models.PositiveSmallIntegerField(_("年度"), validators=[MinValueValidator(2020), MaxValueValidator(2100)])
+    note = models.TextField(_("说明"), max_length=2000, blank=True)
+    state = models.CharField(_("状态"), max_length=20, choices=PlanState.choices, default=PlanState.DRAFT)
+    submitted_at = models.DateTimeField(_("报送时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "institution__name", "pk"]
+        verbose_name = _("年度评价计划")
+        verbose_name_plural = pgettext_lazy("plural", "年度评价计划")
+        constraints = [
+            models.UniqueConstraint(fields=["institution", "year"], name="evaluation_plan_one_per_year"),
+        ]
+
+    def __str__(self) -> str:
+        return _("%(institution)s %(year)s 年度评价计划") % {"institution": self.institution, "year": self.year}
+
+    def get_absolute_url(self) -> str:
+        return reverse("evaluation:plan-detail", args=[self.pk])
+
+    def total_planned(self) -> int:
+        return sum(line.planned_candidates for line in self.lines.all())
+
+
+class PlanLine(models.Model):
+    """One line of a plan: an occupation and level, how many candidates, in which month."""
+
+    plan = models.ForeignKey(EvaluationPlan, verbose_name=_("计划"), on_delete=models.CASCADE, related_name="lines")
+    occupation = models.ForeignKey(Occupation, verbose_name=_("职业"), on_delete=models.PROTECT, related_name="+")
+    level = models.ForeignKey(Level, verbose_name=_("等级"), on_delete=models.PROTECT, related_name="+")
+    month = models.PositiveSmallIntegerField(_("月份"), validators=[MinValueValidator(1), MaxValueValidator(12)])
+    planned_candidates = models.PositiveIntegerField(_("计划人数"), validators=[MinValueValidator(1)])
+    note = models.CharField(_("备注"), max_length=200, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "month", "occupation__code", "level__rank", "pk"]
+        verbose_name = _("计划明细")
+        verbose_name_plural = pgettext_lazy("plural", "计划明细")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "occupation", "level", "month"], name="evaluation_plan_line_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.occupation.display_name} · {self.level} · {self.month}月"
+
+    def get_absolute_url(self) -> str:
+        return reverse("evaluation:plan-detail", args=[self.plan_id])
+
+
+class PlanAcknowledgement(models.Model):
+    """That one body the plan is reported to (the appraisal centre, or a sector unit) has acknowledged it."""
+
+    plan = models.ForeignKey(EvaluationPlan, verbose_name=_("计划"), on_delete=models.CASCADE,
+                             related_name="acknowledgements")  # fmt: skip
+    organisation = models.ForeignKey(Organisation, verbose_name=_("确认单位"), on_delete=models.PROTECT, related_name="+")
+    role = models.CharField(_("角色"), max_length=20)
+    acknowledged_at = models.DateTimeField(_("确认时间"), auto_now_add=True)
+    comment = models.CharField(_("意见"), max_length=1000, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "acknowledged_at"]
+        verbose_name = _("计划确认")
+        verbose_name_plural = pgettext_lazy("plural", "计划确认")
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "organisation"], name="evaluation_plan_ack_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} · {self.organisation}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("evaluation:plan-detail", args=[self.plan_id])

@@ -10,7 +10,16 @@ from django.db.models import Q
 from talentbase.core import scoping
 from talentbase.core.roles import Role
 
-from .models import EligibilityPath, StandardKind, StandardVersion, VersionLevel, VersionState
+from .models import (
+    EligibilityPath,
+    EvaluationPlan,
+    PlanAcknowledgement,
+    PlanLine,
+    StandardKind,
+    StandardVersion,
+    VersionLevel,
+    VersionState,
+)
 
 INSTITUTIONS = [Role.EVALUATION, Role.ASSOCIATION]
 READERS = [Role.CITY, Role.HR, Role.SECTOR, Role.DISTRICT, Role.ASSOCIATION, Role.EVALUATION, Role.TRAINING,
@@ -81,3 +90,58 @@ for model in (VersionLevel, EligibilityPath):
         change=[Role.CITY, *INSTITUTIONS],
         delete=[Role.CITY, *INSTITUTIONS],
     )
+
+
+# --- Annual plans: the institution's own; HR (the appraisal centre) and the city bureau see every plan, a
+# sector unit the plans with a line of its sectors' occupations.
+
+
+def _plans_in_sectors(actor) -> Q:
+    lines = PlanLine.objects.filter(occupation__sector_id__in=sorted(actor.sector_ids)).values("plan_id")
+    return Q(pk__in=lines)
+
+
+def plan_rows(actor) -> Q:
+    return scoping.by_role(
+        actor,
+        {
+            Role.CITY: scoping.EVERYTHING,
+            Role.HR: scoping.EVERYTHING,
+            Role.AUDIT_ADMIN: scoping.EVERYTHING,
+            Role.SECTOR: _plans_in_sectors,
+            Role.EVALUATION: lambda a: Q(institution_id=a.organisation_id),
+            Role.ASSOCIATION: lambda a: Q(institution_id=a.organisation_id),
+        },
+    )
+
+
+def plan_change_rows(actor) -> Q:
+    return scoping.by_role(
+        actor,
+        {
+            Role.EVALUATION: lambda a: Q(institution_id=a.organisation_id),
+            Role.ASSOCIATION: lambda a: Q(institution_id=a.organisation_id),
+        },
+    )
+
+
+PLAN_READERS = [Role.CITY, Role.HR, Role.SECTOR, Role.AUDIT_ADMIN, *INSTITUTIONS]
+
+scoping.register(EvaluationPlan, rows=plan_rows, change_rows=plan_change_rows, view=PLAN_READERS,
+                 add=INSTITUTIONS, change=INSTITUTIONS, delete=INSTITUTIONS)  # fmt: skip
+
+
+def _of_plans(rows):
+    def scope(actor) -> Q:
+        condition = rows(actor)
+        if condition in (scoping.EVERYTHING, scoping.NOTHING):
+            return condition
+        return Q(plan__in=EvaluationPlan.objects.filter(condition).values("pk"))
+
+    return scope
+
+
+scoping.register(PlanLine, rows=_of_plans(plan_rows), change_rows=_of_plans(plan_change_rows), view=PLAN_READERS,
+                 add=INSTITUTIONS, change=INSTITUTIONS, delete=INSTITUTIONS)  # fmt: skip
+# Acknowledgements are written by the plan's workflow only.
+scoping.register(PlanAcknowledgement, rows=_of_plans(plan_rows), view=PLAN_READERS)

@@ -17,4 +17,13 @@ urlpatterns = [
     path("standards/<int:version>/paths/new/", views.PathFormView.as_view(), name="path-create"),
     path("paths/<int:pk>/edit/", views.PathFormView.as_view(), name="path-edit"),
     path("paths/<int:pk>/delete/", views.PathDeleteView.as_view(), name="path-delete"),
+    path("plans/", views.PlanListView.as_view(), name="plan-list"),
+    path("plans/new/", views.PlanFormView.as_view(), name="plan-create"),
+    path("plans/<int:pk>/", views.PlanDetailView.as_view(), name="plan-detail"),
+    path("plans/<int:pk>/edit/", views.PlanFormView.as_view(), name="plan-edit"),
+    path("plans/<int:pk>/delete/", views.PlanDeleteView.as_view(), name="plan-delete"),
+    path("plans/<int:pk>/do/<str:name>/", views.PlanTransitionView.as_view(), name="plan-transition"),
+    path("plans/<int:plan>/lines/new/", views.PlanLineFormView.as_view(), name="plan-line-create"),
+    path("plan-lines/<int:pk>/edit/", views.PlanLineFormView.as_view(), name="plan-line-edit"),
+    path("plan-lines/<int:pk>/delete/", views.PlanLineDeleteView.as_view(), name="plan-line-delete"),
 ]

@@ -13,10 +13,10 @@ from talentbase.core.views import (
     TransitionView,
 )
 
-from . import actions, forms
+from . import actions, forms, plans
 from .actions import EDITABLE
-from .models import EligibilityPath, StandardVersion, VersionLevel
-from .scopes import READERS
+from .models import EligibilityPath, EvaluationPlan, PlanLine, StandardVersion, VersionLevel
+from .scopes import PLAN_READERS, READERS
 
 
 class VersionListView(ObjectListView):
@@ -154,4 +154,127 @@ register_menu(
     section="evaluation", label=_("标准与评价规范"), url_name="evaluation:version-list", roles=READERS, order=400,
     icon="journal-text", description=_("国家职业技能标准、评价规范及其申报条件"),
     count=lambda actor: scoping.visible_to(actor, StandardVersion).count(),
+)  # fmt: skip
+
+
+# --- Annual plans
+
+
+class PlanListView(ObjectListView):
+    model = EvaluationPlan
+    filterset_class = forms.PlanFilter
+    default_ordering = "-year"
+    create_url_name = "evaluation:plan-create"
+    detail_url_name = "evaluation:plan-detail"
+    export_name = "evaluation-plans"
+    columns = [
+        Column("year", _("年度"), order_by="year", link=True),
+        Column("institution", _("评价机构"), order_by="institution__name"),
+        Column("total_planned", _("计划人数")),
+        Column("state", _("状态"), order_by="state"),
+        Column("submitted_at", _("报送时间"), order_by="submitted_at"),
+    ]
+
+    def base_queryset(self):
+        return EvaluationPlan.objects.select_related("institution").prefetch_related("lines")
+
+
+class PlanDetailView(ObjectDetailView):
+    model = EvaluationPlan
+    template_name = "evaluation/plan_detail.html"
+    edit_url_name = "evaluation:plan-edit"
+    delete_url_name = "evaluation:plan-delete"
+    transition_url_name = "evaluation:plan-transition"
+    fields = [
+        Column("institution", _("评价机构")),
+        Column("year", _("年度")),
+        Column("state", _("状态")),
+        Column("submitted_at", _("报送时间")),
+        Column("note", _("说明")),
+    ]
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        plan = self.object
+        editable = plan.state in plans.EDITABLE and scoping.in_scope(self.actor, plan, "change")
+        context["can_change"] = context["can_change"] and editable
+        context["can_delete"] = context["can_delete"] and editable and plan.state == "draft"
+        context["editable"] = editable
+        lines = list(plan.lines.select_related("occupation", "level"))
+        context["lines"] = lines
+        context["total"] = sum(line.planned_candidates for line in lines)
+        context["by_month"] = [(month, sum(line.planned_candidates for line in lines if line.month == month))
+                               for month in range(1, 13)]  # fmt: skip
+        context["acknowledgements"] = list(plan.acknowledgements.select_related("organisation"))
+        context["awaiting"] = plans.awaiting(plan) if plan.state == "submitted" else None
+        return context
+
+
+class PlanFormView(ObjectFormView):
+    model = EvaluationPlan
+    form_class = forms.PlanForm
+
+    def get_object(self):
+        plan = super().get_object()
+        if plan is not None and plan.state not in plans.EDITABLE:
+            from django.http import Http404
+
+            raise Http404
+        return plan
+
+    def perform(self, form, obj):
+        values, _m2m = form.model_values()
+        if obj is None:
+            return plans.create_plan(actor=self.actor, year=values["year"], note=values.get("note", ""))
+        return plans.update_plan(actor=self.actor, plan=obj, values=values)
+
+
+class PlanDeleteView(ObjectDeleteView):
+    model = EvaluationPlan
+    success_url_name = "evaluation:plan-list"
+
+    def perform(self, obj):
+        plans.delete_plan(actor=self.actor, plan=obj)
+
+
+class PlanTransitionView(TransitionView):
+    model = EvaluationPlan
+
+
+class PlanLineFormView(ObjectFormView):
+    model = PlanLine
+    form_class = forms.PlanLineForm
+
+    def get_object(self):
+        if "plan" in self.kwargs:
+            scoping.ensure_may(self.actor, PlanLine, "add")
+            self.plan = scoping.get_for(self.actor, EvaluationPlan, self.kwargs["plan"], "change")
+            return None
+        line = scoping.get_for(self.actor, PlanLine, self.kwargs["pk"], "change")
+        self.plan = line.plan
+        return line
+
+    def form_kwargs(self, obj) -> dict:
+        return {**super().form_kwargs(obj), "plan": self.plan}
+
+    def success_url(self, saved) -> str:
+        return self.plan.get_absolute_url()
+
+    def perform(self, form, obj):
+        values, _m2m = form.model_values()
+        return plans.save_line(actor=self.actor, plan=self.plan, values=values, line=obj)
+
+
+class PlanLineDeleteView(ObjectDeleteView):
+    model = PlanLine
+
+    def perform(self, obj):
+        plans.delete_line(actor=self.actor, line=obj)
+        self.success_url_name = obj.plan.get_absolute_url()
+
+
+register_menu(
+    section="evaluation", label=_("年度评价计划"), url_name="evaluation:plan-list", roles=PLAN_READERS, order=410,
+    icon="calendar-range", description=_("评价机构的年度计划，报送鉴定中心和行业单位"),
+    count=lambda actor: scoping.visible_to(actor, EvaluationPlan).count(),
 )  # fmt: skip

@@ -7,9 +7,9 @@ from django.utils.translation import gettext_lazy
 from talentbase.core.roles import Role
 from talentbase.core.workflow import Transition, Workflow
 
-from . import forms
+from . import forms, plans
 from .actions import ready_to_submit
-from .models import StandardKind, VersionState
+from .models import PlanState, StandardKind, VersionState
 from .scopes import INSTITUTIONS
 
 S = VersionState
@@ -39,5 +39,27 @@ VERSION_WORKFLOW = Workflow(
         Transition("publish", source=[S.DRAFT], target=S.FILED, roles=[Role.CITY],
                    label=gettext_lazy("发布施行"), guard=ready_to_submit, form=forms.PublishVersionForm,
                    action="talentbase.evaluation.actions.publish_national", when=_national),
+    ],
+)  # fmt: skip
+
+
+P = PlanState
+REPORTED_TO = [Role.HR, Role.SECTOR]
+
+PLAN_WORKFLOW = Workflow(
+    model="evaluation.EvaluationPlan", object_argument="plan", scope_action="view",
+    transitions=[
+        Transition("submit", source=[P.DRAFT, P.RETURNED], target=P.SUBMITTED, roles=INSTITUTIONS,
+                   label=gettext_lazy("报送"), guard=plans.ready_to_submit,
+                   action="talentbase.evaluation.plans.submit_plan"),
+        Transition("acknowledge", source=[P.SUBMITTED], target=P.SUBMITTED, roles=REPORTED_TO,
+                   label=gettext_lazy("确认收到"), when=plans.may_acknowledge,
+                   action="talentbase.evaluation.plans.acknowledge_plan"),
+        Transition("return", source=[P.SUBMITTED], target=P.RETURNED, roles=REPORTED_TO,
+                   label=gettext_lazy("退回修改"), comment_required=True, style="outline-danger",
+                   action="talentbase.evaluation.plans.return_plan"),
+        # Taken by the platform when the last body the plan awaits has acknowledged it.
+        Transition("complete", source=[P.SUBMITTED], target=P.ACKNOWLEDGED, roles=[],
+                   label=gettext_lazy("报送单位均已确认")),
     ],
 )  # fmt: skip

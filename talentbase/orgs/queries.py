@@ -53,3 +53,17 @@ def filing_in_force(*, organisation_id: int, occupation_id: int, level_id: int, 
         .order_by("-valid_to", "pk")
         .first()
     )  # fmt: skip
+
+
+def filing_covering(*, organisation_id: int, occupation_id: int, level_id: int, first: datetime.date,
+                    last: datetime.date):  # fmt: skip
+    """A filing in force on some day from ``first`` to ``last`` (a plan's month), or None."""
+    # unscoped: a rule check of the institution's own authority, nothing is shown
+    return (
+        EvaluationFiling.objects.filter(
+            organisation_id=organisation_id, occupation_id=occupation_id, levels=level_id,
+            state=FilingState.FILED, valid_from__lte=last, valid_to__gte=first,
+        )
+        .order_by("-valid_to", "pk")
+        .first()
+    )  # fmt: skip

@@ -81,3 +81,77 @@ class EligibilityPathAccess(ScopedAccessTests):
             objects[key] = EligibilityPath.objects.create(version=version, level=level, years=5,
                                                           years_since_level=False, description="累计5年")  # fmt: skip
         return objects
+
+
+PLAN_MATRIX = {
+    "city": {"view": "ab"},
+    "hr": {"view": "ab"},
+    "auditadmin": {"view": "ab"},
+    "sector": {"view": "a"},
+    "evaluation": {"view": "a", "change": "a", "delete": "a"},
+    "association": {"view": "", "change": "", "delete": ""},
+}
+
+
+def plans_with_a_line(personas) -> dict:
+    """A draft plan of the persona institution with a line in the sector persona's sector, and one of the
+    outsider institution with a line in another sector."""
+    from talentbase.evaluation.models import EvaluationPlan, PlanLine
+
+    sectors = personas.actor("sector").sector_ids
+    level = Level.objects.get(code="level4")
+    result = {}
+    for key, outsider, occupations in (
+        ("a", False, Occupation.objects.filter(sector_id__in=sectors)),
+        ("b", True, Occupation.objects.exclude(sector_id__in=sectors)),
+    ):
+        plan = EvaluationPlan.objects.create(institution=personas.organisation("evaluation", outsider), year=2027)
+        PlanLine.objects.create(plan=plan, occupation=occupations.order_by("code").first(), level=level, month=5,
+                                planned_candidates=30)  # fmt: skip
+        result[key] = plan
+    return result
+
+
+class EvaluationPlanAccess(ScopedAccessTests):
+    from talentbase.evaluation.models import EvaluationPlan as model  # noqa: N813
+
+    list_url = "evaluation:plan-list"
+    detail_url = "evaluation:plan-detail"
+    create_url = "evaluation:plan-create"
+    edit_url = "evaluation:plan-edit"
+    delete_url = "evaluation:plan-delete"
+    api_basename = "evaluationplan"
+    api_writable = True
+    access = PLAN_MATRIX
+
+    def make_objects(self, personas):
+        return plans_with_a_line(personas)
+
+
+class PlanLineAccess(ScopedAccessTests):
+    from talentbase.evaluation.models import PlanLine as model  # noqa: N813
+
+    edit_url = "evaluation:plan-line-edit"
+    delete_url = "evaluation:plan-line-delete"
+    api_basename = "planline"
+    api_writable = True
+    access = PLAN_MATRIX
+
+    def make_objects(self, personas):
+        return {key: plan.lines.get() for key, plan in plans_with_a_line(personas).items()}
+
+
+class PlanAcknowledgementAccess(ScopedAccessTests):
+    """Written by the plan's workflow only; read with the plan."""
+
+    from talentbase.evaluation.models import PlanAcknowledgement as model  # noqa: N813
+
+    access = {role: {"view": keys} for role, keys in
+              (("city", "ab"), ("hr", "ab"), ("auditadmin", "ab"), ("sector", "a"), ("evaluation", "a"),
+               ("association", ""))}  # fmt: skip
+
+    def make_objects(self, personas):
+        from talentbase.evaluation.models import PlanAcknowledgement
+
+        return {key: PlanAcknowledgement.objects.create(plan=plan, organisation=personas.organisation("hr"), role="hr")
+                for key, plan in plans_with_a_line(personas).items()}  # fmt: skip

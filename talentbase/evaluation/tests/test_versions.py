@@ -228,3 +228,28 @@ class NormReview(RuleBasedStateMachine):
 @pytest.mark.django_db
 def test_the_norm_review_follows_its_table_whatever_is_pressed():
     NormReview.TestCase().runTest()
+
+
+def test_hr_returns_an_approved_norm_to_its_institution_and_a_level_is_added_on_its_page(personas):
+    from talentbase.core.workflow import perform
+
+    institution, city, hr = personas.actor("evaluation"), personas.actor("city"), personas.actor("hr")
+    occupation = norm_occupation()
+    norm = actions.create_version(actor=institution, values={"occupation": occupation, "title": "规范",
+                                                             "generation": "2023"})  # fmt: skip
+    perform(norm, "submit", actor=institution, data={})
+    perform(norm, "approve", actor=city, data={})
+    perform(norm, "return_by_hr", actor=hr, data={"comment": "请补充考核时长"})
+    assert StandardVersion.objects.get(pk=norm.pk).state == VersionState.RETURNED
+    # Back in the institution's hands: it removes a level and adds it again on the page.
+    row = norm.levels.get(level__code="level5")
+    actions.delete_version_level(actor=institution, level_row=row)
+    assert not norm.paths.filter(level__code="level5").exists()
+    client = personas.client("evaluation")
+    response = client.post(reverse("evaluation:level-create", args=[norm.pk]), {
+        "level": Level.objects.get(code="level5").pk, "theory_weight": 40, "skill_weight": 60})  # fmt: skip
+    assert response.status_code == 302
+    assert norm.levels.get(level__code="level5").theory_weight == 40
+    wrong = client.post(reverse("evaluation:level-create", args=[norm.pk]), {
+        "level": Level.objects.get(code="level4").pk, "theory_weight": 40, "skill_weight": 60})  # fmt: skip
+    assert wrong.status_code == 400  # the level is there already

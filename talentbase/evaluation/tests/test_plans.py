@@ -1,0 +1,128 @@
+"""Annual evaluation plans: lines only within a filing in force that month, reported to the appraisal
+centre (HR) and the sector unit of each occupation, acknowledged once all have, returned with comments."""
+
+import datetime
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from talentbase.catalog.models import Level, Occupation
+from talentbase.core.errors import DomainError
+from talentbase.core.models import Decision
+from talentbase.core.workflow import TransitionFormError, perform
+from talentbase.evaluation import plans
+from talentbase.evaluation.errors import EvaluationError
+from talentbase.evaluation.models import EvaluationPlan, PlanAcknowledgement, PlanState
+from talentbase.orgs.models import EvaluationFiling, FilingState
+
+pytestmark = pytest.mark.django_db
+
+GREENING = "4-09-10-01"
+
+
+@pytest.fixture
+def filing(personas):
+    filing = EvaluationFiling.objects.create(
+        organisation=personas.organisation("evaluation"), occupation=Occupation.objects.get(code=GREENING),
+        state=FilingState.FILED, filing_number="沪绿评备 P-1", valid_from=datetime.date(2026, 1, 1),
+        valid_to=datetime.date(2027, 6, 30), institution_type="S", site_serial="000321",
+    )  # fmt: skip
+    filing.levels.set(Level.objects.filter(code__in=["level5", "level4", "level3"]))
+    return filing
+
+
+def refused(code, call, *args, **kwargs) -> DomainError:
+    with pytest.raises(DomainError) as caught:
+        call(*args, **kwargs)
+    assert caught.value.code == code, caught.value.message
+    return caught.value
+
+
+def line(plan, actor, *, level="level4", month=3, count=40):
+    return plans.save_line(actor=actor, plan=plan, values={
+        "occupation": Occupation.objects.get(code=GREENING), "level": Level.objects.get(code=level),
+        "month": month, "planned_candidates": count})  # fmt: skip
+
+
+def test_lines_only_for_what_a_filing_covers_that_month(personas, filing):
+    institution = personas.actor("evaluation")
+    plan = plans.create_plan(actor=institution, year=2027)
+    refused(EvaluationError.PLAN_EXISTS, plans.create_plan, actor=institution, year=2027)
+    line(plan, institution, month=3)
+    error = refused(EvaluationError.NOT_FILED, line, plan, institution, level="level1")
+    assert "2027年3月" in str(error.message) and "没有覆盖" in str(error.message)
+    refused(EvaluationError.NOT_FILED, line, plan, institution, month=7)  # the filing ends in June
+    assert plan.lines.count() == 1
+
+
+def test_reported_acknowledged_by_the_centre_and_the_sector_unit(personas, filing):
+    institution, hr, sector = personas.actor("evaluation"), personas.actor("hr"), personas.actor("sector")
+    assert Occupation.objects.get(code=GREENING).sector_id in sector.sector_ids
+    plan = plans.create_plan(actor=institution, year=2027)
+    refused(EvaluationError.PLAN_EMPTY, perform, plan, "submit", actor=institution, data={})
+    line(plan, institution, month=3, count=40)
+    line(plan, institution, level="level3", month=5, count=12)
+    perform(plan, "submit", actor=institution, data={})
+    plan.refresh_from_db()
+    assert plan.state == PlanState.SUBMITTED and plan.submitted_at is not None
+    refused(EvaluationError.PLAN_LOCKED, line, plan, institution, month=4)
+
+    perform(plan, "acknowledge", actor=hr, data={"comment": "已收到"})
+    plan.refresh_from_db()
+    assert plan.state == PlanState.SUBMITTED  # the sector unit has still to
+    assert plans.awaiting(plan) == {"hr": False, "sectors": {Occupation.objects.get(code=GREENING).sector_id}}
+    with pytest.raises(DomainError):
+        perform(plan, "acknowledge", actor=hr, data={})  # once is enough
+    with pytest.raises(PermissionDenied):
+        perform(plan, "acknowledge", actor=institution, data={})
+    perform(plan, "acknowledge", actor=sector, data={})
+    plan.refresh_from_db()
+    assert plan.state == PlanState.ACKNOWLEDGED
+    moves = list(Decision.objects.filter(object_type="evaluation.evaluationplan", object_id=str(plan.pk))
+                 .values_list("transition", "role"))  # fmt: skip
+    assert moves == [("submit", "evaluation"), ("acknowledge", "hr"), ("acknowledge", "sector"), ("complete", "system")]
+
+
+def test_a_return_needs_comments_and_clears_the_acknowledgements(personas, filing):
+    institution, hr, sector = personas.actor("evaluation"), personas.actor("hr"), personas.actor("sector")
+    plan = plans.create_plan(actor=institution, year=2027)
+    line(plan, institution)
+    perform(plan, "submit", actor=institution, data={})
+    perform(plan, "acknowledge", actor=hr, data={})
+    with pytest.raises(TransitionFormError):
+        perform(plan, "return", actor=sector, data={})
+    perform(plan, "return", actor=sector, data={"comment": "5月与行业技能竞赛冲突，请调整"})
+    plan.refresh_from_db()
+    assert plan.state == PlanState.RETURNED and not PlanAcknowledgement.objects.filter(plan=plan).exists()
+    line(plan, institution, month=4)  # editable again
+
+
+def test_a_filing_revoked_after_the_line_was_written_stops_the_submission(personas, filing):
+    institution = personas.actor("evaluation")
+    plan = plans.create_plan(actor=institution, year=2027)
+    line(plan, institution)
+    EvaluationFiling.objects.filter(pk=filing.pk).update(state=FilingState.REVOKED)
+    refused(EvaluationError.NOT_FILED, perform, plan, "submit", actor=institution, data={})
+    assert EvaluationPlan.objects.get(pk=plan.pk).state == PlanState.DRAFT
+
+
+def test_the_plan_pages(personas, filing):
+    client = personas.client("evaluation")
+    assert client.post(reverse("evaluation:plan-create"), {"year": 2027}).status_code == 302
+    plan = EvaluationPlan.objects.get(year=2027)
+    occupation = Occupation.objects.get(code=GREENING)
+    bad = client.post(reverse("evaluation:plan-line-create", args=[plan.pk]), {
+        "occupation": occupation.pk, "level": Level.objects.get(code="level1").pk, "month": 3,
+        "planned_candidates": 10})  # fmt: skip
+    assert bad.status_code == 400 and "没有覆盖" in bad.content.decode()
+    ok = client.post(reverse("evaluation:plan-line-create", args=[plan.pk]), {
+        "occupation": occupation.pk, "level": Level.objects.get(code="level4").pk, "month": 3,
+        "planned_candidates": 25})  # fmt: skip
+    assert ok.status_code == 302
+    page = client.get(plan.get_absolute_url()).content.decode()
+    assert "共 25 人" in page and 'data-transition="submit"' in page
+    client.post(reverse("evaluation:plan-transition", args=[plan.pk, "submit"]))
+    hr_page = personas.client("hr").get(plan.get_absolute_url()).content.decode()
+    assert 'data-transition="acknowledge"' in hr_page and "待市职业技能鉴定中心确认" in hr_page
+    assert client.get(reverse("evaluation:plan-edit", args=[plan.pk])).status_code == 404
