@@ -46,6 +46,7 @@ router.register("standard-levels", evaluation_api.VersionLevelViewSet, basename=
 router.register("eligibility-paths", evaluation_api.EligibilityPathViewSet, basename="eligibilitypath")
 router.register("evaluation-plans", evaluation_api.PlanViewSet, basename="evaluationplan")
 router.register("evaluation-plan-lines", evaluation_api.PlanLineViewSet, basename="planline")
+router.register("evaluation-sessions", evaluation_api.SessionViewSet, basename="evaluationsession")
 router.register("imports", import_api.ImportBatchViewSet, basename="import")
 router.register("jobs", jobs_api.JobViewSet, basename="job")
 

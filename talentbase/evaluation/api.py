@@ -3,8 +3,15 @@ from rest_framework.response import Response
 
 from talentbase.core.api import ScopedModelSerializer, ScopedViewSet, WorkflowActionsMixin
 
-from . import actions, plans
-from .models import EligibilityPath, EvaluationPlan, PlanLine, StandardVersion, VersionLevel
+from . import actions, plans, sessions
+from .models import (
+    EligibilityPath,
+    EvaluationPlan,
+    EvaluationSession,
+    PlanLine,
+    StandardVersion,
+    VersionLevel,
+)
 
 
 class VersionSerializer(ScopedModelSerializer):
@@ -146,4 +153,34 @@ class PlanLineViewSet(ScopedViewSet):
 
     def destroy(self, request, *args, **kwargs):
         plans.delete_line(actor=self.actor, line=self.get_object())
+        return Response(status=204)
+
+
+class SessionSerializer(ScopedModelSerializer):
+    institution = serializers.PrimaryKeyRelatedField(read_only=True)
+    occupation = serializers.PrimaryKeyRelatedField(read_only=True)
+    level = serializers.PrimaryKeyRelatedField(read_only=True)
+    filing = serializers.PrimaryKeyRelatedField(read_only=True)
+    state = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = EvaluationSession
+        fields = ["id", "institution", "plan_line", "occupation", "level", "version", "filing", "name",
+                  "registration_closes", "theory_on", "practical_on", "review_on", "venue", "capacity", "state"]  # fmt: skip
+
+
+class SessionViewSet(WorkflowActionsMixin, ScopedViewSet):
+    model = EvaluationSession
+    serializer_class = SessionSerializer
+    ordering = ["pk"]
+    filterset_fields = ["state", "occupation", "institution"]
+
+    def perform_create_values(self, data):
+        return sessions.create_session(actor=self.actor, values=dict(data))
+
+    def perform_update_values(self, obj, data):
+        return sessions.update_session(actor=self.actor, session=obj, values=dict(data))
+
+    def destroy(self, request, *args, **kwargs):
+        sessions.delete_session(actor=self.actor, session=self.get_object())
         return Response(status=204)

@@ -15,3 +15,8 @@ class EvaluationError(StrEnum):
     PLAN_EMPTY = "plan_empty"
     NOT_FILED = "not_filed"
     ALREADY_ACKNOWLEDGED = "already_acknowledged"
+    PLAN_NOT_ACKNOWLEDGED = "plan_not_acknowledged"
+    VERSION_NOT_IN_FORCE = "version_not_in_force"
+    VERSION_LACKS_LEVEL = "version_lacks_level"
+    SESSION_DATES = "session_dates"
+    SESSION_LOCKED = "session_locked"

@@ -9,9 +9,11 @@ from talentbase.core.forms import ScopedFilterSet, ScopedForm, ScopedModelForm
 from .models import (
     EligibilityPath,
     EvaluationPlan,
+    EvaluationSession,
     Generation,
     PlanLine,
     PlanState,
+    SessionState,
     StandardKind,
     StandardVersion,
     VersionLevel,
@@ -122,4 +124,30 @@ class PlanFilter(ScopedFilterSet):
 
     class Meta:
         model = EvaluationPlan
+        fields = []
+
+
+class SessionForm(ScopedModelForm):
+    class Meta:
+        model = EvaluationSession
+        fields = ["plan_line", "version", "name", "registration_closes", "theory_on", "practical_on", "review_on",
+                  "venue", "capacity"]  # fmt: skip
+        widgets = {name: forms.DateInput(attrs=DATE) for name in ("registration_closes", "theory_on", "practical_on",
+                                                                  "review_on")}  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        lines = PlanLine.objects.filter(plan__state=PlanState.ACKNOWLEDGED).select_related("plan", "occupation", "level")
+        self.fields["plan_line"].queryset = scoping.visible_to(self.actor, lines, "change")
+        versions = StandardVersion.objects.filter(state=VersionState.FILED).select_related("occupation")
+        self.fields["version"].queryset = scoping.visible_to(self.actor, versions)
+        self.fields["plan_line"].label_from_instance = lambda line: f"{line.plan.year} · {line}"
+
+
+class SessionFilter(ScopedFilterSet):
+    state = django_filters.ChoiceFilter(choices=SessionState.choices, label=_("状态"))
+    occupation = django_filters.ModelChoiceFilter(queryset=Occupation.objects.all(), label=_("职业"))
+
+    class Meta:
+        model = EvaluationSession
         fields = []

@@ -257,3 +257,69 @@ class PlanAcknowledgement(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("evaluation:plan-detail", args=[self.plan_id])
+
+
+class SessionState(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    REGISTRATION = "registration", _("报名中")
+    EXAMINING = "examining", _("考评中")
+    CANCELLED = "cancelled", _("已取消")
+
+
+class EvaluationSession(models.Model):
+    """An evaluation session (考评批次) under a line of an acknowledged plan: one occupation and level,
+    evaluated by one version of its standard or norm, under the filing in force on its dates. Its version
+    and filing are fixed when it is drafted: a later version or filing never changes it."""
+
+    institution = models.ForeignKey(Organisation, verbose_name=_("评价机构"), on_delete=models.PROTECT,
+                                    related_name="evaluation_sessions")  # fmt: skip
+    plan_line = models.ForeignKey(PlanLine, verbose_name=_("计划明细"), on_delete=models.PROTECT, related_name="sessions")
+    occupation = models.ForeignKey(Occupation, verbose_name=_("职业"), on_delete=models.PROTECT, related_name="+")
+    level = models.ForeignKey(Level, verbose_name=_("等级"), on_delete=models.PROTECT, related_name="+")
+    version = models.ForeignKey(StandardVersion, verbose_name=_("标准或评价规范版本"), on_delete=models.PROTECT,
+                                related_name="sessions")  # fmt: skip
+    filing = models.ForeignKey("orgs.EvaluationFiling", verbose_name=_("备案"), on_delete=models.PROTECT,
+                               related_name="sessions")  # fmt: skip
+    name = models.CharField(_("批次名称"), max_length=100)
+    registration_closes = models.DateField(_("报名截止日期"))
+    theory_on = models.DateField(_("理论知识考试日期"))
+    practical_on = models.DateField(_("操作技能考核日期"))
+    review_on = models.DateField(_("综合评审日期"), null=True, blank=True)
+    venue = models.CharField(_("考评地点"), max_length=200)
+    capacity = models.PositiveIntegerField(_("计划人数"), validators=[MinValueValidator(1)])
+    state = models.CharField(_("状态"), max_length=20, choices=SessionState.choices, default=SessionState.DRAFT)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-theory_on", "pk"]
+        verbose_name = _("考评批次")
+        verbose_name_plural = pgettext_lazy("plural", "考评批次")
+        indexes = [models.Index(fields=["state", "theory_on"]), models.Index(fields=["institution", "theory_on"])]
+        constraints = [
+            models.CheckConstraint(condition=Q(registration_closes__lt=models.F("theory_on")),
+                                   name="evaluation_session_registration_before_theory"),  # fmt: skip
+            models.CheckConstraint(condition=Q(practical_on__gte=models.F("theory_on")),
+                                   name="evaluation_session_practical_after_theory"),  # fmt: skip
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("evaluation:session-detail", args=[self.pk])
+
+    def exam_days(self) -> list:
+        return [day for day in (self.theory_on, self.practical_on, self.review_on) if day is not None]
+
+    def filing_standing(self) -> str:
+        """Whether the session's filing is in force on every exam day: a lapsed or revoked filing shows here."""
+        from talentbase.orgs.models import Standing
+
+        standings = {self.filing.standing(day) for day in self.exam_days()}
+        if standings == {Standing.IN_FORCE}:
+            return str(Standing.IN_FORCE.label)
+        worst = next(s for s in (Standing.REVOKED, Standing.LAPSED, Standing.NOT_YET, Standing.NOT_FILED) if s in standings)
+        return str(Standing(worst).label)

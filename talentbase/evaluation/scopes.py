@@ -13,8 +13,10 @@ from talentbase.core.roles import Role
 from .models import (
     EligibilityPath,
     EvaluationPlan,
+    EvaluationSession,
     PlanAcknowledgement,
     PlanLine,
+    SessionState,
     StandardKind,
     StandardVersion,
     VersionLevel,
@@ -145,3 +147,41 @@ scoping.register(PlanLine, rows=_of_plans(plan_rows), change_rows=_of_plans(plan
                  add=INSTITUTIONS, change=INSTITUTIONS, delete=INSTITUTIONS)  # fmt: skip
 # Acknowledgements are written by the plan's workflow only.
 scoping.register(PlanAcknowledgement, rows=_of_plans(plan_rows), view=PLAN_READERS)
+
+
+# --- Sessions: the institution's own; the bureaus above it; while registration is open, the employers and
+# workers who may apply (anyone for a social organisation's session, its own staff for an employer's
+# institution).
+
+
+def _open_to(employer_ids) -> Q:
+    return Q(state=SessionState.REGISTRATION) & (Q(filing__institution_type="S") | Q(institution_id__in=employer_ids))
+
+
+def _worker_employers(actor):
+    from talentbase.registry.models import Employment
+
+    return Employment.objects.filter(person__user_id=actor.user_id, end_date__isnull=True).values("employer_id")
+
+
+def session_rows(actor) -> Q:
+    return scoping.by_role(
+        actor,
+        {
+            Role.CITY: scoping.EVERYTHING,
+            Role.HR: scoping.EVERYTHING,
+            Role.AUDIT_ADMIN: scoping.EVERYTHING,
+            Role.SECTOR: lambda a: Q(occupation__sector_id__in=sorted(a.sector_ids)),
+            Role.EVALUATION: lambda a: Q(institution_id=a.organisation_id),
+            Role.ASSOCIATION: lambda a: Q(institution_id=a.organisation_id),
+            Role.EMPLOYER: lambda a: _open_to([a.organisation_id]),
+            Role.WORKER: lambda a: _open_to(_worker_employers(a)),
+        },
+    )
+
+
+SESSION_READERS = [Role.CITY, Role.HR, Role.SECTOR, Role.AUDIT_ADMIN, Role.EMPLOYER, Role.WORKER, *INSTITUTIONS]
+
+scoping.register(EvaluationSession, rows=session_rows, change_rows=plan_change_rows, view=SESSION_READERS,
+                 add=INSTITUTIONS, change=INSTITUTIONS, delete=INSTITUTIONS,
+                 export=[Role.CITY, Role.HR, Role.SECTOR, Role.AUDIT_ADMIN, *INSTITUTIONS])  # fmt: skip

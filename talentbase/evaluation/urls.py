@@ -26,4 +26,10 @@ urlpatterns = [
     path("plans/<int:plan>/lines/new/", views.PlanLineFormView.as_view(), name="plan-line-create"),
     path("plan-lines/<int:pk>/edit/", views.PlanLineFormView.as_view(), name="plan-line-edit"),
     path("plan-lines/<int:pk>/delete/", views.PlanLineDeleteView.as_view(), name="plan-line-delete"),
+    path("sessions/", views.SessionListView.as_view(), name="session-list"),
+    path("sessions/new/", views.SessionFormView.as_view(), name="session-create"),
+    path("sessions/<int:pk>/", views.SessionDetailView.as_view(), name="session-detail"),
+    path("sessions/<int:pk>/edit/", views.SessionFormView.as_view(), name="session-edit"),
+    path("sessions/<int:pk>/delete/", views.SessionDeleteView.as_view(), name="session-delete"),
+    path("sessions/<int:pk>/do/<str:name>/", views.SessionTransitionView.as_view(), name="session-transition"),
 ]

@@ -13,10 +13,17 @@ from talentbase.core.views import (
     TransitionView,
 )
 
-from . import actions, forms, plans
+from . import actions, forms, plans, sessions
 from .actions import EDITABLE
-from .models import EligibilityPath, EvaluationPlan, PlanLine, StandardVersion, VersionLevel
-from .scopes import PLAN_READERS, READERS
+from .models import (
+    EligibilityPath,
+    EvaluationPlan,
+    EvaluationSession,
+    PlanLine,
+    StandardVersion,
+    VersionLevel,
+)
+from .scopes import PLAN_READERS, READERS, SESSION_READERS
 
 
 class VersionListView(ObjectListView):
@@ -277,4 +284,95 @@ register_menu(
     section="evaluation", label=_("年度评价计划"), url_name="evaluation:plan-list", roles=PLAN_READERS, order=410,
     icon="calendar-range", description=_("评价机构的年度计划，报送鉴定中心和行业单位"),
     count=lambda actor: scoping.visible_to(actor, EvaluationPlan).count(),
+)  # fmt: skip
+
+
+# --- Sessions
+
+
+class SessionListView(ObjectListView):
+    model = EvaluationSession
+    filterset_class = forms.SessionFilter
+    default_ordering = "-theory_on"
+    create_url_name = "evaluation:session-create"
+    detail_url_name = "evaluation:session-detail"
+    export_name = "evaluation-sessions"
+    columns = [
+        Column("name", _("批次名称"), order_by="name", link=True),
+        Column("institution", _("评价机构"), order_by="institution__name"),
+        Column("occupation", _("职业"), order_by="occupation__code"),
+        Column("level", _("等级"), order_by="level__rank"),
+        Column("registration_closes", _("报名截止日期"), order_by="registration_closes"),
+        Column("theory_on", _("理论知识考试日期"), order_by="theory_on"),
+        Column("capacity", _("计划人数")),
+        Column("state", _("状态"), order_by="state"),
+        Column("filing_standing", _("备案")),
+    ]
+
+    def base_queryset(self):
+        return EvaluationSession.objects.select_related("institution", "occupation", "level", "filing")
+
+
+class SessionDetailView(ObjectDetailView):
+    model = EvaluationSession
+    template_name = "evaluation/session_detail.html"
+    edit_url_name = "evaluation:session-edit"
+    delete_url_name = "evaluation:session-delete"
+    transition_url_name = "evaluation:session-transition"
+    fields = SessionListView.columns[1:] + [
+        Column("version", _("标准或评价规范版本")),
+        Column("practical_on", _("操作技能考核日期")),
+        Column("review_on", _("综合评审日期")),
+        Column("venue", _("考评地点")),
+        Column("plan_line", _("计划明细")),
+    ]
+
+    def get_context_data(self, **kwargs):
+        from talentbase.orgs.models import Standing
+
+        context = super().get_context_data(**kwargs)
+        session = self.object
+        editable = session.state == "draft"
+        context["can_change"] = context["can_change"] and editable
+        context["can_delete"] = context["can_delete"] and editable
+        in_force = str(Standing.IN_FORCE.label)
+        context["filing_warning"] = session.state != "cancelled" and session.filing_standing() != in_force
+        return context
+
+
+class SessionFormView(ObjectFormView):
+    model = EvaluationSession
+    form_class = forms.SessionForm
+
+    def get_object(self):
+        session = super().get_object()
+        if session is not None and session.state != "draft":
+            from django.http import Http404
+
+            raise Http404
+        return session
+
+    def perform(self, form, obj):
+        values, _m2m = form.model_values()
+        if obj is None:
+            return sessions.create_session(actor=self.actor, values=values)
+        return sessions.update_session(actor=self.actor, session=obj, values=values)
+
+
+class SessionDeleteView(ObjectDeleteView):
+    model = EvaluationSession
+    success_url_name = "evaluation:session-list"
+
+    def perform(self, obj):
+        sessions.delete_session(actor=self.actor, session=obj)
+
+
+class SessionTransitionView(TransitionView):
+    model = EvaluationSession
+
+
+register_menu(
+    section="evaluation", label=_("考评批次"), url_name="evaluation:session-list", roles=SESSION_READERS, order=420,
+    icon="clipboard-check", description=_("考评批次：报名、考评与结果"),
+    count=lambda actor: scoping.visible_to(actor, EvaluationSession).count(),
 )  # fmt: skip

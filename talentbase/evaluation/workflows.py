@@ -7,9 +7,9 @@ from django.utils.translation import gettext_lazy
 from talentbase.core.roles import Role
 from talentbase.core.workflow import Transition, Workflow
 
-from . import forms, plans
+from . import forms, plans, sessions
 from .actions import ready_to_submit
-from .models import PlanState, StandardKind, VersionState
+from .models import PlanState, SessionState, StandardKind, VersionState
 from .scopes import INSTITUTIONS
 
 S = VersionState
@@ -61,5 +61,19 @@ PLAN_WORKFLOW = Workflow(
         # Taken by the platform when the last body the plan awaits has acknowledged it.
         Transition("complete", source=[P.SUBMITTED], target=P.ACKNOWLEDGED, roles=[],
                    label=gettext_lazy("报送单位均已确认")),
+    ],
+)  # fmt: skip
+
+SS = SessionState
+
+SESSION_WORKFLOW = Workflow(
+    model="evaluation.EvaluationSession", object_argument="session",
+    transitions=[
+        Transition("open", source=[SS.DRAFT], target=SS.REGISTRATION, roles=INSTITUTIONS,
+                   label=gettext_lazy("开始报名"), guard=sessions.ready_to_open),
+        Transition("close_registration", source=[SS.REGISTRATION], target=SS.EXAMINING, roles=INSTITUTIONS,
+                   label=gettext_lazy("截止报名")),
+        Transition("cancel", source=[SS.DRAFT, SS.REGISTRATION], target=SS.CANCELLED, roles=INSTITUTIONS,
+                   label=gettext_lazy("取消批次"), comment_required=True, style="outline-danger"),
     ],
 )  # fmt: skip

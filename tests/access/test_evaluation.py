@@ -155,3 +155,29 @@ class PlanAcknowledgementAccess(ScopedAccessTests):
 
         return {key: PlanAcknowledgement.objects.create(plan=plan, organisation=personas.organisation("hr"), role="hr")
                 for key, plan in plans_with_a_line(personas).items()}  # fmt: skip
+
+
+class EvaluationSessionAccess(ScopedAccessTests):
+    """Drafts are seen by the institution and the bureaus above it; open sessions by those who may apply
+    (talentbase/evaluation/tests/test_sessions.py)."""
+
+    from talentbase.evaluation.models import EvaluationSession as model  # noqa: N813
+
+    list_url = "evaluation:session-list"
+    detail_url = "evaluation:session-detail"
+    create_url = "evaluation:session-create"
+    edit_url = "evaluation:session-edit"
+    delete_url = "evaluation:session-delete"
+    api_basename = "evaluationsession"
+    api_writable = True
+    access = {**PLAN_MATRIX, "employer": {"view": ""}, "worker": {"view": ""}}
+
+    def make_objects(self, personas):
+        from talentbase.evaluation.tests.helpers import session_for
+
+        sectors = personas.actor("sector").sector_ids
+        outside = Occupation.objects.exclude(sector_id__in=sectors).order_by("code").first()
+        return {
+            "a": session_for(personas.organisation("evaluation")),
+            "b": session_for(personas.organisation("evaluation", True), outside.code),
+        }
