@@ -137,10 +137,14 @@ class SessionForm(ScopedModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        lines = PlanLine.objects.filter(plan__state=PlanState.ACKNOWLEDGED).select_related("plan", "occupation", "level")
-        self.fields["plan_line"].queryset = scoping.visible_to(self.actor, lines, "change")
-        versions = StandardVersion.objects.filter(state=VersionState.FILED).select_related("occupation")
-        self.fields["version"].queryset = scoping.visible_to(self.actor, versions)
+        self.fields["plan_line"].queryset = scoping.visible_to(
+            self.actor,
+            PlanLine.objects.filter(plan__state=PlanState.ACKNOWLEDGED).select_related("plan", "occupation", "level"),
+            "change",
+        )
+        self.fields["version"].queryset = scoping.visible_to(
+            self.actor, StandardVersion.objects.filter(state=VersionState.FILED).select_related("occupation")
+        )
         self.fields["plan_line"].label_from_instance = lambda line: f"{line.plan.year} · {line}"
 
 
