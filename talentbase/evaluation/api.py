@@ -3,8 +3,9 @@ from rest_framework.response import Response
 
 from talentbase.core.api import ScopedModelSerializer, ScopedViewSet, WorkflowActionsMixin
 
-from . import actions, plans, sessions
+from . import actions, applications, plans, sessions
 from .models import (
+    Application,
     EligibilityPath,
     EvaluationPlan,
     EvaluationSession,
@@ -184,3 +185,32 @@ class SessionViewSet(WorkflowActionsMixin, ScopedViewSet):
     def destroy(self, request, *args, **kwargs):
         sessions.delete_session(actor=self.actor, session=self.get_object())
         return Response(status=204)
+
+
+class ApplicationSerializer(ScopedModelSerializer):
+    ticket = serializers.CharField(read_only=True)
+    state = serializers.CharField(read_only=True)
+    applied_on = serializers.DateField(read_only=True)
+    employer = serializers.PrimaryKeyRelatedField(read_only=True)
+    channel = serializers.CharField(read_only=True)
+    eligibility_note = serializers.CharField(read_only=True)
+    refusal_reason = serializers.CharField(read_only=True)
+    waived = serializers.ListField(child=serializers.ChoiceField(choices=["education", "years", "age"]), required=False)
+
+    class Meta:
+        model = Application
+        fields = ["id", "session", "person", "employer", "kind", "channel", "applied_on", "ticket", "state",
+                  "eligibility_note", "waived", "performance_evidence", "refusal_reason"]  # fmt: skip
+
+
+class ApplicationViewSet(WorkflowActionsMixin, ScopedViewSet):
+    model = Application
+    serializer_class = ApplicationSerializer
+    ordering = ["pk"]
+    filterset_fields = ["session", "state", "kind"]
+    http_method_names = ["get", "post", "head", "options"]
+
+    def perform_create_values(self, data):
+        return applications.apply(actor=self.actor, session=data["session"], person=data.get("person"),
+                                  kind=data.get("kind", "regular"), waived=data.get("waived") or (),
+                                  performance_evidence=data.get("performance_evidence", ""))  # fmt: skip

@@ -11,4 +11,9 @@ class EvaluationConfig(AppConfig):
     verbose_name = _("技能评价")
 
     def ready(self):
+        from talentbase.registry.merging import register_person_reference
+
         from . import scopes, views, workflows  # noqa: F401  (scopes, menus, workflows)
+        from .models import Application
+
+        register_person_reference(Application)

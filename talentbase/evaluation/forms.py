@@ -7,6 +7,9 @@ from talentbase.core import scoping
 from talentbase.core.forms import ScopedFilterSet, ScopedForm, ScopedModelForm
 
 from .models import (
+    Application,
+    ApplicationKind,
+    ApplicationState,
     EligibilityPath,
     EvaluationPlan,
     EvaluationSession,
@@ -154,4 +157,39 @@ class SessionFilter(ScopedFilterSet):
 
     class Meta:
         model = EvaluationSession
+        fields = []
+
+
+class ApplyForm(ScopedForm):
+    """An employer applies for one of its staff (by ID number), or proposes a direct recognition; a worker's
+    form has no fields but the confirmation."""
+
+    id_type = forms.ChoiceField(label=_("证件类型"), choices=[])
+    id_number = forms.CharField(label=_("证件号码"), max_length=40)
+    kind = forms.ChoiceField(label=_("申报方式"), choices=ApplicationKind.choices, initial=ApplicationKind.REGULAR)
+    waived = forms.MultipleChoiceField(label=_("直接认定突破的限制"), required=False, widget=forms.CheckboxSelectMultiple,
+                                       choices=[("education", _("学历")), ("years", _("工作年限")), ("age", _("年龄"))])  # fmt: skip
+    performance_evidence = forms.CharField(label=_("业绩材料"), required=False, max_length=4000,
+                                           widget=forms.Textarea(attrs={"rows": 4}),
+                                           help_text=_("直接认定须填写：技能业绩、获奖、技术革新等"))  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from talentbase.registry.identity import IdType
+
+        self.fields["id_type"].choices = IdType.choices
+        self.fields["id_type"].initial = IdType.RIC
+        if self.actor.role == "worker":
+            for name in list(self.fields):
+                self.fields.pop(name)
+
+
+class ApplicationFilter(ScopedFilterSet):
+    session = django_filters.ModelChoiceFilter(queryset=EvaluationSession.objects.all(), label=_("考评批次"))
+    state = django_filters.ChoiceFilter(choices=ApplicationState.choices, label=_("状态"))
+    kind = django_filters.ChoiceFilter(choices=ApplicationKind.choices, label=_("申报方式"))
+    ticket = django_filters.CharFilter(label=_("准考证号"))
+
+    class Meta:
+        model = Application
         fields = []

@@ -323,3 +323,78 @@ class EvaluationSession(models.Model):
             return str(Standing.IN_FORCE.label)
         worst = next(s for s in (Standing.REVOKED, Standing.LAPSED, Standing.NOT_YET, Standing.NOT_FILED) if s in standings)
         return str(Standing(worst).label)
+
+
+class ApplicationKind(models.TextChoices):
+    REGULAR = "regular", _("正常申报")
+    DIRECT = "direct", _("直接认定")
+
+
+class ApplicationChannel(models.TextChoices):
+    WORKER = "worker", _("个人申报")
+    EMPLOYER = "employer", _("单位申报")
+    BATCH = "batch", _("单位批量申报")
+
+
+class ApplicationState(models.TextChoices):
+    SUBMITTED = "submitted", _("待审核")
+    ACCEPTED = "accepted", _("已受理")
+    REFUSED = "refused", _("不予受理")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+class Application(models.Model):
+    """An application (申报) of one person to one session, with the eligibility computed when it was made and
+    its admission-ticket number (准考证号). A direct recognition (直接认定, notice 三.三.4) is proposed by the
+    employer and records the limits it waives and the performance evidence; it goes through the same
+    review, scores and publicity."""
+
+    session = models.ForeignKey(EvaluationSession, verbose_name=_("考评批次"), on_delete=models.PROTECT,
+                                related_name="applications")  # fmt: skip
+    person = models.ForeignKey("registry.Person", verbose_name=_("申报人"), on_delete=models.PROTECT, related_name="+")
+    employer = models.ForeignKey(Organisation, verbose_name=_("申报单位"), on_delete=models.PROTECT, null=True,
+                                 blank=True, related_name="+")  # fmt: skip
+    kind = models.CharField(_("申报方式"), max_length=10, choices=ApplicationKind.choices, default=ApplicationKind.REGULAR)
+    channel = models.CharField(_("申报渠道"), max_length=10, choices=ApplicationChannel.choices)
+    applied_on = models.DateField(_("申报日期"))
+    ticket = models.CharField(_("准考证号"), max_length=20, unique=True)
+    state = models.CharField(_("状态"), max_length=20, choices=ApplicationState.choices,
+                             default=ApplicationState.SUBMITTED)  # fmt: skip
+    eligible_by = models.ForeignKey(EligibilityPath, verbose_name=_("符合的申报条件"), on_delete=models.SET_NULL,
+                                    null=True, blank=True, related_name="+")  # fmt: skip
+    eligibility_note = models.CharField(_("申报条件"), max_length=500, blank=True)
+    waived = models.JSONField(_("突破的限制"), default=list, blank=True)
+    performance_evidence = models.TextField(_("业绩材料"), max_length=4000, blank=True)
+    refusal_reason = models.CharField(_("不予受理原因"), max_length=1000, blank=True)
+    created_by = models.ForeignKey("accounts.User", verbose_name=_("经办人"), on_delete=models.SET_NULL, null=True,
+                                   blank=True, related_name="+")  # fmt: skip
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["session", "ticket"]
+        verbose_name = _("评价申报")
+        verbose_name_plural = pgettext_lazy("plural", "评价申报")
+        constraints = [
+            # A withdrawn application leaves room for a new one.
+            models.UniqueConstraint(fields=["session", "person"], condition=~Q(state="withdrawn"),
+                                    name="evaluation_application_once_per_session"),
+        ]
+        indexes = [models.Index(fields=["person", "session"])]
+
+    def __str__(self) -> str:
+        from talentbase.registry.identity import mask_name
+
+        return f"{self.ticket} · {mask_name(self.person.full_name)}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("evaluation:application-detail", args=[self.pk])
+
+    def audit_label(self) -> str:
+        return f"application #{self.pk}"
+
+    def waived_labels(self) -> str:
+        labels = {"education": _("学历"), "years": _("工作年限"), "age": _("年龄")}
+        return "、".join(str(labels.get(item, item)) for item in self.waived)

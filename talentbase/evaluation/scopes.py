@@ -9,8 +9,10 @@ from django.db.models import Q
 
 from talentbase.core import scoping
 from talentbase.core.roles import Role
+from talentbase.registry.models import Person
 
 from .models import (
+    Application,
     EligibilityPath,
     EvaluationPlan,
     EvaluationSession,
@@ -185,3 +187,47 @@ SESSION_READERS = [Role.CITY, Role.HR, Role.SECTOR, Role.AUDIT_ADMIN, Role.EMPLO
 scoping.register(EvaluationSession, rows=session_rows, change_rows=plan_change_rows, view=SESSION_READERS,
                  add=INSTITUTIONS, change=INSTITUTIONS, delete=INSTITUTIONS,
                  export=[Role.CITY, Role.HR, Role.SECTOR, Role.AUDIT_ADMIN, *INSTITUTIONS])  # fmt: skip
+
+
+# --- Applications: the applicant, the employer that applied (or employs the applicant now), the session's
+# institution, and the bureaus above it. And what this app adds to the registry: an institution sees the
+# persons who applied to its sessions.
+
+
+def _employer_applications(actor) -> Q:
+    from talentbase.registry.models import Employment
+
+    staff = Employment.objects.filter(employer_id=actor.organisation_id, end_date__isnull=True).values("person_id")
+    return Q(employer_id=actor.organisation_id) | Q(person_id__in=staff)
+
+
+def application_rows(actor) -> Q:
+    return scoping.by_role(
+        actor,
+        {
+            Role.CITY: scoping.EVERYTHING,
+            Role.HR: scoping.EVERYTHING,
+            Role.AUDIT_ADMIN: scoping.EVERYTHING,
+            Role.SECTOR: lambda a: Q(session__occupation__sector_id__in=sorted(a.sector_ids)),
+            Role.EVALUATION: lambda a: Q(session__institution_id=a.organisation_id),
+            Role.ASSOCIATION: lambda a: Q(session__institution_id=a.organisation_id),
+            Role.EMPLOYER: _employer_applications,
+            Role.WORKER: lambda a: Q(person__user_id=a.user_id),
+        },
+    )
+
+
+scoping.register(
+    Application,
+    rows=application_rows,
+    view=[Role.CITY, Role.HR, Role.SECTOR, Role.AUDIT_ADMIN, Role.EMPLOYER, Role.WORKER, *INSTITUTIONS],
+    add=[Role.EMPLOYER, Role.WORKER],
+    export=[Role.CITY, Role.HR, Role.SECTOR, Role.AUDIT_ADMIN, Role.EMPLOYER, *INSTITUTIONS],
+)
+
+
+def _applicants(actor) -> Q:
+    return Q(pk__in=Application.objects.filter(session__institution_id=actor.organisation_id).values("person_id"))
+
+
+scoping.contribute(Person, source="evaluation", rows=_applicants, view=INSTITUTIONS)

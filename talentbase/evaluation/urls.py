@@ -32,4 +32,9 @@ urlpatterns = [
     path("sessions/<int:pk>/edit/", views.SessionFormView.as_view(), name="session-edit"),
     path("sessions/<int:pk>/delete/", views.SessionDeleteView.as_view(), name="session-delete"),
     path("sessions/<int:pk>/do/<str:name>/", views.SessionTransitionView.as_view(), name="session-transition"),
+    path("sessions/<int:pk>/apply/", views.ApplyView.as_view(), name="apply"),
+    path("applications/", views.ApplicationListView.as_view(), name="application-list"),
+    path("applications/<int:pk>/", views.ApplicationDetailView.as_view(), name="application-detail"),
+    path("applications/<int:pk>/do/<str:name>/", views.ApplicationTransitionView.as_view(),
+         name="application-transition"),
 ]

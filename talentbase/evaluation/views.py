@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from talentbase.core import scoping
 from talentbase.core.navigation import register_menu
+from talentbase.core.roles import Role
 from talentbase.core.tables import Column
 from talentbase.core.views import (
     ObjectDeleteView,
@@ -13,9 +14,10 @@ from talentbase.core.views import (
     TransitionView,
 )
 
-from . import actions, forms, plans, sessions
+from . import actions, applications, forms, plans, sessions
 from .actions import EDITABLE
 from .models import (
+    Application,
     EligibilityPath,
     EvaluationPlan,
     EvaluationSession,
@@ -23,7 +25,7 @@ from .models import (
     StandardVersion,
     VersionLevel,
 )
-from .scopes import PLAN_READERS, READERS, SESSION_READERS
+from .scopes import INSTITUTIONS, PLAN_READERS, READERS, SESSION_READERS
 
 
 class VersionListView(ObjectListView):
@@ -337,6 +339,9 @@ class SessionDetailView(ObjectDetailView):
         context["can_delete"] = context["can_delete"] and editable
         in_force = str(Standing.IN_FORCE.label)
         context["filing_warning"] = session.state != "cancelled" and session.filing_standing() != in_force
+        context["can_apply"] = session.state == "registration" and scoping.may(self.actor, Application, "add")
+        if scoping.may(self.actor, Application, "view"):
+            context["application_count"] = scoping.visible_to(self.actor, Application).filter(session=session).count()
         return context
 
 
@@ -375,4 +380,92 @@ register_menu(
     section="evaluation", label=_("考评批次"), url_name="evaluation:session-list", roles=SESSION_READERS, order=420,
     icon="clipboard-check", description=_("考评批次：报名、考评与结果"),
     count=lambda actor: scoping.visible_to(actor, EvaluationSession).count(),
+)  # fmt: skip
+
+
+# --- Applications
+
+
+class ApplicationListView(ObjectListView):
+    model = Application
+    filterset_class = forms.ApplicationFilter
+    default_ordering = "ticket"
+    detail_url_name = "evaluation:application-detail"
+    export_name = "evaluation-applications"
+    show_total = True
+    columns = [
+        Column("ticket", _("准考证号"), order_by="ticket", link=True),
+        Column("person.full_name", _("姓名")),
+        Column("session", _("考评批次"), order_by="session__theory_on"),
+        Column("kind", _("申报方式"), order_by="kind"),
+        Column("employer", _("申报单位")),
+        Column("applied_on", _("申报日期"), order_by="applied_on"),
+        Column("state", _("状态"), order_by="state"),
+    ]
+
+    def base_queryset(self):
+        return Application.objects.select_related("person", "session", "employer")
+
+
+class ApplicationDetailView(ObjectDetailView):
+    model = Application
+    transition_url_name = "evaluation:application-transition"
+    fields = ApplicationListView.columns + [
+        Column("person.id_number_masked", _("证件号码")),
+        Column("eligibility_note", _("符合的申报条件")),
+        Column("waived_labels", _("突破的限制")),
+        Column("performance_evidence", _("业绩材料")),
+        Column("refusal_reason", _("不予受理原因")),
+        Column("channel", _("申报渠道")),
+    ]
+
+
+class ApplicationTransitionView(TransitionView):
+    model = Application
+
+
+class ApplyView(ObjectFormView):
+    """申报 from a session's page: a worker for themself (shown first whether they are eligible), an employer
+    for one of its staff or as a direct recognition."""
+
+    model = Application
+    form_class = forms.ApplyForm
+    template_name = "evaluation/apply.html"
+
+    def get_object(self):
+        scoping.ensure_may(self.actor, Application, "add")
+        self.session = scoping.get_for(self.actor, EvaluationSession, self.kwargs["pk"], "view")
+        return
+
+    def get_title(self, obj) -> str:
+        return _("申报：{session}").format(session=self.session)
+
+    def context(self, form, obj):
+        context = super().context(form, obj)
+        context["session"] = self.session
+        if self.actor.role == "worker":
+            from talentbase.registry.identity import today_in_china
+            from talentbase.registry.queries import person_of_user
+
+            person = person_of_user(self.actor.user_id)
+            if person is not None:
+                context["preview"] = applications.eligibility_of(person, self.session, today_in_china())
+        return context
+
+    def perform(self, form, obj):
+        data = form.cleaned_data
+        if self.actor.role == "worker":
+            return applications.apply(actor=self.actor, session=self.session)
+        from talentbase.registry.queries import person_with_id_number
+
+        person = person_with_id_number(data["id_type"], data["id_number"])
+        return applications.apply(actor=self.actor, session=self.session, person=person, kind=data["kind"],
+                                  waived=data.get("waived") or (), performance_evidence=data.get("performance_evidence", ""))  # fmt: skip
+
+
+register_menu(
+    section="evaluation", label=_("评价申报"), url_name="evaluation:application-list",
+    roles=[Role.CITY, Role.HR, Role.SECTOR, Role.EMPLOYER, Role.WORKER, *INSTITUTIONS], order=430,
+    icon="person-check", description=_("申报、审核与准考证号"),
+    count=lambda actor: scoping.visible_to(actor, Application).count(),
 )  # fmt: skip

@@ -7,9 +7,9 @@ from django.utils.translation import gettext_lazy
 from talentbase.core.roles import Role
 from talentbase.core.workflow import Transition, Workflow
 
-from . import forms, plans, sessions
+from . import applications, forms, plans, sessions
 from .actions import ready_to_submit
-from .models import PlanState, SessionState, StandardKind, VersionState
+from .models import ApplicationState, PlanState, SessionState, StandardKind, VersionState
 from .scopes import INSTITUTIONS
 
 S = VersionState
@@ -75,5 +75,21 @@ SESSION_WORKFLOW = Workflow(
                    label=gettext_lazy("截止报名")),
         Transition("cancel", source=[SS.DRAFT, SS.REGISTRATION], target=SS.CANCELLED, roles=INSTITUTIONS,
                    label=gettext_lazy("取消批次"), comment_required=True, style="outline-danger"),
+    ],
+)  # fmt: skip
+
+A = ApplicationState
+
+APPLICATION_WORKFLOW = Workflow(
+    model="evaluation.Application", object_argument="application", scope_action="view",
+    transitions=[
+        Transition("accept", source=[A.SUBMITTED], target=A.ACCEPTED, roles=INSTITUTIONS,
+                   label=gettext_lazy("受理"), when=lambda app, actor: app.session.institution_id == actor.organisation_id),
+        Transition("refuse", source=[A.SUBMITTED, A.ACCEPTED], target=A.REFUSED, roles=INSTITUTIONS,
+                   label=gettext_lazy("不予受理"), comment_required=True, style="outline-danger",
+                   when=lambda app, actor: app.session.institution_id == actor.organisation_id,
+                   action="talentbase.evaluation.applications.refuse"),
+        Transition("withdraw", source=[A.SUBMITTED, A.ACCEPTED], target=A.WITHDRAWN, roles=[Role.WORKER, Role.EMPLOYER],
+                   label=gettext_lazy("撤回申报"), when=applications.may_withdraw, style="outline-secondary"),
     ],
 )  # fmt: skip

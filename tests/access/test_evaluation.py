@@ -181,3 +181,42 @@ class EvaluationSessionAccess(ScopedAccessTests):
             "a": session_for(personas.organisation("evaluation")),
             "b": session_for(personas.organisation("evaluation", True), outside.code),
         }
+
+
+class ApplicationAccess(ScopedAccessTests):
+    """The applicant, the employer that applied, the session's institution and the bureaus above it."""
+
+    from talentbase.evaluation.models import Application as model  # noqa: N813
+
+    list_url = "evaluation:application-list"
+    detail_url = "evaluation:application-detail"
+    api_basename = "application"
+    access = {
+        "city": {"view": "ab"},
+        "hr": {"view": "ab"},
+        "auditadmin": {"view": "ab"},
+        "sector": {"view": "a"},
+        "evaluation": {"view": "a"},
+        "association": {"view": ""},
+        "employer": {"view": "a"},
+        "worker": {"view": "a"},
+    }
+
+    def make_objects(self, personas):
+        import datetime
+
+        from talentbase.evaluation.models import Application
+        from talentbase.evaluation.tests.helpers import session_for
+        from talentbase.registry.models import Person
+
+        sectors = personas.actor("sector").sector_ids
+        outside = Occupation.objects.exclude(sector_id__in=sectors).order_by("code").first()
+        objects = {}
+        for key, outsider, code in (("a", False, "4-09-10-01"), ("b", True, outside.code)):
+            session = session_for(personas.organisation("evaluation", outsider), code, state="registration")
+            objects[key] = Application.objects.create(
+                session=session, person=Person.objects.get(user=personas.user("worker", outsider)),
+                employer=personas.organisation("employer", outsider), channel="employer",
+                applied_on=datetime.date(2026, 12, 1), ticket=f"2027{session.pk:06d}0001",
+            )  # fmt: skip
+        return objects

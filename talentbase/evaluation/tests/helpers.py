@@ -44,8 +44,9 @@ def version_for(occupation, institution=None) -> StandardVersion:
 def acknowledged_line(institution, occupation, level="level4", month=5) -> PlanLine:
     plan, _created = EvaluationPlan.objects.get_or_create(institution=institution, year=YEAR,
                                                           defaults={"state": PlanState.ACKNOWLEDGED})  # fmt: skip
-    return PlanLine.objects.create(plan=plan, occupation=occupation, level=Level.objects.get(code=level), month=month,
-                                   planned_candidates=30)  # fmt: skip
+    line, _created = PlanLine.objects.get_or_create(plan=plan, occupation=occupation, level=Level.objects.get(code=level),
+                                                    month=month, defaults={"planned_candidates": 30})  # fmt: skip
+    return line
 
 
 def session_for(institution, occupation_code="4-09-10-01", *, level="level4", state="draft", institution_type="S",
