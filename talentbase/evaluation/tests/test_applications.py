@@ -161,3 +161,21 @@ def test_the_employer_applies_by_id_number_on_the_page(personas, world):
                            {"id_type": "ric", "id_number": number, "kind": "regular"})  # fmt: skip
     assert response.status_code == 302, response.content.decode()[:3000]
     assert Application.objects.get().employer_id == world["employer"].pk
+
+
+def test_the_institution_accepts_on_the_page_and_the_api_lists_the_application(personas, world):
+    application = applications.apply(actor=personas.actor("worker"), session=world["session"])
+    client = personas.client("evaluation")
+    page = client.get(application.get_absolute_url()).content.decode()
+    assert 'data-transition="accept"' in page and 'data-transition="refuse"' in page
+    response = client.post(reverse("evaluation:application-transition", args=[application.pk, "accept"]))
+    assert response.status_code == 302
+    assert Application.objects.get(pk=application.pk).state == ApplicationState.ACCEPTED
+    body = client.get(reverse("application-list"), {"session": world["session"].pk}).json()
+    assert [row["ticket"] for row in body["results"]] == [application.ticket]
+    # The API takes an application as the page does, and refuses the same way.
+    career(world["worker"], world["employer"], since=D(2026, 1, 1), level=None)
+    other = session_for(personas.organisation("evaluation"), level="level3", state="registration")
+    answer = personas.client("employer").post(reverse("application-list"), {
+        "session": other.pk, "person": world["worker"].pk, "kind": "regular"}, content_type="application/json")  # fmt: skip
+    assert answer.status_code == 400 and answer.json()["code"] == "not_eligible"
