@@ -47,7 +47,7 @@ router.register("eligibility-paths", evaluation_api.EligibilityPathViewSet, base
 router.register("evaluation-plans", evaluation_api.PlanViewSet, basename="evaluationplan")
 router.register("evaluation-plan-lines", evaluation_api.PlanLineViewSet, basename="planline")
 router.register("evaluation-sessions", evaluation_api.SessionViewSet, basename="evaluationsession")
-router.register("evaluation-applications", evaluation_api.ApplicationViewSet, basename="application")
+router.register("evaluation-applications", evaluation_api.ApplicationViewSet, basename="evaluationapplication")
 router.register("imports", import_api.ImportBatchViewSet, basename="import")
 router.register("jobs", jobs_api.JobViewSet, basename="job")
 

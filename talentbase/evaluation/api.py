@@ -187,7 +187,7 @@ class SessionViewSet(WorkflowActionsMixin, ScopedViewSet):
         return Response(status=204)
 
 
-class ApplicationSerializer(ScopedModelSerializer):
+class EvaluationApplicationSerializer(ScopedModelSerializer):
     ticket = serializers.CharField(read_only=True)
     state = serializers.CharField(read_only=True)
     applied_on = serializers.DateField(read_only=True)
@@ -205,7 +205,7 @@ class ApplicationSerializer(ScopedModelSerializer):
 
 class ApplicationViewSet(WorkflowActionsMixin, ScopedViewSet):
     model = Application
-    serializer_class = ApplicationSerializer
+    serializer_class = EvaluationApplicationSerializer
     ordering = ["pk"]
     filterset_fields = ["session", "state", "kind"]
     http_method_names = ["get", "post", "head", "options"]

@@ -13,7 +13,7 @@ class EvaluationConfig(AppConfig):
     def ready(self):
         from talentbase.registry.merging import register_person_reference
 
-        from . import scopes, views, workflows  # noqa: F401  (scopes, menus, workflows)
+        from . import importers, scopes, views, workflows  # noqa: F401  (scopes, menus, workflows, imports)
         from .models import Application
 
         register_person_reference(Application)

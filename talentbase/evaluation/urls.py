@@ -1,10 +1,13 @@
 from django.urls import path
 
+from talentbase.core.imports.views import import_urls
+
 from . import views
 
 app_name = "evaluation"
 
 urlpatterns = [
+    *import_urls("evaluation.applications", "application-import"),
     path("standards/", views.VersionListView.as_view(), name="version-list"),
     path("standards/new/", views.VersionFormView.as_view(), name="version-create"),
     path("standards/<int:pk>/", views.VersionDetailView.as_view(), name="version-detail"),

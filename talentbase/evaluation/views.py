@@ -469,3 +469,7 @@ register_menu(
     icon="person-check", description=_("申报、审核与准考证号"),
     count=lambda actor: scoping.visible_to(actor, Application).count(),
 )  # fmt: skip
+register_menu(
+    section="evaluation", label=_("批量申报"), url_name="evaluation:application-import-list", roles=[Role.EMPLOYER],
+    order=431, icon="file-earmark-arrow-up", description=_("按名单为本单位职工批量申报考评批次，先预览校验再提交"),
+)  # fmt: skip

@@ -190,7 +190,7 @@ class ApplicationAccess(ScopedAccessTests):
 
     list_url = "evaluation:application-list"
     detail_url = "evaluation:application-detail"
-    api_basename = "application"
+    api_basename = "evaluationapplication"
     access = {
         "city": {"view": "ab"},
         "hr": {"view": "ab"},

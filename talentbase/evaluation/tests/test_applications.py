@@ -171,11 +171,11 @@ def test_the_institution_accepts_on_the_page_and_the_api_lists_the_application(p
     response = client.post(reverse("evaluation:application-transition", args=[application.pk, "accept"]))
     assert response.status_code == 302
     assert Application.objects.get(pk=application.pk).state == ApplicationState.ACCEPTED
-    body = client.get(reverse("application-list"), {"session": world["session"].pk}).json()
+    body = client.get(reverse("evaluationapplication-list"), {"session": world["session"].pk}).json()
     assert [row["ticket"] for row in body["results"]] == [application.ticket]
     # The API takes an application as the page does, and refuses the same way.
     career(world["worker"], world["employer"], since=D(2026, 1, 1), level=None)
     other = session_for(personas.organisation("evaluation"), level="level3", state="registration")
-    answer = personas.client("employer").post(reverse("application-list"), {
+    answer = personas.client("employer").post(reverse("evaluationapplication-list"), {
         "session": other.pk, "person": world["worker"].pk, "kind": "regular"}, content_type="application/json")  # fmt: skip
     assert answer.status_code == 400 and answer.json()["code"] == "not_eligible"
