@@ -48,6 +48,10 @@ router.register("evaluation-plans", evaluation_api.PlanViewSet, basename="evalua
 router.register("evaluation-plan-lines", evaluation_api.PlanLineViewSet, basename="planline")
 router.register("evaluation-sessions", evaluation_api.SessionViewSet, basename="evaluationsession")
 router.register("evaluation-applications", evaluation_api.ApplicationViewSet, basename="evaluationapplication")
+router.register("examiners", evaluation_api.ExaminerViewSet, basename="examinerqualification")
+router.register("avoidance-rules", evaluation_api.AvoidanceRuleViewSet, basename="avoidancerule")
+router.register("staffing-rules", evaluation_api.StaffingRuleViewSet, basename="staffingrule")
+router.register("assignments", evaluation_api.AssignmentViewSet, basename="assignment")
 router.register("imports", import_api.ImportBatchViewSet, basename="import")
 router.register("jobs", jobs_api.JobViewSet, basename="job")
 

@@ -6,10 +6,14 @@ from talentbase.core.api import ScopedModelSerializer, ScopedViewSet, WorkflowAc
 from . import actions, applications, plans, sessions
 from .models import (
     Application,
+    Assignment,
+    AvoidanceRule,
     EligibilityPath,
     EvaluationPlan,
     EvaluationSession,
+    ExaminerQualification,
     PlanLine,
+    StaffingRule,
     StandardVersion,
     VersionLevel,
 )
@@ -214,3 +218,77 @@ class ApplicationViewSet(WorkflowActionsMixin, ScopedViewSet):
         return applications.apply(actor=self.actor, session=data["session"], person=data.get("person"),
                                   kind=data.get("kind", "regular"), waived=data.get("waived") or (),
                                   performance_evidence=data.get("performance_evidence", ""))  # fmt: skip
+
+
+class ExaminerSerializer(ScopedModelSerializer):
+    class Meta:
+        model = ExaminerQualification
+        fields = ["id", "person", "occupation", "highest_level", "card_number", "valid_from", "valid_to"]
+
+
+class ExaminerViewSet(ScopedViewSet):
+    model = ExaminerQualification
+    serializer_class = ExaminerSerializer
+    ordering = ["pk"]
+    filterset_fields = ["occupation", "person"]
+
+
+class AvoidanceRuleSerializer(ScopedModelSerializer):
+    institution_type = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = AvoidanceRule
+        fields = ["id", "institution_type", "same_employer", "same_department", "outside_share", "needs_review"]
+
+
+class AvoidanceRuleViewSet(ScopedViewSet):
+    model = AvoidanceRule
+    serializer_class = AvoidanceRuleSerializer
+    ordering = ["pk"]
+    http_method_names = ["get", "put", "patch", "head", "options"]
+
+
+class StaffingRuleSerializer(ScopedModelSerializer):
+    class Meta:
+        model = StaffingRule
+        fields = ["id", "name", "candidates_per_invigilator", "min_invigilators", "min_practical",
+                  "candidates_per_practical", "min_review", "odd_panels"]  # fmt: skip
+
+
+class StaffingRuleViewSet(ScopedViewSet):
+    model = StaffingRule
+    serializer_class = StaffingRuleSerializer
+    ordering = ["pk"]
+    http_method_names = ["get", "put", "patch", "head", "options"]
+
+
+class AssignmentSerializer(ScopedModelSerializer):
+    user = serializers.PrimaryKeyRelatedField(read_only=True)
+    active = serializers.BooleanField(read_only=True)
+    reported_at = serializers.DateTimeField(read_only=True)
+    report = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Assignment
+        fields = ["id", "session", "person", "user", "duty", "acting_for", "active", "assigned_at", "report",
+                  "reported_at"]  # fmt: skip
+
+
+class AssignmentViewSet(ScopedViewSet):
+    """Assign through POST (the institution its examiners, HR or the sector unit supervisors); the rules are
+    those of the session's page."""
+
+    model = Assignment
+    serializer_class = AssignmentSerializer
+    ordering = ["pk"]
+    filterset_fields = ["session", "duty", "active"]
+    http_method_names = ["get", "post", "head", "options"]
+
+    def perform_create_values(self, data):
+        from . import assignments
+
+        if self.actor.role in ("hr", "sector"):
+            return assignments.assign_supervisor(actor=self.actor, session=data["session"], person=data["person"],
+                                                 duty=data["duty"], acting_for=data.get("acting_for"))  # fmt: skip
+        return assignments.assign_examiner(actor=self.actor, session=data["session"], person=data["person"],
+                                           duty=data["duty"])  # fmt: skip

@@ -5,18 +5,25 @@ from django.utils.translation import gettext_lazy as _
 from talentbase.catalog.models import Level, Occupation
 from talentbase.core import scoping
 from talentbase.core.forms import ScopedFilterSet, ScopedForm, ScopedModelForm
+from talentbase.orgs.models import Organisation
 
 from .models import (
+    EXAMINING_DUTIES,
+    SUPERVISING_DUTIES,
     Application,
     ApplicationKind,
     ApplicationState,
+    AvoidanceRule,
     EligibilityPath,
     EvaluationPlan,
     EvaluationSession,
+    ExaminerQualification,
     Generation,
     PlanLine,
     PlanState,
+    RelationKind,
     SessionState,
+    StaffingRule,
     StandardKind,
     StandardVersion,
     VersionLevel,
@@ -193,3 +200,76 @@ class ApplicationFilter(ScopedFilterSet):
     class Meta:
         model = Application
         fields = []
+
+
+class ExaminerForm(ScopedModelForm):
+    """HR enters a register entry for a registered person named by ID number."""
+
+    id_type = forms.ChoiceField(label=_("证件类型"), choices=[])
+    id_number = forms.CharField(label=_("证件号码"), max_length=40)
+
+    class Meta:
+        model = ExaminerQualification
+        fields = ["occupation", "highest_level", "card_number", "valid_from", "valid_to"]
+        widgets = {"valid_from": forms.DateInput(attrs=DATE), "valid_to": forms.DateInput(attrs=DATE)}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from talentbase.registry.identity import IdType
+
+        self.fields["id_type"].choices = IdType.choices
+        self.fields["id_type"].initial = IdType.RIC
+        self.fields["highest_level"].queryset = scoping.visible_to(self.actor, Level.objects.exclude(national_number=None))
+        if self.instance.pk:
+            self.fields.pop("id_type")
+            self.fields.pop("id_number")
+
+
+class AvoidanceRuleForm(ScopedModelForm):
+    class Meta:
+        model = AvoidanceRule
+        fields = ["same_employer", "same_department", "outside_share", "needs_review"]
+
+
+class StaffingRuleForm(ScopedModelForm):
+    class Meta:
+        model = StaffingRule
+        fields = ["name", "candidates_per_invigilator", "min_invigilators", "min_practical", "candidates_per_practical",
+                  "min_review", "odd_panels"]  # fmt: skip
+
+
+class AssignForm(ScopedForm):
+    """The person to assign (by ID number) and the duty; an external supervisor names the body it acts for."""
+
+    id_type = forms.ChoiceField(label=_("证件类型"), choices=[])
+    id_number = forms.CharField(label=_("证件号码"), max_length=40)
+    duty = forms.ChoiceField(label=_("职责"), choices=[])
+    acting_for = forms.ModelChoiceField(label=_("派出单位"), queryset=Organisation.objects.all(), required=False,
+                                        help_text=_("外督填写"))  # fmt: skip
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from talentbase.registry.identity import IdType
+
+        self.fields["id_type"].choices = IdType.choices
+        self.fields["id_type"].initial = IdType.RIC
+        supervising = self.actor.role in ("hr", "sector")
+        duties = SUPERVISING_DUTIES if supervising else EXAMINING_DUTIES
+        self.fields["duty"].choices = [(d.value, d.label) for d in duties]
+        if not supervising:
+            self.fields.pop("acting_for")
+
+
+class ReportForm(ScopedForm):
+    report = forms.CharField(label=_("督导报告"), max_length=4000, widget=forms.Textarea(attrs={"rows": 6}))
+
+
+class RemoveAssignmentForm(ScopedForm):
+    reason = forms.CharField(label=_("撤销原因"), max_length=200)
+
+
+class RelationForm(ScopedForm):
+    examiner_id_number = forms.CharField(label=_("考评人员证件号码"), max_length=40)
+    candidate_id_number = forms.CharField(label=_("考生证件号码"), max_length=40)
+    kind = forms.ChoiceField(label=_("关系"), choices=RelationKind.choices)
+    note = forms.CharField(label=_("说明"), max_length=200, required=False)

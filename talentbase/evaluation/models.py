@@ -398,3 +398,190 @@ class Application(models.Model):
     def waived_labels(self) -> str:
         labels = {"education": _("学历"), "years": _("工作年限"), "age": _("年龄")}
         return "、".join(str(labels.get(item, item)) for item in self.waived)
+
+
+class ExaminerQualification(models.Model):
+    """An entry of the examiner register (考评员): a registry person qualified to examine an occupation up to a
+    level, for a period. Kept by HR (the appraisal centre issues examiner cards)."""
+
+    person = models.ForeignKey("registry.Person", verbose_name=_("人员"), on_delete=models.PROTECT, related_name="+")
+    occupation = models.ForeignKey(Occupation, verbose_name=_("职业"), on_delete=models.PROTECT, related_name="+")
+    highest_level = models.ForeignKey(Level, verbose_name=_("可考评的最高等级"), on_delete=models.PROTECT,
+                                      related_name="+")  # fmt: skip
+    card_number = models.CharField(_("考评员证号"), max_length=40, unique=True)
+    valid_from = models.DateField(_("有效期起"))
+    valid_to = models.DateField(_("有效期止"))
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["occupation__code", "card_number"]
+        verbose_name = _("考评员")
+        verbose_name_plural = pgettext_lazy("plural", "考评员")
+        constraints = [
+            models.CheckConstraint(condition=Q(valid_to__gte=models.F("valid_from")), name="evaluation_examiner_dates"),
+        ]
+
+    def __str__(self) -> str:
+        from talentbase.registry.identity import mask_name
+
+        return f"{mask_name(self.person.full_name)} · {self.card_number}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("evaluation:examiner-detail", args=[self.pk])
+
+    def audit_label(self) -> str:
+        return f"examiner #{self.pk}"
+
+
+class AvoidanceRule(models.Model):
+    """Who may not examine whom, per institution type (data the city bureau keeps; issue 15). A social
+    organisation's examiner never marks a candidate of their own employer; an employer's institution, whose
+    examiners are colleagues by design, never their own department, and takes a share of examiners from
+    outside. Relations declared (kin, direct line, mentor) count everywhere."""
+
+    institution_type = models.CharField(_("机构类型"), max_length=1, unique=True,
+                                        choices=[("Y", _("用人单位评价机构")), ("S", _("社会培训评价组织"))])  # fmt: skip
+    same_employer = models.BooleanField(_("回避同一单位"), default=True)
+    same_department = models.BooleanField(_("回避同一部门"), default=False)
+    outside_share = models.PositiveSmallIntegerField(
+        _("外单位考评员最低占比（%）"), default=0, validators=[MaxValueValidator(100)],
+        help_text=_("操作技能考评员与综合评审专家中，来自本单位以外的最低比例"),
+    )  # fmt: skip
+    needs_review = models.BooleanField(_("待核实"), default=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["institution_type"]
+        verbose_name = _("回避规则")
+        verbose_name_plural = pgettext_lazy("plural", "回避规则")
+
+    def __str__(self) -> str:
+        return str(self.get_institution_type_display())
+
+    def get_absolute_url(self) -> str:
+        return reverse("evaluation:avoidance-detail", args=[self.pk])
+
+
+class StaffingRule(models.Model):
+    """How many examiners a session needs (DOMAIN.md §7, [per standard; defaults likely]): data with the
+    documented defaults, one row the city bureau keeps."""
+
+    name = models.CharField(_("名称"), max_length=50, unique=True)
+    candidates_per_invigilator = models.PositiveSmallIntegerField(_("每名监考人员对应考生数"), default=15,
+                                                                  validators=[MinValueValidator(1)])  # fmt: skip
+    min_invigilators = models.PositiveSmallIntegerField(_("每考场最少监考人员"), default=2)
+    min_practical = models.PositiveSmallIntegerField(_("操作技能最少考评员"), default=3)
+    candidates_per_practical = models.PositiveSmallIntegerField(
+        _("每名操作技能考评员对应考生数"), null=True, blank=True, default=5, help_text=_("手工操作类职业约 1:5；留空不限")
+    )  # fmt: skip
+    min_review = models.PositiveSmallIntegerField(_("综合评审最少专家"), default=3)
+    odd_panels = models.BooleanField(_("操作技能考评组与评审组须为奇数"), default=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("考评人员配备规则")
+        verbose_name_plural = pgettext_lazy("plural", "考评人员配备规则")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("evaluation:staffing-detail", args=[self.pk])
+
+
+class Duty(models.TextChoices):
+    INVIGILATOR = "invigilator", _("理论考试监考")
+    PRACTICAL = "practical", _("操作技能考评员")
+    REVIEW = "review", _("综合评审专家")
+    INTERNAL_SUPERVISOR = "internal_supervisor", _("内部质量督导员（内督）")
+    EXTERNAL_SUPERVISOR = "external_supervisor", _("外部质量督导员（外督）")
+
+
+EXAMINING_DUTIES = (Duty.INVIGILATOR, Duty.PRACTICAL, Duty.REVIEW)
+SUPERVISING_DUTIES = (Duty.INTERNAL_SUPERVISOR, Duty.EXTERNAL_SUPERVISOR)
+
+
+class Assignment(models.Model):
+    """A person assigned to a session for a duty: it gives their account the session's candidates and score
+    sheets (or, for a supervisor, the session to supervise) while active — a right of the assignment, on the
+    account they already have, not a role of its own."""
+
+    session = models.ForeignKey(EvaluationSession, verbose_name=_("考评批次"), on_delete=models.CASCADE,
+                                related_name="assignments")  # fmt: skip
+    person = models.ForeignKey("registry.Person", verbose_name=_("人员"), on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey("accounts.User", verbose_name=_("账号"), on_delete=models.PROTECT, related_name="+")
+    duty = models.CharField(_("职责"), max_length=30, choices=Duty.choices)
+    qualification = models.ForeignKey(ExaminerQualification, verbose_name=_("考评员资格"), on_delete=models.PROTECT,
+                                      null=True, blank=True, related_name="+")  # fmt: skip
+    acting_for = models.ForeignKey(Organisation, verbose_name=_("派出单位"), on_delete=models.PROTECT, null=True,
+                                   blank=True, related_name="+", help_text=_("外督代表的单位"))  # fmt: skip
+    active = models.BooleanField(_("有效"), default=True)
+    assigned_by = models.ForeignKey("accounts.User", verbose_name=_("指派人"), on_delete=models.SET_NULL, null=True,
+                                    related_name="+")  # fmt: skip
+    assigned_at = models.DateTimeField(_("指派时间"), auto_now_add=True)
+    report = models.TextField(_("督导报告"), max_length=4000, blank=True)
+    reported_at = models.DateTimeField(_("报告时间"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["session", "duty", "pk"]
+        verbose_name = _("考评人员指派")
+        verbose_name_plural = pgettext_lazy("plural", "考评人员指派")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "person", "duty"], condition=Q(active=True),
+                                    name="evaluation_assignment_once"),  # fmt: skip
+        ]
+        indexes = [models.Index(fields=["user", "active"])]
+
+    def __str__(self) -> str:
+        from talentbase.registry.identity import mask_name
+
+        return f"{self.get_duty_display()} · {mask_name(self.person.full_name)}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("evaluation:assignment-detail", args=[self.pk])
+
+    def audit_label(self) -> str:
+        return f"assignment #{self.pk}"
+
+
+class RelationKind(models.TextChoices):
+    KIN = "kin", _("亲属")
+    LINE = "line", _("直接上下级")
+    MENTOR = "mentor", _("师徒")
+    OTHER = "other", _("其他利害关系")
+
+
+class DeclaredRelation(models.Model):
+    """A relation between an examiner and a candidate, declared by the examiner or the institution: the
+    examiner never marks that candidate, whatever the institution type."""
+
+    examiner = models.ForeignKey("registry.Person", verbose_name=_("考评人员"), on_delete=models.CASCADE, related_name="+")
+    candidate = models.ForeignKey("registry.Person", verbose_name=_("考生"), on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(_("关系"), max_length=10, choices=RelationKind.choices)
+    note = models.CharField(_("说明"), max_length=200, blank=True)
+    declared_by = models.ForeignKey("accounts.User", verbose_name=_("申报人"), on_delete=models.SET_NULL, null=True,
+                                    related_name="+")  # fmt: skip
+    declared_at = models.DateTimeField(_("申报时间"), auto_now_add=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-declared_at"]
+        verbose_name = _("回避关系申报")
+        verbose_name_plural = pgettext_lazy("plural", "回避关系申报")
+        constraints = [
+            models.UniqueConstraint(fields=["examiner", "candidate"], name="evaluation_relation_once"),
+        ]
+
+    def __str__(self) -> str:
+        return str(self.get_kind_display())
+
+    def get_absolute_url(self) -> str:
+        return reverse("evaluation:assignment-list")

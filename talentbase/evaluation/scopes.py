@@ -8,17 +8,22 @@ keeps the national versions. Levels and paths are seen and edited with their ver
 from django.db.models import Q
 
 from talentbase.core import scoping
-from talentbase.core.roles import Role
+from talentbase.core.roles import STAFF_ROLES, Role
 from talentbase.registry.models import Person
 
 from .models import (
     Application,
+    Assignment,
+    AvoidanceRule,
+    DeclaredRelation,
     EligibilityPath,
     EvaluationPlan,
     EvaluationSession,
+    ExaminerQualification,
     PlanAcknowledgement,
     PlanLine,
     SessionState,
+    StaffingRule,
     StandardKind,
     StandardVersion,
     VersionLevel,
@@ -231,3 +236,91 @@ def _applicants(actor) -> Q:
 
 
 scoping.contribute(Person, source="evaluation", rows=_applicants, view=INSTITUTIONS)
+
+
+
+# --- Examiners and supervisors. The register is kept by HR and read by those who staff and oversee sessions;
+# the rules by the city bureau. An assignment is seen by its session's institution, the bureaus above it, and
+# the person assigned; and it shows that person's account the session and its applications (the
+# per-assignment right), whatever role the account has.
+
+REGISTER_READERS = [Role.CITY, Role.HR, Role.SECTOR, Role.AUDIT_ADMIN, *INSTITUTIONS]
+# The accounts an examiner or an expert supervisor may hold: a worker's own, or a staff member's.
+ASSIGNABLE = [Role.WORKER, Role.EMPLOYER, Role.TRAINING, *INSTITUTIONS]
+
+scoping.register(ExaminerQualification, rows=lambda actor: scoping.EVERYTHING, view=REGISTER_READERS,
+                 add=[Role.HR], change=[Role.HR], delete=[Role.HR])  # fmt: skip
+for rule_model in (AvoidanceRule, StaffingRule):
+    scoping.register(rule_model, rows=lambda actor: scoping.EVERYTHING, view=STAFF_ROLES, change=[Role.CITY])
+
+
+def _assigned(actor) -> Q:
+    return Q(user_id=actor.user_id, active=True) if actor.user_id else scoping.NOTHING
+
+
+def assignment_rows(actor) -> Q:
+    own = _assigned(actor)
+    by_office = scoping.by_role(
+        actor,
+        {
+            Role.CITY: scoping.EVERYTHING,
+            Role.HR: scoping.EVERYTHING,
+            Role.AUDIT_ADMIN: scoping.EVERYTHING,
+            Role.SECTOR: lambda a: Q(session__occupation__sector_id__in=sorted(a.sector_ids)),
+            Role.EVALUATION: lambda a: Q(session__institution_id=a.organisation_id),
+            Role.ASSOCIATION: lambda a: Q(session__institution_id=a.organisation_id),
+        },
+    )
+    return scoping.union([by_office, own])
+
+
+def assignment_change_rows(actor) -> Q:
+    return scoping.by_role(
+        actor,
+        {
+            Role.HR: scoping.EVERYTHING,
+            Role.SECTOR: lambda a: Q(session__occupation__sector_id__in=sorted(a.sector_ids)),
+            Role.EVALUATION: lambda a: Q(session__institution_id=a.organisation_id),
+            Role.ASSOCIATION: lambda a: Q(session__institution_id=a.organisation_id),
+        },
+    )
+
+
+scoping.register(Assignment, rows=assignment_rows, change_rows=assignment_change_rows,
+                 view=[Role.CITY, Role.HR, Role.SECTOR, Role.AUDIT_ADMIN, *ASSIGNABLE],
+                 add=[Role.HR, Role.SECTOR, *INSTITUTIONS], change=[Role.HR, Role.SECTOR, *INSTITUTIONS],
+                 export=[Role.CITY, Role.HR, Role.SECTOR, Role.AUDIT_ADMIN, *INSTITUTIONS])  # fmt: skip
+
+
+def _assigned_sessions(actor):
+    return Assignment.objects.filter(_assigned(actor)).values("session_id")
+
+
+scoping.contribute(EvaluationSession, source="evaluation.assignments", view=ASSIGNABLE,
+                   rows=lambda actor: Q(pk__in=_assigned_sessions(actor)) if actor.user_id else scoping.NOTHING)  # fmt: skip
+scoping.contribute(Application, source="evaluation.assignments", view=ASSIGNABLE,
+                   rows=lambda actor: Q(session_id__in=_assigned_sessions(actor)) if actor.user_id else scoping.NOTHING)  # fmt: skip
+
+
+def _declared_by_staff(actor) -> Q:
+    return Q(pk__in=DeclaredRelation.objects.filter(declared_by__memberships__organisation_id=actor.organisation_id)
+             .values("pk"))  # fmt: skip
+
+
+def relation_rows(actor) -> Q:
+    mine = Q(examiner__user_id=actor.user_id) if actor.user_id else scoping.NOTHING
+    by_office = scoping.by_role(
+        actor,
+        {
+            Role.CITY: scoping.EVERYTHING,
+            Role.HR: scoping.EVERYTHING,
+            Role.AUDIT_ADMIN: scoping.EVERYTHING,
+            Role.EVALUATION: _declared_by_staff,
+            Role.ASSOCIATION: _declared_by_staff,
+        },
+    )
+    return scoping.union([by_office, mine])
+
+
+scoping.register(DeclaredRelation, rows=relation_rows, view=[Role.CITY, Role.HR, Role.AUDIT_ADMIN, *ASSIGNABLE],
+                 add=ASSIGNABLE)  # fmt: skip

@@ -14,14 +14,19 @@ from talentbase.core.views import (
     TransitionView,
 )
 
-from . import actions, applications, forms, plans, sessions
+from . import actions, applications, assignments, forms, plans, sessions
 from .actions import EDITABLE
 from .models import (
     Application,
+    Assignment,
+    AvoidanceRule,
+    DeclaredRelation,
     EligibilityPath,
     EvaluationPlan,
     EvaluationSession,
+    ExaminerQualification,
     PlanLine,
+    StaffingRule,
     StandardVersion,
     VersionLevel,
 )
@@ -340,6 +345,15 @@ class SessionDetailView(ObjectDetailView):
         in_force = str(Standing.IN_FORCE.label)
         context["filing_warning"] = session.state != "cancelled" and session.filing_standing() != in_force
         context["can_apply"] = session.state == "registration" and scoping.may(self.actor, Application, "add")
+        from . import avoidance
+
+        if scoping.may(self.actor, Assignment, "view"):
+            context["assignments"] = list(scoping.visible_to(self.actor, Assignment).filter(session=session, active=True)
+                                          .select_related("person", "acting_for"))  # fmt: skip
+            context["staffing_gaps"] = avoidance.staffing_gaps(session)
+            context["supervision_gaps"] = avoidance.supervision_gaps(session)
+            context["can_assign"] = session.state in ("draft", "registration", "examining") and (
+                self.actor.role in ("hr", "sector") or scoping.in_scope(self.actor, session, "change"))
         if scoping.may(self.actor, Application, "view"):
             context["application_count"] = scoping.visible_to(self.actor, Application).filter(session=session).count()
         return context
@@ -473,3 +487,255 @@ register_menu(
     section="evaluation", label=_("批量申报"), url_name="evaluation:application-import-list", roles=[Role.EMPLOYER],
     order=431, icon="file-earmark-arrow-up", description=_("按名单为本单位职工批量申报考评批次，先预览校验再提交"),
 )  # fmt: skip
+
+
+# --- The examiner register and the rules
+
+
+class ExaminerListView(ObjectListView):
+    model = ExaminerQualification
+    default_ordering = "card_number"
+    create_url_name = "evaluation:examiner-create"
+    detail_url_name = "evaluation:examiner-detail"
+    export_name = "examiners"
+    columns = [
+        Column("card_number", _("考评员证号"), order_by="card_number", link=True),
+        Column("person.full_name", _("姓名")),
+        Column("occupation", _("职业"), order_by="occupation__code"),
+        Column("highest_level", _("可考评的最高等级")),
+        Column("valid_from", _("有效期起"), order_by="valid_from"),
+        Column("valid_to", _("有效期止"), order_by="valid_to"),
+    ]
+
+    def base_queryset(self):
+        return ExaminerQualification.objects.select_related("person", "occupation", "highest_level")
+
+
+class ExaminerDetailView(ObjectDetailView):
+    model = ExaminerQualification
+    edit_url_name = "evaluation:examiner-edit"
+    delete_url_name = "evaluation:examiner-delete"
+    fields = ExaminerListView.columns
+
+
+class ExaminerFormView(ObjectFormView):
+    model = ExaminerQualification
+    form_class = forms.ExaminerForm
+
+    def perform(self, form, obj):
+        from talentbase.core import actions as core_actions
+        from talentbase.registry.queries import person_with_id_number
+
+        values, _m2m = form.model_values()
+        values.pop("id_type", None)
+        values.pop("id_number", None)
+        if obj is None:
+            person = person_with_id_number(form.cleaned_data["id_type"], form.cleaned_data["id_number"])
+            return core_actions.create_object(actor=self.actor, model=ExaminerQualification,
+                                              values={**values, "person": person})  # fmt: skip
+        return core_actions.update_object(actor=self.actor, obj=obj, values=values)
+
+
+class ExaminerDeleteView(ObjectDeleteView):
+    model = ExaminerQualification
+    success_url_name = "evaluation:examiner-list"
+
+    def perform(self, obj):
+        from talentbase.core import actions as core_actions
+
+        core_actions.delete_object(actor=self.actor, obj=obj)
+
+
+class AvoidanceRuleListView(ObjectListView):
+    model = AvoidanceRule
+    default_ordering = "institution_type"
+    detail_url_name = "evaluation:avoidance-detail"
+    columns = [
+        Column("institution_type", _("机构类型"), link=True),
+        Column("same_employer", _("回避同一单位")),
+        Column("same_department", _("回避同一部门")),
+        Column("outside_share", _("外单位考评员最低占比（%）")),
+        Column("needs_review", _("待核实")),
+    ]
+
+
+class AvoidanceRuleDetailView(ObjectDetailView):
+    model = AvoidanceRule
+    edit_url_name = "evaluation:avoidance-edit"
+    fields = AvoidanceRuleListView.columns
+
+
+class AvoidanceRuleFormView(ObjectFormView):
+    model = AvoidanceRule
+    form_class = forms.AvoidanceRuleForm
+
+    def perform(self, form, obj):
+        from talentbase.core import actions as core_actions
+
+        return core_actions.update_object(actor=self.actor, obj=obj, values=form.model_values()[0])
+
+
+class StaffingRuleListView(ObjectListView):
+    model = StaffingRule
+    default_ordering = "name"
+    detail_url_name = "evaluation:staffing-detail"
+    columns = [
+        Column("name", _("名称"), link=True),
+        Column("candidates_per_invigilator", _("每名监考人员对应考生数")),
+        Column("min_invigilators", _("每考场最少监考人员")),
+        Column("min_practical", _("操作技能最少考评员")),
+        Column("candidates_per_practical", _("每名操作技能考评员对应考生数")),
+        Column("min_review", _("综合评审最少专家")),
+        Column("odd_panels", _("操作技能考评组与评审组须为奇数")),
+    ]
+
+
+class StaffingRuleDetailView(ObjectDetailView):
+    model = StaffingRule
+    edit_url_name = "evaluation:staffing-edit"
+    fields = StaffingRuleListView.columns
+
+
+class StaffingRuleFormView(ObjectFormView):
+    model = StaffingRule
+    form_class = forms.StaffingRuleForm
+
+    def perform(self, form, obj):
+        from talentbase.core import actions as core_actions
+
+        return core_actions.update_object(actor=self.actor, obj=obj, values=form.model_values()[0])
+
+
+# --- Assignments
+
+
+class AssignmentListView(ObjectListView):
+    """The institution's and the bureaus' assignments, and an examiner's or supervisor's own tasks."""
+
+    model = Assignment
+    default_ordering = "-assigned_at"
+    detail_url_name = "evaluation:assignment-detail"
+    export_name = "assignments"
+    columns = [
+        Column("session", _("考评批次"), link=True),
+        Column("duty", _("职责"), order_by="duty"),
+        Column("person.full_name", _("姓名")),
+        Column("acting_for", _("派出单位")),
+        Column("active", _("有效")),
+        Column("reported_at", _("报告时间")),
+        Column("assigned_at", _("指派时间"), order_by="assigned_at"),
+    ]
+
+    def base_queryset(self):
+        return Assignment.objects.select_related("session", "person", "acting_for")
+
+
+class AssignmentDetailView(ObjectDetailView):
+    model = Assignment
+    template_name = "evaluation/assignment_detail.html"
+    fields = AssignmentListView.columns + [Column("report", _("督导报告"))]
+
+    def get_context_data(self, **kwargs):
+        from .models import SUPERVISING_DUTIES
+
+        context = super().get_context_data(**kwargs)
+        assignment = self.object
+        context["may_report"] = (assignment.active and assignment.user_id == self.actor.user_id
+                                 and assignment.duty in SUPERVISING_DUTIES)  # fmt: skip
+        context["report_form"] = forms.ReportForm(actor=self.actor, initial={"report": assignment.report})
+        context["may_remove"] = assignment.active and scoping.in_scope(self.actor, assignment, "change")
+        context["remove_form"] = forms.RemoveAssignmentForm(actor=self.actor)
+        return context
+
+
+class AssignView(ObjectFormView):
+    """From a session's page: the institution assigns examiners, HR or the sector unit supervisors."""
+
+    model = Assignment
+    form_class = forms.AssignForm
+    title = _("指派考评人员")
+
+    def get_object(self):
+        scoping.ensure_may(self.actor, Assignment, "add")
+        self.session = scoping.get_for(self.actor, EvaluationSession, self.kwargs["pk"], "view")
+        return
+
+    def success_url(self, saved) -> str:
+        return self.session.get_absolute_url()
+
+    def perform(self, form, obj):
+        from talentbase.registry.queries import person_with_id_number
+
+
+        data = form.cleaned_data
+        person = person_with_id_number(data["id_type"], data["id_number"])
+        if self.actor.role in ("hr", "sector"):
+            return assignments.assign_supervisor(actor=self.actor, session=self.session, person=person,
+                                                 duty=data["duty"], acting_for=data.get("acting_for"))  # fmt: skip
+        return assignments.assign_examiner(actor=self.actor, session=self.session, person=person, duty=data["duty"])
+
+
+class ReportView(ObjectFormView):
+    model = Assignment
+    form_class = forms.ReportForm
+    title = _("提交督导报告")
+    success_message = _("已提交督导报告")
+
+    def get_object(self):
+        return scoping.get_for(self.actor, Assignment, self.kwargs["pk"], "view")
+
+    def perform(self, form, obj):
+
+        return assignments.file_report(actor=self.actor, assignment=obj, report=form.cleaned_data["report"])
+
+
+class RemoveAssignmentView(ObjectFormView):
+    model = Assignment
+    form_class = forms.RemoveAssignmentForm
+    title = _("撤销指派")
+    success_message = _("已撤销指派")
+
+    def perform(self, form, obj):
+
+        return assignments.remove_assignment(actor=self.actor, assignment=obj, reason=form.cleaned_data["reason"])
+
+
+class RelationView(ObjectFormView):
+    """An examiner declares a relation of their own, or an institution one between an examiner and a candidate."""
+
+    model = DeclaredRelation
+    form_class = forms.RelationForm
+    title = _("申报回避关系")
+    success_message = _("已申报回避关系")
+
+    def success_url(self, saved) -> str:
+        from django.urls import reverse
+
+        return reverse("evaluation:assignment-list")
+
+    def perform(self, form, obj):
+        from talentbase.registry.identity import IdType
+        from talentbase.registry.queries import person_with_id_number
+
+
+        data = form.cleaned_data
+        examiner = person_with_id_number(IdType.RIC, data["examiner_id_number"], field="examiner_id_number")
+        candidate = person_with_id_number(IdType.RIC, data["candidate_id_number"], field="candidate_id_number")
+        return assignments.declare_relation(actor=self.actor, examiner=examiner, candidate=candidate,
+                                            kind=data["kind"], note=data.get("note", ""))  # fmt: skip
+
+
+register_menu(
+    section="evaluation", label=_("考评员库"), url_name="evaluation:examiner-list",
+    roles=[Role.CITY, Role.HR, Role.SECTOR, *INSTITUTIONS], order=440, icon="person-badge",
+    description=_("考评员资格登记：职业、等级与有效期"),
+)  # fmt: skip
+register_menu(
+    section="evaluation", label=_("考评任务"), url_name="evaluation:assignment-list",
+    roles=[Role.CITY, Role.HR, Role.SECTOR, Role.WORKER, Role.EMPLOYER, Role.TRAINING, *INSTITUTIONS], order=445,
+    icon="clipboard-data", description=_("考评员、质量督导员的指派与督导报告"),
+)  # fmt: skip
+register_menu(section="evaluation", label=_("回避规则"), group=_("基础数据"), url_name="evaluation:avoidance-list",
+              roles=[Role.CITY], order=547, icon="shield-check")  # fmt: skip
+register_menu(section="evaluation", label=_("考评人员配备规则"), group=_("基础数据"),
+              url_name="evaluation:staffing-list", roles=[Role.CITY], order=548, icon="people")  # fmt: skip

@@ -177,6 +177,7 @@ def add_employment(
     occupation=None,
     work_type=None,
     site: str = "",
+    department: str = "",
 ) -> Employment:
     scoping.ensure_may(actor, Employment, "add")
     if actor.role == Role.EMPLOYER and employer.pk != actor.organisation_id:
@@ -187,7 +188,7 @@ def add_employment(
     _ensure_work_type(occupation, work_type)
     employment = Employment.objects.create(person=person, employer=employer, start_date=start_date,
                                            end_date=end_date, position=position, occupation=occupation,
-                                           work_type=work_type, site=site)  # fmt: skip
+                                           work_type=work_type, site=site, department=department.strip())  # fmt: skip
     scoping.ensure_in_scope(actor, employment, "change")
     audit.audit_change(actor=actor, obj=employment, before=None, verb=audit.CREATE)
     return employment
@@ -247,6 +248,7 @@ def correct_employment(
     occupation=None,
     work_type=None,
     position: str = "",
+    department: str = "",
 ) -> Employment:
     """Correct an employment entered wrongly (its dates, occupation and work type, position): the same
     checks as when it was added; an end date cleared makes it current again. Audited with the fields
@@ -262,6 +264,7 @@ def correct_employment(
     _ensure_work_type(occupation, work_type)
     before = audit.snapshot(employment)
     employment.start_date, employment.end_date, employment.position = start_date, end_date, position
+    employment.department = department.strip()
     employment.occupation, employment.work_type = occupation, work_type
     if end_date is None:
         employment.end_reason, employment.end_note = "", ""

@@ -53,8 +53,8 @@ class PersonSerializer(ScopedModelSerializer):
 class EmploymentSerializer(ScopedModelSerializer):
     class Meta:
         model = Employment
-        fields = ["id", "person", "employer", "occupation", "work_type", "position", "start_date", "end_date", "site",
-                  "end_reason", "end_note"]  # fmt: skip
+        fields = ["id", "person", "employer", "occupation", "work_type", "position", "department", "start_date",
+                  "end_date", "site", "end_reason", "end_note"]  # fmt: skip
 
 
 class PersonViewSet(ScopedReadOnlyViewSet):
@@ -193,6 +193,7 @@ class CorrectionInputSerializer(serializers.Serializer):
         queryset=WorkType.objects.filter(is_active=True), required=False, allow_null=True
     )
     position = serializers.CharField(max_length=50, required=False, allow_blank=True)
+    department = serializers.CharField(max_length=50, required=False, allow_blank=True)
 
 
 class EmploymentViewSet(ScopedReadViewSet):

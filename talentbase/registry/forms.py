@@ -90,6 +90,7 @@ class EmploymentForm(ScopedForm):
     work_type = forms.ModelChoiceField(label=_("工种"), required=False,
                                        queryset=WorkType.objects.filter(is_active=True).select_related("occupation"))  # fmt: skip
     position = forms.CharField(label=_("岗位"), max_length=50, required=False)
+    department = forms.CharField(label=_("部门"), max_length=50, required=False)
     start_date = forms.DateField(label=_("起始日期"), widget=forms.DateInput(attrs={"type": "date"}))
     end_date = forms.DateField(
         label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})

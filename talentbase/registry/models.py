@@ -164,6 +164,8 @@ class Employment(models.Model):
         db_index=False,  # as the occupation: a roster import writes every index; a work type is rarely deleted
     )
     position = models.CharField(_("岗位"), max_length=50, blank=True)
+    # Evaluation's avoidance: an employer's own institution never lets an examiner mark their own department.
+    department = models.CharField(_("部门"), max_length=50, blank=True, default="", db_default="")
     start_date = models.DateField(_("起始日期"))
     end_date = models.DateField(_("截止日期"), null=True, blank=True)
     # db_default: the bulk writers (registry.bulk, a roster import) name only the columns they fill.

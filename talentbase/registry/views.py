@@ -219,7 +219,7 @@ class EmploymentCorrectView(ObjectFormView):
     def initial(self, employment) -> dict:
         return {"occupation": employment.occupation_id, "work_type": employment.work_type_id,
                 "position": employment.position, "start_date": employment.start_date,
-                "end_date": employment.end_date}  # fmt: skip
+                "end_date": employment.end_date, "department": employment.department}  # fmt: skip
 
     def perform(self, form, employment):
         return actions.correct_employment(actor=self.actor, employment=employment, **form.cleaned_data)

@@ -2,6 +2,7 @@
 versions in force by every staff role; levels and paths go with their version."""
 
 from talentbase.catalog.models import Level, Occupation
+from talentbase.core.roles import Role
 from talentbase.evaluation.models import EligibilityPath, StandardVersion, VersionLevel
 
 from .base import ScopedAccessTests
@@ -170,7 +171,8 @@ class EvaluationSessionAccess(ScopedAccessTests):
     delete_url = "evaluation:session-delete"
     api_basename = "evaluationsession"
     api_writable = True
-    access = {**PLAN_MATRIX, "employer": {"view": ""}, "worker": {"view": ""}}
+    # Training staff see only the sessions they are assigned to (an examiner's right, tests/…/test_assignments.py).
+    access = {**PLAN_MATRIX, "employer": {"view": ""}, "worker": {"view": ""}, "training": {"view": ""}}
 
     def make_objects(self, personas):
         from talentbase.evaluation.tests.helpers import session_for
@@ -200,6 +202,7 @@ class ApplicationAccess(ScopedAccessTests):
         "association": {"view": ""},
         "employer": {"view": "a"},
         "worker": {"view": "a"},
+        "training": {"view": ""},
     }
 
     def make_objects(self, personas):
@@ -220,3 +223,134 @@ class ApplicationAccess(ScopedAccessTests):
                 applied_on=datetime.date(2026, 12, 1), ticket=f"2027{session.pk:06d}0001",
             )  # fmt: skip
         return objects
+
+
+REGISTER = {role: {"view": "ab"} for role in ("city", "sector", "auditadmin", "evaluation", "association")}
+STAFF_READ = {str(role): {"view": "ab"} for role in Role if role != Role.WORKER}
+
+
+class ExaminerQualificationAccess(ScopedAccessTests):
+    """The examiner register: kept by HR, read by those who staff and oversee sessions."""
+
+    from talentbase.evaluation.models import ExaminerQualification as model  # noqa: N813
+
+    list_url = "evaluation:examiner-list"
+    detail_url = "evaluation:examiner-detail"
+    create_url = "evaluation:examiner-create"
+    edit_url = "evaluation:examiner-edit"
+    delete_url = "evaluation:examiner-delete"
+    api_basename = "examinerqualification"
+    api_writable = True
+    access = {**REGISTER, "hr": {"view": "ab", "change": "ab", "delete": "ab"}}
+
+    def make_objects(self, personas):
+        import datetime
+
+        from talentbase.evaluation.models import ExaminerQualification
+        from talentbase.registry.models import Person
+
+        level = Level.objects.get(code="level3")
+        occupation = Occupation.objects.get(code="4-09-10-01")
+        return {
+            key: ExaminerQualification.objects.create(
+                person=Person.objects.get(user=personas.user("worker", outsider)), occupation=occupation,
+                highest_level=level, card_number=f"KP-{key}", valid_from=datetime.date(2025, 1, 1),
+                valid_to=datetime.date(2028, 1, 1),
+            )  # fmt: skip
+            for key, outsider in (("a", False), ("b", True))
+        }
+
+
+class AvoidanceRuleAccess(ScopedAccessTests):
+    from talentbase.evaluation.models import AvoidanceRule as model  # noqa: N813
+
+    list_url = "evaluation:avoidance-list"
+    detail_url = "evaluation:avoidance-detail"
+    edit_url = "evaluation:avoidance-edit"
+    api_basename = "avoidancerule"
+    api_writable = True
+    access = {**STAFF_READ, "city": {"view": "ab", "change": "ab"}}
+
+    def make_objects(self, personas):
+        from talentbase.evaluation.models import AvoidanceRule
+
+        return {"a": AvoidanceRule.objects.get(institution_type="S"), "b": AvoidanceRule.objects.get(institution_type="Y")}
+
+
+class StaffingRuleAccess(ScopedAccessTests):
+    from talentbase.evaluation.models import StaffingRule as model  # noqa: N813
+
+    list_url = "evaluation:staffing-list"
+    detail_url = "evaluation:staffing-detail"
+    edit_url = "evaluation:staffing-edit"
+    api_basename = "staffingrule"
+    api_writable = True
+    access = {**STAFF_READ, "city": {"view": "ab", "change": "ab"}}
+
+    def make_objects(self, personas):
+        from talentbase.evaluation.models import StaffingRule
+
+        return {"a": StaffingRule.objects.get(), "b": StaffingRule.objects.create(name="园林绿化工（手工）")}
+
+
+class AssignmentAccess(ScopedAccessTests):
+    """Seen by the session's institution, the bureaus above it and the person assigned; changed (removed) by
+    the institution and by HR or the sector unit."""
+
+    from talentbase.evaluation.models import Assignment as model  # noqa: N813
+
+    list_url = "evaluation:assignment-list"
+    detail_url = "evaluation:assignment-detail"
+    api_basename = "assignment"
+    access = {
+        "city": {"view": "ab"},
+        "hr": {"view": "ab", "change": "ab"},
+        "auditadmin": {"view": "ab"},
+        "sector": {"view": "a", "change": "a"},
+        "evaluation": {"view": "a", "change": "a"},
+        "association": {"view": "", "change": ""},
+        "worker": {"view": "a"},
+        "employer": {"view": ""},
+        "training": {"view": ""},
+    }
+
+    def make_objects(self, personas):
+        from talentbase.evaluation.models import Assignment
+        from talentbase.evaluation.tests.helpers import session_for
+        from talentbase.registry.models import Person
+
+        sectors = personas.actor("sector").sector_ids
+        outside = Occupation.objects.exclude(sector_id__in=sectors).order_by("code").first()
+        objects = {}
+        for key, outsider, code in (("a", False, "4-09-10-01"), ("b", True, outside.code)):
+            session = session_for(personas.organisation("evaluation", outsider), code)
+            person = Person.objects.get(user=personas.user("worker", outsider))
+            objects[key] = Assignment.objects.create(session=session, person=person, user=person.user, duty="practical")
+        return objects
+
+
+class DeclaredRelationAccess(ScopedAccessTests):
+    from talentbase.evaluation.models import DeclaredRelation as model  # noqa: N813
+
+    access = {
+        "city": {"view": "ab"},
+        "hr": {"view": "ab"},
+        "auditadmin": {"view": "ab"},
+        "evaluation": {"view": "a"},
+        "association": {"view": ""},
+        "worker": {"view": "a"},
+        "employer": {"view": ""},
+        "training": {"view": ""},
+    }
+
+    def make_objects(self, personas):
+        from talentbase.evaluation.models import DeclaredRelation
+        from talentbase.registry.models import Person
+
+        worker, other = (Person.objects.get(user=personas.user("worker", o)) for o in (False, True))
+        return {
+            "a": DeclaredRelation.objects.create(examiner=worker, candidate=other, kind="kin",
+                                                 declared_by=personas.user("evaluation")),
+            "b": DeclaredRelation.objects.create(examiner=other, candidate=worker, kind="kin",
+                                                 declared_by=personas.user("evaluation", True)),
+        }  # fmt: skip
