@@ -22,6 +22,7 @@ from .models import (
     PlanLine,
     PlanState,
     RelationKind,
+    ScorePart,
     SessionState,
     StaffingRule,
     StandardKind,
@@ -273,3 +274,22 @@ class RelationForm(ScopedForm):
     candidate_id_number = forms.CharField(label=_("考生证件号码"), max_length=40)
     kind = forms.ChoiceField(label=_("关系"), choices=RelationKind.choices)
     note = forms.CharField(label=_("说明"), max_length=200, required=False)
+
+
+class ScoreEntryForm(ScopedForm):
+    """One candidate's parts: a score from 0 to 100 or 缺考, and the reason when an entered score changes."""
+
+    reason = forms.CharField(label=_("修改原因"), max_length=200, required=False, help_text=_("修改已录入的成绩时必填"))
+
+    def __init__(self, *args, parts=(), current=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        labels = dict(ScorePart.choices)
+        current = current or {}
+        for part in reversed(parts):
+            self.fields = {f"part_{part}": forms.CharField(label=labels[part], max_length=10, required=False,
+                                                           initial=current.get(part, ""),
+                                                           help_text=_("0–100，或填“缺考”")),
+                           **self.fields}  # fmt: skip
+        from talentbase.core.forms import style_widgets
+
+        style_widgets(self.fields)

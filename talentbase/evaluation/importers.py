@@ -41,7 +41,7 @@ from talentbase.registry.protection import id_number_hash
 
 from .applications import MIN_EVIDENCE, _ticket, eligibility_of, registration_open
 from .errors import EvaluationError
-from .models import Application, ApplicationChannel, ApplicationKind, EvaluationSession, SessionState
+from .models import Application, ApplicationChannel, ApplicationKind, EvaluationSession, Score, SessionState
 
 KIND = Column(
     "kind", _("申报方式"), width=12, aliases=("申报类型", "kind"), choices=ApplicationKind.choices,
@@ -241,3 +241,121 @@ def _split(text: str) -> list[str]:
     for separator in SEPARATORS:
         parts = [piece for part in parts for piece in part.split(separator)]
     return [part for part in parts if part.strip()]
+
+
+# --- Scores (成绩导入): one row per candidate of one session being examined, found by admission ticket.
+
+TICKET = Column("ticket", _("准考证号"), required=True, text=True, width=18, aliases=("准考证", "ticket"))
+CANDIDATE = Column("name", _("姓名"), width=10, aliases=("考生姓名", "name"))
+THEORY = Column("theory", _("理论知识考试"), width=12, aliases=("理论", "理论成绩", "理论知识", "theory"),
+                help_text=_("0–100，或填“缺考”；不填表示不录入"))  # fmt: skip
+PRACTICAL = Column("practical", _("操作技能考核"), width=12, aliases=("操作", "操作成绩", "技能", "practical"))
+REVIEW = Column("review", _("综合评审"), width=12, aliases=("评审", "评审成绩", "review"))
+REASON = Column("reason", _("修改原因"), width=20, aliases=("原因", "reason"), help_text=_("修改已录入的成绩时必填"))
+
+
+def examining_sessions(actor: Actor):
+    return scoping.visible_to(actor, EvaluationSession.objects.filter(state=SessionState.EXAMINING), "change")
+
+
+@register
+class ScoreImporter(Importer):
+    kind = "evaluation.scores"
+    label = _("成绩")
+    columns = [TICKET, CANDIDATE, THEORY, PRACTICAL, REVIEW, REASON]
+    roles = frozenset({Role.EVALUATION, Role.ASSOCIATION})
+    url_prefix = "evaluation:score-import"
+    template_filename = "score-import-template.xlsx"
+
+    def option_fields(self, actor: Actor) -> dict:
+        return {"session": forms.ModelChoiceField(label=_("考评批次"), queryset=examining_sessions(actor))}
+
+    def clean_options(self, actor: Actor, data: dict) -> dict:
+        return {"session_id": data["session"].pk}
+
+    def upload_help(self) -> str:
+        return _("先选择考评批次并上传成绩表：系统逐行校验（准考证号与姓名、成绩范围、先理论后操作、修改须填原因），显示预览后由您确认提交；提交前不会写入任何数据。")
+
+    def instructions(self) -> list[str]:
+        return [_("每行一名考生，按准考证号对应；成绩为 0 至 100 的数字（最多一位小数），或“缺考”。"),
+                _("已录入的成绩如需修改，请在“修改原因”中写明；修改会记入审计日志。")]  # fmt: skip
+
+    def session(self, actor: Actor, options: dict) -> EvaluationSession:
+        try:
+            return examining_sessions(actor).get(pk=options["session_id"])
+        except EvaluationSession.DoesNotExist:
+            raise DomainError(EvaluationError.NOT_EXAMINING, _("该批次不在考评阶段，不能导入成绩")) from None
+
+    def validate(self, rows, *, actor: Actor, mode: str, options: dict):
+        from .scoring import parse_score, parts_of, version_level
+
+        session = self.session(actor, options)
+        rules = version_level(session)
+        parts = parts_of(session, rules)
+        # unscoped: the session's own candidates and scores, checked by the institution that runs it
+        candidates = {ticket: (pk, name) for pk, ticket, name in Application.objects.filter(
+            session=session, state="accepted").values_list("pk", "ticket", "person__full_name")}
+        existing: dict[int, dict] = {}
+        for application_id, part, value, absent in Score.objects.filter(application__session=session).values_list(
+                "application_id", "part", "value", "absent"):  # unscoped: as above
+            existing.setdefault(application_id, {})[part] = (value, absent)
+        columns = {"theory": THEORY, "practical": PRACTICAL, "review": REVIEW}
+
+        def check(cells):
+            ticket_text, name_text, theory_text, practical_text, review_text, reason_text = cells
+            errors: list[tuple[str, str]] = []
+            ticket = (ticket_text or "").strip()
+            found = candidates.get(ticket)
+            if found is None:
+                return [_error(TICKET, _("本批次没有该准考证号的已受理考生"))], None
+            application_id, name = found
+            if name_text and normalise_name(name_text) != normalise_name(name):
+                errors.append(_error(CANDIDATE, _("姓名与该准考证号的考生不符")))
+            values = {}
+            for part, text in (("theory", theory_text), ("practical", practical_text), ("review", review_text)):
+                if not (text or "").strip():
+                    continue
+                if part not in parts:
+                    errors.append(_error(columns[part], _("该等级没有此考核科目")))
+                    continue
+                try:
+                    number, absent = parse_score(text)
+                except DomainError as error:
+                    errors.append(_error(columns[part], error.message))
+                    continue
+                values[part] = (number, absent)
+            before = existing.get(application_id, {})
+            theory = values.get("theory") or before.get("theory")
+            theory_ok = theory is not None and not theory[1] and theory[0] is not None and theory[0] >= rules.pass_mark
+            if rules.theory_before_practical and not theory_ok:
+                for part in ("practical", "review"):
+                    if part in values:
+                        errors.append(_error(columns[part], _("须先通过理论知识考试")))
+            changed = [part for part, value in values.items() if part in before and before[part] != value]
+            if changed and len((reason_text or "").strip()) < 2:
+                errors.append(_error(REASON, _("修改已录入的成绩须填写原因")))
+            if not values and not errors:
+                errors.append(_error(THEORY, _("请至少填写一项成绩")))
+            return errors, {ACTION_KEY: CREATE, "application_id": application_id, "ticket": ticket,
+                            "values": {p: ("缺考" if a else str(n)) for p, (n, a) in values.items()},
+                            "reason": (reason_text or "").strip()[:200]}  # fmt: skip
+
+        chunks = checked_in_chunks(
+            rows, chunk_size=self.chunk_size, key=lambda payload: payload["ticket"], check=check,
+            duplicate=lambda row: _error(TICKET, format_lazy(_("与第 {row} 行的准考证号重复"), row=row)),
+        )  # fmt: skip
+        for checked, late in chunks:
+            yield from outcomes(checked)
+            yield from late
+
+    def publish(self, batch, rows, *, actor: Actor) -> PublishResult:
+        from .scoring import enter_score
+
+        result = PublishResult()
+        for _number, payload in rows:
+            application = Application(pk=payload["application_id"])
+            for part, text in payload["values"].items():
+                enter_score(actor=actor, application=application, part=part, value=text,
+                            absent=text == "缺考", reason=payload["reason"])  # fmt: skip
+            result.created += 1
+        return result

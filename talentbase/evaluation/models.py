@@ -106,6 +106,7 @@ class VersionLevel(models.Model):
     )
     has_review = models.BooleanField(_("综合评审"), default=False, help_text=_("二级、一级设综合评审"))
     theory_before_practical = models.BooleanField(_("先通过理论再考操作"), default=False)
+    pass_mark = models.PositiveSmallIntegerField(_("各部分合格分数线"), default=60, validators=[MaxValueValidator(100)])
 
     objects = ScopedQuerySet.as_manager()
 
@@ -263,6 +264,7 @@ class SessionState(models.TextChoices):
     DRAFT = "draft", _("草稿")
     REGISTRATION = "registration", _("报名中")
     EXAMINING = "examining", _("考评中")
+    SCORED = "scored", _("成绩已确定")
     CANCELLED = "cancelled", _("已取消")
 
 
@@ -287,6 +289,8 @@ class EvaluationSession(models.Model):
     review_on = models.DateField(_("综合评审日期"), null=True, blank=True)
     venue = models.CharField(_("考评地点"), max_length=200)
     capacity = models.PositiveIntegerField(_("计划人数"), validators=[MinValueValidator(1)])
+    confirm_scores = models.BooleanField(_("成绩须经另一人确认"), default=False,
+                                         help_text=_("一人录入、另一人确认后成绩方才有效"))  # fmt: skip
     state = models.CharField(_("状态"), max_length=20, choices=SessionState.choices, default=SessionState.DRAFT)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
@@ -585,3 +589,48 @@ class DeclaredRelation(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("evaluation:assignment-list")
+
+
+class ScorePart(models.TextChoices):
+    THEORY = "theory", _("理论知识考试")
+    PRACTICAL = "practical", _("操作技能考核")
+    REVIEW = "review", _("综合评审")
+
+
+class Score(models.Model):
+    """One part's score of one candidate, out of 100 (or absent). A change after entry states its reason and
+    is audited; where the session asks for it, a second person confirms it before it counts."""
+
+    application = models.ForeignKey(Application, verbose_name=_("评价申报"), on_delete=models.CASCADE,
+                                    related_name="scores")  # fmt: skip
+    part = models.CharField(_("考核科目"), max_length=10, choices=ScorePart.choices)
+    value = models.DecimalField(_("成绩"), max_digits=4, decimal_places=1, null=True, blank=True,
+                                validators=[MinValueValidator(0), MaxValueValidator(100)])  # fmt: skip
+    absent = models.BooleanField(_("缺考"), default=False)
+    entered_by = models.ForeignKey("accounts.User", verbose_name=_("录入人"), on_delete=models.SET_NULL, null=True,
+                                   related_name="+")  # fmt: skip
+    entered_at = models.DateTimeField(_("录入时间"), auto_now=True)
+    confirmed_by = models.ForeignKey("accounts.User", verbose_name=_("确认人"), on_delete=models.SET_NULL, null=True,
+                                     blank=True, related_name="+")  # fmt: skip
+    confirmed_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["application", "part"]
+        verbose_name = _("成绩")
+        verbose_name_plural = pgettext_lazy("plural", "成绩")
+        constraints = [
+            models.UniqueConstraint(fields=["application", "part"], name="evaluation_score_once_per_part"),
+            models.CheckConstraint(condition=Q(absent=True, value__isnull=True) | Q(absent=False, value__isnull=False),
+                                   name="evaluation_score_value_or_absent"),  # fmt: skip
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_part_display()} {'缺考' if self.absent else self.value}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("evaluation:application-detail", args=[self.application_id])
+
+    def audit_label(self) -> str:
+        return f"score #{self.pk}"

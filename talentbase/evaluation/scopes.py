@@ -22,6 +22,7 @@ from .models import (
     ExaminerQualification,
     PlanAcknowledgement,
     PlanLine,
+    Score,
     SessionState,
     StaffingRule,
     StandardKind,
@@ -324,3 +325,17 @@ def relation_rows(actor) -> Q:
 
 scoping.register(DeclaredRelation, rows=relation_rows, view=[Role.CITY, Role.HR, Role.AUDIT_ADMIN, *ASSIGNABLE],
                  add=ASSIGNABLE)  # fmt: skip
+
+
+# --- Scores: seen by whoever sees the application (examiners included, by their assignment); written only
+# through evaluation.scoring, which checks who may enter each part.
+
+
+def score_rows(actor) -> Q:
+    if not scoping.may(actor, Application, "view"):
+        return scoping.NOTHING
+    return Q(application_id__in=scoping.visible_to(actor, Application).values("pk"))
+
+
+scoping.register(Score, rows=score_rows, view=[Role.CITY, Role.HR, Role.SECTOR, Role.AUDIT_ADMIN, Role.EMPLOYER,
+                                               Role.WORKER, *ASSIGNABLE])  # fmt: skip

@@ -8,6 +8,7 @@ app_name = "evaluation"
 
 urlpatterns = [
     *import_urls("evaluation.applications", "application-import"),
+    *import_urls("evaluation.scores", "score-import"),
     path("standards/", views.VersionListView.as_view(), name="version-list"),
     path("standards/new/", views.VersionFormView.as_view(), name="version-create"),
     path("standards/<int:pk>/", views.VersionDetailView.as_view(), name="version-detail"),
@@ -37,6 +38,9 @@ urlpatterns = [
     path("sessions/<int:pk>/do/<str:name>/", views.SessionTransitionView.as_view(), name="session-transition"),
     path("sessions/<int:pk>/apply/", views.ApplyView.as_view(), name="apply"),
     path("sessions/<int:pk>/assign/", views.AssignView.as_view(), name="assign"),
+    path("sessions/<int:pk>/scores/", views.ScoreSheetView.as_view(), name="score-sheet"),
+    path("applications/<int:pk>/scores/", views.ScoreEntryView.as_view(), name="score-entry"),
+    path("scores/<int:pk>/confirm/", views.ScoreConfirmView.as_view(), name="score-confirm"),
     path("assignments/", views.AssignmentListView.as_view(), name="assignment-list"),
     path("assignments/<int:pk>/", views.AssignmentDetailView.as_view(), name="assignment-detail"),
     path("assignments/<int:pk>/report/", views.ReportView.as_view(), name="assignment-report"),

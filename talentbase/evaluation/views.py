@@ -1,12 +1,16 @@
 """Pages for standards and evaluation norms, their levels and eligibility paths."""
 
 from django.utils.translation import gettext_lazy as _
+from django.views import View
+from django.views.generic import TemplateView
 
 from talentbase.core import scoping
+from talentbase.core.errors import DomainError
 from talentbase.core.navigation import register_menu
 from talentbase.core.roles import Role
 from talentbase.core.tables import Column
 from talentbase.core.views import (
+    ActorRequiredMixin,
     ObjectDeleteView,
     ObjectDetailView,
     ObjectFormView,
@@ -26,6 +30,8 @@ from .models import (
     EvaluationSession,
     ExaminerQualification,
     PlanLine,
+    Score,
+    ScorePart,
     StaffingRule,
     StandardVersion,
     VersionLevel,
@@ -345,6 +351,7 @@ class SessionDetailView(ObjectDetailView):
         in_force = str(Standing.IN_FORCE.label)
         context["filing_warning"] = session.state != "cancelled" and session.filing_standing() != in_force
         context["can_apply"] = session.state == "registration" and scoping.may(self.actor, Application, "add")
+        context["has_scores"] = session.state in ("examining", "scored") and scoping.may(self.actor, Score, "view")
         from . import avoidance
 
         if scoping.may(self.actor, Assignment, "view"):
@@ -739,3 +746,97 @@ register_menu(section="evaluation", label=_("回避规则"), group=_("基础数�
               roles=[Role.CITY], order=547, icon="shield-check")  # fmt: skip
 register_menu(section="evaluation", label=_("考评人员配备规则"), group=_("基础数据"),
               url_name="evaluation:staffing-list", roles=[Role.CITY], order=548, icon="people")  # fmt: skip
+
+
+# --- Scores
+
+
+class ScoreSheetView(ActorRequiredMixin, TemplateView):
+    """A session's score sheet: each accepted candidate's parts, who entered and confirmed them, the result."""
+
+    template_name = "evaluation/score_sheet.html"
+
+    def get_context_data(self, **kwargs):
+        from . import scoring
+
+        context = super().get_context_data(**kwargs)
+        session = scoping.get_for(self.actor, EvaluationSession, self.kwargs["pk"], "view")
+        rules = scoring.version_level(session)
+        parts = scoring.parts_of(session, rules)
+        applications = list(scoping.visible_to(self.actor, Application).filter(session=session, state="accepted")
+                            .select_related("person").order_by("ticket"))  # fmt: skip
+        scores: dict[int, dict[str, Score]] = {}
+        for score in scoping.visible_to(self.actor, Score).filter(application__session=session):
+            scores.setdefault(score.application_id, {})[score.part] = score
+        results = scoring.results(session)
+        labels = dict(ScorePart.choices)
+        context.update({
+            "session": session, "title": _("成绩：{session}").format(session=session), "rules": rules,
+            "parts": [(part, labels[part]) for part in parts],
+            "rows": [(app, [(labels[part], scores.get(app.pk, {}).get(part)) for part in parts], results.get(app.pk))
+                     for app in applications],
+            "may_enter": session.state == "examining",
+            "may_import": session.state == "examining" and self.actor.role in ("evaluation", "association"),
+        })  # fmt: skip
+        return context
+
+
+class ScoreEntryView(ObjectFormView):
+    model = Application
+    form_class = forms.ScoreEntryForm
+    title = _("录入成绩")
+    success_message = _("已保存成绩")
+
+    def get_object(self):
+        return scoping.get_for(self.actor, Application.objects.select_related("session", "person"), self.kwargs["pk"],
+                               "view")  # fmt: skip
+
+    def form_kwargs(self, obj) -> dict:
+        from . import scoring
+
+        current = {}
+        for score in scoping.visible_to(self.actor, Score).filter(application=obj):
+            current[score.part] = "缺考" if score.absent else str(score.value)
+        return {"parts": scoring.parts_of(obj.session), "current": current}
+
+    def get_title(self, obj) -> str:
+        from talentbase.registry.identity import mask_name
+
+        return _("录入成绩：{ticket} {name}").format(ticket=obj.ticket, name=mask_name(obj.person.full_name))
+
+    def success_url(self, saved) -> str:
+        from django.urls import reverse
+
+        return reverse("evaluation:score-sheet", args=[saved.session_id])
+
+    def perform(self, form, obj):
+        from . import scoring
+
+        for name, value in form.cleaned_data.items():
+            if not name.startswith("part_") or not (value or "").strip():
+                continue
+            part = name.removeprefix("part_")
+            try:
+                scoring.enter_score(actor=self.actor, application=obj, part=part, value=value,
+                                    reason=form.cleaned_data.get("reason", ""))  # fmt: skip
+            except DomainError as error:
+                raise DomainError(error.code, error.message, field=name if error.field == "value" else error.field) from None
+        return obj
+
+
+class ScoreConfirmView(ActorRequiredMixin, View):
+    def post(self, request, pk):
+        from django.contrib import messages
+        from django.shortcuts import redirect
+        from django.urls import reverse
+
+        from . import scoring
+
+        score = scoping.get_for(self.actor, Score.objects.select_related("application"), pk, "view")
+        try:
+            scoring.confirm_score(actor=self.actor, score=score)
+        except DomainError as error:
+            messages.error(request, str(error.message))
+        else:
+            messages.success(request, _("已确认成绩"))
+        return redirect(reverse("evaluation:score-sheet", args=[score.application.session_id]))

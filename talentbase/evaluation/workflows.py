@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 from talentbase.core.roles import Role
 from talentbase.core.workflow import Transition, Workflow
 
-from . import applications, forms, plans, sessions
+from . import applications, forms, plans, scoring, sessions
 from .actions import ready_to_submit
 from .models import ApplicationState, PlanState, SessionState, StandardKind, VersionState
 from .scopes import INSTITUTIONS
@@ -73,6 +73,8 @@ SESSION_WORKFLOW = Workflow(
                    label=gettext_lazy("开始报名"), guard=sessions.ready_to_open),
         Transition("close_registration", source=[SS.REGISTRATION], target=SS.EXAMINING, roles=INSTITUTIONS,
                    label=gettext_lazy("截止报名")),
+        Transition("finish_scoring", source=[SS.EXAMINING], target=SS.SCORED, roles=INSTITUTIONS,
+                   label=gettext_lazy("确定成绩"), guard=scoring.ready_to_finish),
         Transition("cancel", source=[SS.DRAFT, SS.REGISTRATION], target=SS.CANCELLED, roles=INSTITUTIONS,
                    label=gettext_lazy("取消批次"), comment_required=True, style="outline-danger"),
     ],

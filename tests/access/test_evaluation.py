@@ -354,3 +354,17 @@ class DeclaredRelationAccess(ScopedAccessTests):
             "b": DeclaredRelation.objects.create(examiner=other, candidate=worker, kind="kin",
                                                  declared_by=personas.user("evaluation", True)),
         }  # fmt: skip
+
+
+class ScoreAccess(ScopedAccessTests):
+    """Scores are seen with their application; written only through evaluation.scoring."""
+
+    from talentbase.evaluation.models import Score as model  # noqa: N813
+
+    access = ApplicationAccess.access
+
+    def make_objects(self, personas):
+        from talentbase.evaluation.models import Score
+
+        return {key: Score.objects.create(application=application, part="theory", value=75)
+                for key, application in ApplicationAccess().make_objects(personas).items()}  # fmt: skip
