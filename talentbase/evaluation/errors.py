@@ -42,3 +42,7 @@ class EvaluationError(StrEnum):
     SAME_PERSON = "same_person"
     SCORES_INCOMPLETE = "scores_incomplete"
     STAFFING_INCOMPLETE = "staffing_incomplete"
+    SUPERVISION_INCOMPLETE = "supervision_incomplete"
+    PUBLICITY_RUNNING = "publicity_running"
+    NOT_IN_PUBLICITY = "not_in_publicity"
+    TOO_MANY = "too_many"

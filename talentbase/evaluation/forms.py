@@ -21,6 +21,7 @@ from .models import (
     Generation,
     PlanLine,
     PlanState,
+    PublicityRule,
     RelationKind,
     ScorePart,
     SessionState,
@@ -293,3 +294,26 @@ class ScoreEntryForm(ScopedForm):
         from talentbase.core.forms import style_widgets
 
         style_widgets(self.fields)
+
+
+class ObjectionForm(forms.Form):
+    """The public objection form: who objects (with a way to reach them), about whom, and why."""
+
+    application = forms.ChoiceField(label=_("被异议的考生"))
+    objector_name = forms.CharField(label=_("异议人姓名"), max_length=50)
+    objector_contact = forms.CharField(label=_("联系电话或电子邮箱"), max_length=100)
+    grounds = forms.CharField(label=_("异议理由"), max_length=2000, widget=forms.Textarea(attrs={"rows": 5}),
+                              min_length=10)  # fmt: skip
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["application"].choices = [("", "---------"), *candidates]
+        from talentbase.core.forms import style_widgets
+
+        style_widgets(self.fields)
+
+
+class PublicityRuleForm(ScopedModelForm):
+    class Meta:
+        model = PublicityRule
+        fields = ["name", "working_days", "needs_review"]

@@ -265,6 +265,8 @@ class SessionState(models.TextChoices):
     REGISTRATION = "registration", _("报名中")
     EXAMINING = "examining", _("考评中")
     SCORED = "scored", _("成绩已确定")
+    PUBLICITY = "publicity", _("公示中")
+    ISSUING = "issuing", _("发证中")
     CANCELLED = "cancelled", _("已取消")
 
 
@@ -289,6 +291,8 @@ class EvaluationSession(models.Model):
     review_on = models.DateField(_("综合评审日期"), null=True, blank=True)
     venue = models.CharField(_("考评地点"), max_length=200)
     capacity = models.PositiveIntegerField(_("计划人数"), validators=[MinValueValidator(1)])
+    publicity_from = models.DateField(_("公示开始"), null=True, blank=True)
+    publicity_until = models.DateField(_("公示截止"), null=True, blank=True)
     confirm_scores = models.BooleanField(_("成绩须经另一人确认"), default=False,
                                          help_text=_("一人录入、另一人确认后成绩方才有效"))  # fmt: skip
     state = models.CharField(_("状态"), max_length=20, choices=SessionState.choices, default=SessionState.DRAFT)
@@ -634,3 +638,62 @@ class Score(models.Model):
 
     def audit_label(self) -> str:
         return f"score #{self.pk}"
+
+
+class PublicityRule(models.Model):
+    """How long results stay public before certificates are issued (DOMAIN.md §7: [check] 5 working days),
+    counted on the platform's working-day calendar. One row the city bureau keeps."""
+
+    name = models.CharField(_("名称"), max_length=50, unique=True)
+    working_days = models.PositiveSmallIntegerField(_("公示工作日数"), default=5, validators=[MinValueValidator(1)])
+    needs_review = models.BooleanField(_("待核实"), default=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("公示规则")
+        verbose_name_plural = pgettext_lazy("plural", "公示规则")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("evaluation:publicity-rule-detail", args=[self.pk])
+
+
+class ObjectionState(models.TextChoices):
+    OPEN = "open", _("待处理")
+    UPHELD = "upheld", _("异议成立")
+    DISMISSED = "dismissed", _("异议不成立")
+
+
+class Objection(models.Model):
+    """An objection (异议) to a candidate's result during publicity, from anyone, with their contact details
+    and grounds. Resolved by the institution (or HR) before that candidate's certificate can be issued; an
+    objection upheld means no certificate."""
+
+    application = models.ForeignKey(Application, verbose_name=_("被异议的考生"), on_delete=models.CASCADE,
+                                    related_name="objections")  # fmt: skip
+    objector_name = models.CharField(_("异议人"), max_length=50)
+    objector_contact = models.CharField(_("联系方式"), max_length=100)
+    grounds = models.TextField(_("异议理由"), max_length=2000)
+    submitted_at = models.DateTimeField(_("提出时间"), auto_now_add=True)
+    state = models.CharField(_("状态"), max_length=20, choices=ObjectionState.choices, default=ObjectionState.OPEN)
+    resolution = models.CharField(_("处理意见"), max_length=1000, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-submitted_at"]
+        verbose_name = _("公示异议")
+        verbose_name_plural = pgettext_lazy("plural", "公示异议")
+
+    def __str__(self) -> str:
+        return f"{self.application.ticket} · {self.get_state_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("evaluation:objection-detail", args=[self.pk])
+
+    def audit_label(self) -> str:
+        return f"objection #{self.pk}"

@@ -20,8 +20,10 @@ from .models import (
     EvaluationPlan,
     EvaluationSession,
     ExaminerQualification,
+    Objection,
     PlanAcknowledgement,
     PlanLine,
+    PublicityRule,
     Score,
     SessionState,
     StaffingRule,
@@ -339,3 +341,26 @@ def score_rows(actor) -> Q:
 
 scoping.register(Score, rows=score_rows, view=[Role.CITY, Role.HR, Role.SECTOR, Role.AUDIT_ADMIN, Role.EMPLOYER,
                                                Role.WORKER, *ASSIGNABLE])  # fmt: skip
+
+
+# --- Publicity: the rule is the city bureau's; objections are seen and resolved by the session's institution
+# and HR, and seen by the bureaus above (they arrive from the public page, written by no role).
+
+scoping.register(PublicityRule, rows=lambda actor: scoping.EVERYTHING, view=STAFF_ROLES, change=[Role.CITY])
+
+
+def objection_rows(actor) -> Q:
+    return scoping.by_role(
+        actor,
+        {
+            Role.CITY: scoping.EVERYTHING,
+            Role.HR: scoping.EVERYTHING,
+            Role.AUDIT_ADMIN: scoping.EVERYTHING,
+            Role.SECTOR: lambda a: Q(application__session__occupation__sector_id__in=sorted(a.sector_ids)),
+            Role.EVALUATION: lambda a: Q(application__session__institution_id=a.organisation_id),
+            Role.ASSOCIATION: lambda a: Q(application__session__institution_id=a.organisation_id),
+        },
+    )
+
+
+scoping.register(Objection, rows=objection_rows, view=[Role.CITY, Role.HR, Role.SECTOR, Role.AUDIT_ADMIN, *INSTITUTIONS])

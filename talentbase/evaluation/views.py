@@ -29,7 +29,9 @@ from .models import (
     EvaluationPlan,
     EvaluationSession,
     ExaminerQualification,
+    Objection,
     PlanLine,
+    PublicityRule,
     Score,
     ScorePart,
     StaffingRule,
@@ -338,6 +340,8 @@ class SessionDetailView(ObjectDetailView):
         Column("review_on", _("综合评审日期")),
         Column("venue", _("考评地点")),
         Column("plan_line", _("计划明细")),
+        Column("publicity_from", _("公示开始")),
+        Column("publicity_until", _("公示截止")),
     ]
 
     def get_context_data(self, **kwargs):
@@ -840,3 +844,149 @@ class ScoreConfirmView(ActorRequiredMixin, View):
         else:
             messages.success(request, _("已确认成绩"))
         return redirect(reverse("evaluation:score-sheet", args=[score.application.session_id]))
+
+
+# --- Publicity: the public list and objection form (no sign-in), the objections, the rule
+
+
+class PublicityListView(TemplateView):
+    """公示: every session in publicity with its passed candidates (masked names), open to anyone."""
+
+    template_name = "evaluation/publicity_public.html"
+
+    def get_context_data(self, **kwargs):
+        from talentbase.registry.identity import mask_name
+
+        from . import publicity
+
+        context = super().get_context_data(**kwargs)
+        # unscoped: the publicity list is public by design, its names masked
+        running = EvaluationSession.objects.filter(state="publicity").select_related("institution", "occupation", "level")
+        calendar = publicity.WorkingCalendar()
+        context["sessions"] = [
+            {"session": s, "note": calendar.end_of_period(s.publicity_from, publicity.working_days()).note(),
+             "rows": [(mask_name(a.person.full_name), a.employer.name if a.employer else "", a.pk)
+                      for a in publicity.publicised(s)]}
+            for s in running.order_by("publicity_until", "pk")
+        ]  # fmt: skip
+        context["title"] = _("技能等级认定结果公示")
+        return context
+
+
+class ObjectionFormView(TemplateView):
+    template_name = "evaluation/objection_form.html"
+
+    def session(self):
+        from django.http import Http404
+
+        # unscoped: a session in publicity is public
+        session = EvaluationSession.objects.filter(pk=self.kwargs["pk"], state="publicity").first()
+        if session is None:
+            raise Http404
+        return session
+
+    def candidates(self, session):
+        from talentbase.registry.identity import mask_name
+
+        from . import publicity
+
+        return [(str(a.pk), f"{mask_name(a.person.full_name)}（{a.employer.name if a.employer else '—'}）")
+                for a in publicity.publicised(session)]  # fmt: skip
+
+    def get(self, request, *args, **kwargs):
+        session = self.session()
+        form = forms.ObjectionForm(candidates=self.candidates(session), initial={"application": request.GET.get("a", "")})
+        return self.render_to_response({"session": session, "form": form, "title": _("提出异议")})
+
+    def post(self, request, *args, **kwargs):
+        from django.contrib import messages
+        from django.shortcuts import redirect
+
+        from talentbase.core.http import client_ip
+
+        from . import publicity
+
+        session = self.session()
+        form = forms.ObjectionForm(request.POST, candidates=self.candidates(session))
+        status = 400
+        if form.is_valid():
+            # unscoped: the objection names a candidate of the public list just checked
+            application = Application.objects.get(pk=int(form.cleaned_data["application"]), session=session)
+            try:
+                publicity.object_to(application=application, ip=client_ip(request),
+                                    **{k: form.cleaned_data[k] for k in ("objector_name", "objector_contact", "grounds")})  # fmt: skip
+            except DomainError as error:
+                form.add_error(None, str(error.message))
+                status = 429 if error.code == "too_many" else 400
+            else:
+                messages.success(request, _("已收到您的异议，评价机构将核实处理"))
+                return redirect("evaluation:publicity-public")
+        response = self.render_to_response({"session": session, "form": form, "title": _("提出异议")}, status=status)
+        if status == 429:
+            response["Retry-After"] = "3600"
+        return response
+
+
+class ObjectionListView(ObjectListView):
+    model = Objection
+    default_ordering = "-submitted_at"
+    detail_url_name = "evaluation:objection-detail"
+    export_name = "objections"
+    columns = [
+        Column("application.ticket", _("准考证号"), link=True),
+        Column("application.session", _("考评批次")),
+        Column("objector_name", _("异议人")),
+        Column("submitted_at", _("提出时间"), order_by="submitted_at"),
+        Column("state", _("状态"), order_by="state"),
+    ]
+
+    def base_queryset(self):
+        return Objection.objects.select_related("application__session")
+
+
+class ObjectionDetailView(ObjectDetailView):
+    model = Objection
+    transition_url_name = "evaluation:objection-transition"
+    fields = ObjectionListView.columns + [
+        Column("application.person.full_name", _("被异议的考生")),
+        Column("objector_contact", _("联系方式")),
+        Column("grounds", _("异议理由")),
+        Column("resolution", _("处理意见")),
+    ]
+
+
+class ObjectionTransitionView(TransitionView):
+    model = Objection
+
+
+class PublicityRuleListView(ObjectListView):
+    model = PublicityRule
+    default_ordering = "name"
+    detail_url_name = "evaluation:publicity-rule-detail"
+    columns = [Column("name", _("名称"), link=True), Column("working_days", _("公示工作日数")),
+               Column("needs_review", _("待核实"))]  # fmt: skip
+
+
+class PublicityRuleDetailView(ObjectDetailView):
+    model = PublicityRule
+    edit_url_name = "evaluation:publicity-rule-edit"
+    fields = PublicityRuleListView.columns
+
+
+class PublicityRuleFormView(ObjectFormView):
+    model = PublicityRule
+    form_class = forms.PublicityRuleForm
+
+    def perform(self, form, obj):
+        from talentbase.core import actions as core_actions
+
+        return core_actions.update_object(actor=self.actor, obj=obj, values=form.model_values()[0])
+
+
+register_menu(
+    section="evaluation", label=_("公示异议"), url_name="evaluation:objection-list",
+    roles=[Role.CITY, Role.HR, Role.SECTOR, *INSTITUTIONS], order=450, icon="megaphone",
+    description=_("公示期内收到的异议及处理"),
+)  # fmt: skip
+register_menu(section="evaluation", label=_("公示规则"), group=_("基础数据"), url_name="evaluation:publicity-rule-list",
+              roles=[Role.CITY], order=549, icon="hourglass-split")  # fmt: skip

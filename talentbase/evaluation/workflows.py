@@ -7,9 +7,9 @@ from django.utils.translation import gettext_lazy
 from talentbase.core.roles import Role
 from talentbase.core.workflow import Transition, Workflow
 
-from . import applications, forms, plans, scoring, sessions
+from . import applications, forms, plans, publicity, scoring, sessions
 from .actions import ready_to_submit
-from .models import ApplicationState, PlanState, SessionState, StandardKind, VersionState
+from .models import ApplicationState, ObjectionState, PlanState, SessionState, StandardKind, VersionState
 from .scopes import INSTITUTIONS
 
 S = VersionState
@@ -75,6 +75,11 @@ SESSION_WORKFLOW = Workflow(
                    label=gettext_lazy("截止报名")),
         Transition("finish_scoring", source=[SS.EXAMINING], target=SS.SCORED, roles=INSTITUTIONS,
                    label=gettext_lazy("确定成绩"), guard=scoring.ready_to_finish),
+        Transition("start_publicity", source=[SS.SCORED], target=SS.PUBLICITY, roles=INSTITUTIONS,
+                   label=gettext_lazy("开始公示"), guard=publicity.ready_to_publish,
+                   action="talentbase.evaluation.publicity.start_publicity"),
+        # Taken by the scheduled work when the period is over (evaluation.end_publicity).
+        Transition("end_publicity", source=[SS.PUBLICITY], target=SS.ISSUING, roles=[], label=gettext_lazy("公示期满")),
         Transition("cancel", source=[SS.DRAFT, SS.REGISTRATION], target=SS.CANCELLED, roles=INSTITUTIONS,
                    label=gettext_lazy("取消批次"), comment_required=True, style="outline-danger"),
     ],
@@ -93,5 +98,20 @@ APPLICATION_WORKFLOW = Workflow(
                    action="talentbase.evaluation.applications.refuse"),
         Transition("withdraw", source=[A.SUBMITTED, A.ACCEPTED], target=A.WITHDRAWN, roles=[Role.WORKER, Role.EMPLOYER],
                    label=gettext_lazy("撤回申报"), when=applications.may_withdraw, style="outline-secondary"),
+    ],
+)  # fmt: skip
+
+
+OS = ObjectionState
+
+OBJECTION_WORKFLOW = Workflow(
+    model="evaluation.Objection", object_argument="objection", scope_action="view",
+    transitions=[
+        Transition("uphold", source=[OS.OPEN], target=OS.UPHELD, roles=[*INSTITUTIONS, Role.HR], label=gettext_lazy("异议成立"),
+                   comment_required=True, when=publicity.may_resolve, action="talentbase.evaluation.publicity.uphold",
+                   style="outline-danger"),
+        Transition("dismiss", source=[OS.OPEN], target=OS.DISMISSED, roles=[*INSTITUTIONS, Role.HR],
+                   label=gettext_lazy("异议不成立"), comment_required=True, when=publicity.may_resolve,
+                   action="talentbase.evaluation.publicity.dismiss"),
     ],
 )  # fmt: skip

@@ -368,3 +368,41 @@ class ScoreAccess(ScopedAccessTests):
 
         return {key: Score.objects.create(application=application, part="theory", value=75)
                 for key, application in ApplicationAccess().make_objects(personas).items()}  # fmt: skip
+
+
+class PublicityRuleAccess(ScopedAccessTests):
+    from talentbase.evaluation.models import PublicityRule as model  # noqa: N813
+
+    list_url = "evaluation:publicity-rule-list"
+    detail_url = "evaluation:publicity-rule-detail"
+    edit_url = "evaluation:publicity-rule-edit"
+    access = {**STAFF_READ, "city": {"view": "ab", "change": "ab"}}
+
+    def make_objects(self, personas):
+        from talentbase.evaluation.models import PublicityRule
+
+        return {"a": PublicityRule.objects.get(), "b": PublicityRule.objects.create(name="急需紧缺", working_days=7)}
+
+
+class ObjectionAccess(ScopedAccessTests):
+    """Seen by the session's institution and the bureaus above it; written by the public page only."""
+
+    from talentbase.evaluation.models import Objection as model  # noqa: N813
+
+    list_url = "evaluation:objection-list"
+    detail_url = "evaluation:objection-detail"
+    access = {
+        "city": {"view": "ab"},
+        "hr": {"view": "ab"},
+        "auditadmin": {"view": "ab"},
+        "sector": {"view": "a"},
+        "evaluation": {"view": "a"},
+        "association": {"view": ""},
+    }
+
+    def make_objects(self, personas):
+        from talentbase.evaluation.models import Objection
+
+        return {key: Objection.objects.create(application=application, objector_name="王某", objector_contact="x",
+                                              grounds="材料不实")
+                for key, application in ApplicationAccess().make_objects(personas).items()}  # fmt: skip
