@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "talentbase.registry",
     "talentbase.legacy_certificates",
     "talentbase.evaluation",
+    "talentbase.certificates",
 ]
 # The synthetic demo world (`talentbase demo`, `demo_logins`, `totp`): development and tests only.
 if DEV:

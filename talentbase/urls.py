@@ -8,6 +8,7 @@ from rest_framework.routers import DefaultRouter
 
 from talentbase.accounts import api as accounts_api
 from talentbase.catalog import api as catalog_api
+from talentbase.certificates import api as certificates_api
 from talentbase.core import errors_views
 from talentbase.core.imports import api as import_api
 from talentbase.core.jobs import api as jobs_api
@@ -52,6 +53,7 @@ router.register("examiners", evaluation_api.ExaminerViewSet, basename="examinerq
 router.register("avoidance-rules", evaluation_api.AvoidanceRuleViewSet, basename="avoidancerule")
 router.register("staffing-rules", evaluation_api.StaffingRuleViewSet, basename="staffingrule")
 router.register("assignments", evaluation_api.AssignmentViewSet, basename="assignment")
+router.register("issued-certificates", certificates_api.CertificateViewSet, basename="certificate")
 router.register("imports", import_api.ImportBatchViewSet, basename="import")
 router.register("jobs", jobs_api.JobViewSet, basename="job")
 
@@ -63,6 +65,7 @@ urlpatterns = [
     path("persons/", include("talentbase.registry.urls")),
     path("certificates/", include("talentbase.legacy_certificates.urls")),
     path("evaluation/", include("talentbase.evaluation.urls")),
+    path("issued-certificates/", include("talentbase.certificates.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/v1/persons/search/", registry_api.PersonSearchView.as_view(), name="person-search"),
     path("api/v1/", include(router.urls)),

@@ -46,4 +46,10 @@ def actor_for_request(request) -> Actor:
         if person_of_account(user) is not None:
             return Actor(role=Role.WORKER, user=user, ip=ip)
         return Actor(role="none", user=user, ip=ip)
-    return actor_for_membership(membership, ip=ip)
+    actor = actor_for_membership(membership, ip=ip)
+    verified = getattr(user, "is_verified", None)
+    if callable(verified) and verified():
+        from dataclasses import replace
+
+        actor = replace(actor, second_factor=True)
+    return actor

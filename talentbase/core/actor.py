@@ -23,6 +23,8 @@ class Actor:
     district_id: int | None = None
     sector_ids: frozenset[int] = field(default_factory=frozenset)
     ip: str | None = None
+    # Signed in with the second factor (TOTP) in this session: issuing and signing certificates ask for it.
+    second_factor: bool = False
 
     @property
     def user_id(self) -> int | None:
@@ -72,6 +74,7 @@ def actor_snapshot(actor: Actor) -> dict:
         "district_id": actor.district_id,
         "sector_ids": sorted(actor.sector_ids),
         "ip": actor.ip,
+        "second_factor": actor.second_factor,
     }
 
 
@@ -90,4 +93,5 @@ def actor_from_snapshot(snapshot: dict) -> Actor:
         district_id=snapshot.get("district_id"),
         sector_ids=frozenset(snapshot.get("sector_ids") or ()),
         ip=snapshot.get("ip"),
+        second_factor=bool(snapshot.get("second_factor")),
     )

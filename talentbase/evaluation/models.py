@@ -267,6 +267,7 @@ class SessionState(models.TextChoices):
     SCORED = "scored", _("成绩已确定")
     PUBLICITY = "publicity", _("公示中")
     ISSUING = "issuing", _("发证中")
+    COMPLETED = "completed", _("已完成")
     CANCELLED = "cancelled", _("已取消")
 
 

@@ -102,3 +102,13 @@ def ready_to_open(session: EvaluationSession, actor: Actor) -> None:
     check_session(session)
     if session.registration_closes < timezone.localdate():
         raise DomainError(EvaluationError.SESSION_DATES, _("报名截止日期已过"), field="registration_closes")
+
+
+def ready_to_complete(session: EvaluationSession, actor: Actor) -> None:
+    """A session is done when every candidate who may have a certificate has one (the certificates app
+    issues them; a candidate against whom an objection was upheld never will; one still open keeps it open)."""
+    from talentbase.certificates.issuing import remaining
+
+    left = remaining(session)
+    if left:
+        raise DomainError(EvaluationError.SCORES_INCOMPLETE, _("还有 {n} 名合格考生未发证").format(n=left))

@@ -355,7 +355,9 @@ class SessionDetailView(ObjectDetailView):
         in_force = str(Standing.IN_FORCE.label)
         context["filing_warning"] = session.state != "cancelled" and session.filing_standing() != in_force
         context["can_apply"] = session.state == "registration" and scoping.may(self.actor, Application, "add")
-        context["has_scores"] = session.state in ("examining", "scored") and scoping.may(self.actor, Score, "view")
+        context["has_scores"] = session.state in ("examining", "scored", "publicity", "issuing", "completed") and \
+            scoping.may(self.actor, Score, "view")  # fmt: skip
+        context["can_issue"] = session.state == "issuing" and scoping.in_scope(self.actor, session, "change")
         from . import avoidance
 
         if scoping.may(self.actor, Assignment, "view"):

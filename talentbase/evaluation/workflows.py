@@ -80,6 +80,8 @@ SESSION_WORKFLOW = Workflow(
                    action="talentbase.evaluation.publicity.start_publicity"),
         # Taken by the scheduled work when the period is over (evaluation.end_publicity).
         Transition("end_publicity", source=[SS.PUBLICITY], target=SS.ISSUING, roles=[], label=gettext_lazy("公示期满")),
+        Transition("complete", source=[SS.ISSUING], target=SS.COMPLETED, roles=INSTITUTIONS,
+                   label=gettext_lazy("办结批次"), guard=sessions.ready_to_complete),
         Transition("cancel", source=[SS.DRAFT, SS.REGISTRATION], target=SS.CANCELLED, roles=INSTITUTIONS,
                    label=gettext_lazy("取消批次"), comment_required=True, style="outline-danger"),
     ],

@@ -1,0 +1,13 @@
+from django.urls import path
+
+from . import views
+
+app_name = "certificates"
+
+urlpatterns = [
+    path("", views.CertificateListView.as_view(), name="certificate-list"),
+    path("<int:pk>/", views.CertificateDetailView.as_view(), name="certificate-detail"),
+    path("<int:pk>/number/", views.NumberView.as_view(), name="certificate-number"),
+    path("<int:pk>/do/<str:name>/", views.CertificateTransitionView.as_view(), name="certificate-transition"),
+    path("sessions/<int:pk>/issue/", views.IssueView.as_view(), name="issue"),
+]
