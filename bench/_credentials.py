@@ -114,7 +114,7 @@ def register_persons(
                 birth = datetime.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
                 rows.append((pk, name, "ric", token, id_number_hash("ric", number),
                              mask_id_number(number), birth, "M" if int(number[16]) % 2 else "F", "", "", "", "",
-                             "active", now, now))  # fmt: skip
+                             "active", False, now, now))  # fmt: skip
             bulk.insert_rows(Person, PERSON_COLUMNS, rows)
             made.extend(zip(ids, names, numbers, strict=True))
     return made

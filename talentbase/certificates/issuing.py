@@ -45,9 +45,11 @@ def highest_serial_in_use(prefix: str) -> int:
     return max(serials, default=0)
 
 
-def allocate_number(prefix: str) -> str:
-    """The next number under ``prefix``: the counter row locked until the caller's transaction ends, so a
-    number is taken once, and one rolled back is taken again (no gap)."""
+def allocate_numbers(prefix: str, count: int = 1) -> list[str]:
+    """The next ``count`` numbers under ``prefix``: the counter row locked until the caller's transaction
+    ends, so a number is taken once, and numbers rolled back are taken again (no gap)."""
+    if count < 1:
+        return []
     with transaction.atomic():
         counter = NumberCounter.objects.select_for_update().filter(prefix=prefix).first()
         if counter is None:
@@ -57,11 +59,16 @@ def allocate_number(prefix: str) -> str:
             except IntegrityError:  # another issuer created it first: take its row, locked
                 pass
             counter = NumberCounter.objects.select_for_update().get(prefix=prefix)
-        if counter.last_serial >= LAST_SERIAL:
+        if counter.last_serial + count > LAST_SERIAL:
             raise DomainError(CertificateError.SERIAL_EXHAUSTED, _("编号前缀 {prefix} 的序号已用完").format(prefix=prefix))
-        counter.last_serial += 1
+        first = counter.last_serial + 1
+        counter.last_serial += count
         counter.save(update_fields=["last_serial"])
-        return f"{prefix}{counter.last_serial:0{SERIAL_DIGITS}d}"
+        return [f"{prefix}{serial:0{SERIAL_DIGITS}d}" for serial in range(first, first + count)]
+
+
+def allocate_number(prefix: str) -> str:
+    return allocate_numbers(prefix, 1)[0]
 
 
 def _enter_level(certificate: Certificate) -> None:
@@ -75,12 +82,24 @@ def ensure_second_factor(actor: Actor) -> None:
         raise DomainError(CertificateError.SECOND_FACTOR, _("颁发证书须使用动态口令（TOTP）登录：请在个人设置中启用后重新登录"))
 
 
+CERTIFICATE_COLUMNS = ["id", "kind", "number", "person_id", "occupation_id", "work_type", "level_id", "issued_on",
+                       "issuer_id", "filing_id", "session_id", "application_id", "status", "revoked_on",
+                       "revocation_reason", "issued_by_id", "created_at", "updated_at"]  # fmt: skip
+
+
 @transaction.atomic
 def issue_certificates(*, actor: Actor, session) -> dict:
     """Issue the session's certificates: one per candidate who passed with no objection open or upheld, not
-    yet issued. Returns how many were issued, how many await their number, how many are held back."""
-    from talentbase.evaluation import publicity, scoring
-    from talentbase.evaluation.models import EvaluationSession, SessionState
+    yet issued. Returns how many were issued, how many await their number, how many are held back.
+
+    Written in bulk (a session may have thousands of candidates; bench/issue_certificates.py): the numbers
+    taken in one lock of the counter, the rows and their level entries inserted together, one audit event
+    naming the session and the numbers."""
+    from django.utils import timezone
+
+    from talentbase.core.imports import bulk
+    from talentbase.evaluation import scoring
+    from talentbase.evaluation.models import EvaluationSession, Objection, ObjectionState, SessionState
 
     ensure_second_factor(actor)
     session = scoping.get_for(actor, EvaluationSession.objects.select_for_update(), session.pk, "change")
@@ -95,27 +114,36 @@ def issue_certificates(*, actor: Actor, session) -> dict:
     if platform_numbers and (not filing.site_serial or not filing.institution_type):
         raise DomainError(CertificateError.NUMBERING_DATA, _("备案缺少机构类型或站点序号，请人社部门补充"))
     level = session.level
-    prefix = filing.number_prefix(level=level, year=today.year) if platform_numbers else ""
-    passed = [pk for pk, result in scoring.results(session).items() if result == "pass"]
-    # unscoped: the session's own candidates, under its lock
-    candidates = session.applications.filter(pk__in=passed, certificate__isnull=True).select_related("person")
-    counts = {"issued": 0, "awaiting": 0, "held": 0}
-    for application in candidates.order_by("ticket"):
-        if not publicity.issuable(application):
-            counts["held"] += 1
-            continue
-        certificate = Certificate.objects.create(
-            number=allocate_number(prefix) if platform_numbers else None, person=application.person,
-            occupation=session.occupation, level=level, issued_on=today, issuer_id=session.institution_id,
-            filing=filing, session=session, application=application, issued_by=actor.user,
-            status=CertificateStatus.VALID if platform_numbers else CertificateStatus.AWAITING_NUMBER,
-        )  # fmt: skip
-        if platform_numbers:
-            _enter_level(certificate)
-            counts["issued"] += 1
-        else:
-            counts["awaiting"] += 1
-        audit.record_audit(actor=actor, verb="issue", obj=certificate, changes={"number": certificate.number or ""})
+    passed = {pk for pk, result in scoring.results(session).items() if result == "pass"}
+    # unscoped: the session's own candidates and objections, under its lock
+    issued = set(Certificate.objects.filter(session=session).values_list("application_id", flat=True))
+    objected = set(Objection.objects.filter(application__session=session,
+                                            state__in=[ObjectionState.OPEN, ObjectionState.UPHELD])
+                   .values_list("application_id", flat=True))  # fmt: skip
+    due = sorted(session.applications.filter(pk__in=passed - issued - objected).values_list("ticket", "pk", "person_id"))
+    counts = {"issued": 0 if not platform_numbers else len(due), "awaiting": 0 if platform_numbers else len(due),
+              "held": len((passed - issued) & objected)}  # fmt: skip
+    if not due:
+        return counts
+    numbers_taken = allocate_numbers(filing.number_prefix(level=level, year=today.year), len(due)) if platform_numbers \
+        else [None] * len(due)  # fmt: skip
+    ids = bulk.allocate_ids(Certificate, len(due))
+    connection = bulk.connection_for(Certificate)
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    status = CertificateStatus.VALID if platform_numbers else CertificateStatus.AWAITING_NUMBER
+    bulk.insert_rows(Certificate, CERTIFICATE_COLUMNS, (
+        (pk, "skill_level", number, person_id, session.occupation_id, "", level.pk, today, session.institution_id,
+         filing.pk, session.pk, application_id, status, None, "", actor.user_id, now, now)
+        for pk, number, (_ticket, application_id, person_id) in zip(ids, numbers_taken, due, strict=True)
+    ))  # fmt: skip
+    if platform_numbers:
+        levels.record_levels_bulk(actor=actor, entries=(
+            levels.NewLevel(person_id, session.occupation_id, level.pk, today, True, LevelSource.PLATFORM_CERTIFICATE, pk)
+            for pk, (_ticket, _application_id, person_id) in zip(ids, due, strict=True)
+        ))  # fmt: skip
+    audit.record_audit(actor=actor, verb="issue", obj=session, changes={
+        "certificates": len(due), "first": numbers_taken[0] or "", "last": numbers_taken[-1] or "",
+    })  # fmt: skip
     return counts
 
 

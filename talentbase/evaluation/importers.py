@@ -39,7 +39,8 @@ from talentbase.registry.importers import ID_NUMBER, ID_TYPE, NAME, registered
 from talentbase.registry.models import Employment, Person
 from talentbase.registry.protection import id_number_hash
 
-from .applications import MIN_EVIDENCE, _ticket, eligibility_of, registration_open
+from .applications import MIN_EVIDENCE, _ticket, registration_open
+from .eligibility import Checker
 from .errors import EvaluationError
 from .models import Application, ApplicationChannel, ApplicationKind, EvaluationSession, Score, SessionState
 
@@ -175,6 +176,7 @@ class ApplicationImporter(Importer):
             at_institution = set()
         standing = Application.objects.exclude(state="withdrawn")  # unscoped: the one-per-session rule
         applied = set(standing.filter(session=session, person_id__in=ids).values_list("person_id", flat=True))
+        checker = Checker(session.version, session.level)
         for errors, payload in valid:
             person_id = persons.get(payload["id_number_hash"])
             if person_id is None:
@@ -192,7 +194,7 @@ class ApplicationImporter(Importer):
             if person_id in applied:
                 errors.append(_error(ID_NUMBER, _("已申报本批次")))
                 continue
-            result = eligibility_of(person_id, session, today, waived=payload["waived"])
+            result = checker.check(person_id, today, waived=payload["waived"])
             if not result.eligible:
                 errors.append(_error(ID_NUMBER, format_lazy(_("不符合申报条件：{why}"), why=result.refusal())))
                 continue

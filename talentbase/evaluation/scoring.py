@@ -7,6 +7,7 @@ the session asks for it. A session's scoring is finished when every candidate ha
 from __future__ import annotations
 
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from django.db import transaction
 from django.utils import timezone
@@ -67,7 +68,7 @@ def parse_score(text) -> tuple[Decimal | None, bool]:
     return value, False
 
 
-def passed(score: Score | None, pass_mark: int) -> bool:
+def passed(score, pass_mark: int) -> bool:
     return score is not None and not score.absent and score.value is not None and score.value >= pass_mark
 
 
@@ -143,7 +144,7 @@ def confirm_score(*, actor: Actor, score: Score) -> Score:
     return score
 
 
-def result_of(application: Application, scores: dict[str, Score], parts: list[str], rules: VersionLevel,
+def result_of(application, scores: dict, parts: list[str], rules: VersionLevel,
               confirm: bool) -> str:  # fmt: skip
     """pass, fail or pending (a part missing or unconfirmed). A candidate who failed the theory under a
     theory-first standard has failed: the other parts are not sat."""
@@ -157,17 +158,26 @@ def result_of(application: Application, scores: dict[str, Score], parts: list[st
     return "pass" if all(passed(scores[p], rules.pass_mark) for p in parts) else "fail"
 
 
+class Mark(NamedTuple):
+    """A score as ``result_of`` reads it, without a model instance (a session may have 10^4 candidates)."""
+
+    value: Decimal | None
+    absent: bool
+    confirmed_at: object
+
+
 def results(session: EvaluationSession) -> dict[int, str]:
-    """{application: pass/fail/pending} for the session's accepted candidates."""
+    """{application: pass/fail/pending} for the session's accepted candidates: two queries of tuples."""
     rules = version_level(session)
     parts = parts_of(session, rules)
-    by_application: dict[int, dict[str, Score]] = {}
+    by_application: dict[int, dict[str, Mark]] = {}
     # unscoped: the session's own scores, for its own results
-    for score in Score.objects.filter(application__session=session):
-        by_application.setdefault(score.application_id, {})[score.part] = score
-    accepted = Application.objects.filter(session=session, state=ApplicationState.ACCEPTED)  # unscoped: as above
-    return {app.pk: result_of(app, by_application.get(app.pk, {}), parts, rules, session.confirm_scores)
-            for app in accepted}  # fmt: skip
+    for application_id, part, value, absent, confirmed_at in Score.objects.filter(application__session=session) \
+            .values_list("application_id", "part", "value", "absent", "confirmed_at"):  # fmt: skip
+        by_application.setdefault(application_id, {})[part] = Mark(value, absent, confirmed_at)
+    # unscoped: as above
+    accepted = Application.objects.filter(session=session, state=ApplicationState.ACCEPTED).values_list("pk", flat=True)
+    return {pk: result_of(pk, by_application.get(pk, {}), parts, rules, session.confirm_scores) for pk in accepted}
 
 
 def ready_to_finish(session: EvaluationSession, actor: Actor) -> None:

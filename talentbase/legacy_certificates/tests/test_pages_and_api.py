@@ -374,7 +374,8 @@ def test_an_institution_names_a_new_holder_by_id_number_and_then_sees_that_holde
     # Another institution still sees nothing of that person; nor does the holder's page show the employment.
     assert personas.client("evaluation", outsider=True).get(person.get_absolute_url()).status_code == 404
     shown = {part["section"].key for part in institution.get(person.get_absolute_url()).context["sections"]}
-    assert shown == {"certificates"}
+    # The records it issued, and (the certificates app) those the platform issued in its name.
+    assert shown == {"certificates", "platform-certificates"}
 
 
 def test_an_employer_cannot_reach_a_stranger_by_naming_an_id_number(personas):
