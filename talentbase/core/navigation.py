@@ -116,3 +116,29 @@ def menu_html(actor: Actor, path: str) -> SafeString:
                 f'<i class="bi bi-{icon}" aria-hidden="true"></i> {label}</a></li>'
             )
     return mark_safe("".join(parts))  # noqa: S308 — every label, url and icon escaped in _menu_items
+
+
+@dataclass(frozen=True)
+class HomePanel:
+    """A panel an app adds to the home page of some roles (the city bureau's targets, say): its template
+    (which reads ``panel``) and a function giving that ``panel`` for the actor."""
+
+    key: str
+    template: str
+    roles: frozenset[str]
+    context: Callable[[Actor], dict]
+    order: int = 100
+
+
+_panels: dict[str, HomePanel] = {}
+
+
+def register_home_panel(*, key: str, template: str, roles: Collection[str], context: Callable[[Actor], dict],
+                        order: int = 100) -> None:  # fmt: skip
+    _panels[key] = HomePanel(key, template, frozenset(str(r) for r in roles), context, order)
+
+
+def home_panels(actor: Actor) -> list[dict]:
+    """The panels of the actor's role, in order, each with its context."""
+    return [{"template": panel.template, "panel": panel.context(actor)}
+            for panel in sorted(_panels.values(), key=lambda p: p.order) if actor.role in panel.roles]  # fmt: skip

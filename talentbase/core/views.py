@@ -54,6 +54,9 @@ class HomeView(ActorRequiredMixin, TemplateView):
                     count = None
             cards.append((entry, count))
         context["cards"] = cards
+        from .navigation import home_panels
+
+        context["panels"] = home_panels(self.actor)
         return context
 
 

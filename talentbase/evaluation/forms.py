@@ -28,6 +28,7 @@ from .models import (
     StaffingRule,
     StandardKind,
     StandardVersion,
+    Target,
     VersionLevel,
     VersionState,
 )
@@ -317,3 +318,9 @@ class PublicityRuleForm(ScopedModelForm):
     class Meta:
         model = PublicityRule
         fields = ["name", "working_days", "needs_review"]
+
+
+class TargetForm(ScopedModelForm):
+    class Meta:
+        model = Target
+        fields = ["year", "indicator", "value", "source"]

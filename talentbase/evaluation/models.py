@@ -698,3 +698,32 @@ class Objection(models.Model):
 
     def audit_label(self) -> str:
         return f"objection #{self.pk}"
+
+
+class Indicator(models.TextChoices):
+    CERTIFICATES = "certificates", _("技能评价取证人数")
+    HIGH_SKILL = "high_skill", _("其中高级工及以上")
+
+
+class Target(models.Model):
+    """A yearly target of the notice (二: ≈2000 certificates a year, ≈400 of them at 高级工 and above, during
+    the 14th Five-Year Plan), as data per year and indicator the city bureau keeps."""
+
+    year = models.PositiveSmallIntegerField(_("年度"), validators=[MinValueValidator(2020), MaxValueValidator(2100)])
+    indicator = models.CharField(_("指标"), max_length=20, choices=Indicator.choices)
+    value = models.PositiveIntegerField(_("目标值"))
+    source = models.CharField(_("依据"), max_length=200, blank=True)
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "indicator"]
+        verbose_name = _("年度目标")
+        verbose_name_plural = pgettext_lazy("plural", "年度目标")
+        constraints = [models.UniqueConstraint(fields=["year", "indicator"], name="evaluation_target_once")]
+
+    def __str__(self) -> str:
+        return f"{self.year} · {self.get_indicator_display()}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("evaluation:target-detail", args=[self.pk])

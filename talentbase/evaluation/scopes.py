@@ -29,6 +29,7 @@ from .models import (
     StaffingRule,
     StandardKind,
     StandardVersion,
+    Target,
     VersionLevel,
     VersionState,
 )
@@ -364,3 +365,6 @@ def objection_rows(actor) -> Q:
 
 
 scoping.register(Objection, rows=objection_rows, view=[Role.CITY, Role.HR, Role.SECTOR, Role.AUDIT_ADMIN, *INSTITUTIONS])
+
+scoping.register(Target, rows=lambda actor: scoping.EVERYTHING, view=[Role.CITY, Role.HR, Role.SECTOR, Role.AUDIT_ADMIN],
+                 add=[Role.CITY], change=[Role.CITY], delete=[Role.CITY])  # fmt: skip

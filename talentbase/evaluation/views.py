@@ -6,7 +6,7 @@ from django.views.generic import TemplateView
 
 from talentbase.core import scoping
 from talentbase.core.errors import DomainError
-from talentbase.core.navigation import register_menu
+from talentbase.core.navigation import register_home_panel, register_menu
 from talentbase.core.roles import Role
 from talentbase.core.tables import Column
 from talentbase.core.views import (
@@ -36,6 +36,7 @@ from .models import (
     ScorePart,
     StaffingRule,
     StandardVersion,
+    Target,
     VersionLevel,
 )
 from .scopes import INSTITUTIONS, PLAN_READERS, READERS, SESSION_READERS
@@ -992,3 +993,97 @@ register_menu(
 )  # fmt: skip
 register_menu(section="evaluation", label=_("公示规则"), group=_("基础数据"), url_name="evaluation:publicity-rule-list",
               roles=[Role.CITY], order=549, icon="hourglass-split")  # fmt: skip
+
+
+# --- Targets and progress
+
+
+def progress_panel(actor) -> dict:
+    from django.utils.translation import gettext
+
+    from . import progress
+
+    data = progress.year_progress(actor)
+    data["chart_id"] = f"progress-data-{data['year']}"
+    data["percent"] = min(100, data["total"] * 100 // data["target_total"]) if data["target_total"] else 0
+    data["chart"] = {
+        "months": data["months"], "cumulative": data["cumulative"], "target": data["target_total"],
+        "monthNames": [gettext("%(month)s月") % {"month": m} for m in range(1, 13)],
+        "labels": {"actual": gettext("当月取证"), "cumulative": gettext("累计"), "target": gettext("目标进度")},
+    }  # fmt: skip
+    data["breakdowns"] = [(gettext("按行业"), data["by_sector"]), (gettext("按区"), data["by_district"]),
+                          (gettext("按评价机构"), data["by_institution"])]  # fmt: skip
+    return data
+
+
+def overdue_panel(actor) -> dict:
+    from . import progress
+
+    return {"overdue": progress.overdue_sessions(actor)}
+
+
+class ProgressView(ActorRequiredMixin, TemplateView):
+    """This year's certificates against the targets, for those who watch them."""
+
+    template_name = "evaluation/progress.html"
+
+    def get_context_data(self, **kwargs):
+        from django.core.exceptions import PermissionDenied
+
+        if self.actor.role not in ("city", "hr", "sector"):
+            raise PermissionDenied
+        context = super().get_context_data(**kwargs)
+        context["panel"] = progress_panel(self.actor)
+        context["overdue"] = overdue_panel(self.actor)
+        context["title"] = _("技能评价目标与进度")
+        return context
+
+
+class TargetListView(ObjectListView):
+    model = Target
+    default_ordering = "-year"
+    create_url_name = "evaluation:target-create"
+    detail_url_name = "evaluation:target-detail"
+    columns = [Column("year", _("年度"), order_by="year", link=True), Column("indicator", _("指标")),
+               Column("value", _("目标值")), Column("source", _("依据"))]  # fmt: skip
+
+
+class TargetDetailView(ObjectDetailView):
+    model = Target
+    edit_url_name = "evaluation:target-edit"
+    delete_url_name = "evaluation:target-delete"
+    fields = TargetListView.columns
+
+
+class TargetFormView(ObjectFormView):
+    model = Target
+    form_class = forms.TargetForm
+
+    def perform(self, form, obj):
+        from talentbase.core import actions as core_actions
+
+        values = form.model_values()[0]
+        if obj is None:
+            return core_actions.create_object(actor=self.actor, model=Target, values=values)
+        return core_actions.update_object(actor=self.actor, obj=obj, values=values)
+
+
+class TargetDeleteView(ObjectDeleteView):
+    model = Target
+    success_url_name = "evaluation:target-list"
+
+    def perform(self, obj):
+        from talentbase.core import actions as core_actions
+
+        core_actions.delete_object(actor=self.actor, obj=obj)
+
+
+register_home_panel(key="evaluation.progress", template="evaluation/panels/progress.html", roles=[Role.CITY],
+                    context=progress_panel, order=10)  # fmt: skip
+register_home_panel(key="evaluation.overdue", template="evaluation/panels/overdue.html", roles=[Role.HR, Role.SECTOR],
+                    context=overdue_panel, order=20)  # fmt: skip
+register_menu(section="evaluation", label=_("目标与进度"), url_name="evaluation:progress",
+              roles=[Role.CITY, Role.HR, Role.SECTOR], order=405, icon="graph-up",
+              description=_("年度取证目标、按月进度与逾期批次"))  # fmt: skip
+register_menu(section="evaluation", label=_("年度目标"), group=_("基础数据"), url_name="evaluation:target-list",
+              roles=[Role.CITY], order=550, icon="bullseye")  # fmt: skip

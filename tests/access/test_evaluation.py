@@ -406,3 +406,25 @@ class ObjectionAccess(ScopedAccessTests):
         return {key: Objection.objects.create(application=application, objector_name="王某", objector_contact="x",
                                               grounds="材料不实")
                 for key, application in ApplicationAccess().make_objects(personas).items()}  # fmt: skip
+
+
+class TargetAccess(ScopedAccessTests):
+    from talentbase.evaluation.models import Target as model  # noqa: N813
+
+    list_url = "evaluation:target-list"
+    detail_url = "evaluation:target-detail"
+    create_url = "evaluation:target-create"
+    edit_url = "evaluation:target-edit"
+    delete_url = "evaluation:target-delete"
+    access = {
+        "city": {"view": "ab", "change": "ab", "delete": "ab"},
+        "hr": {"view": "ab"},
+        "sector": {"view": "ab"},
+        "auditadmin": {"view": "ab"},
+    }
+
+    def make_objects(self, personas):
+        from talentbase.evaluation.models import Target
+
+        return {"a": Target.objects.get(year=2024, indicator="certificates"),
+                "b": Target.objects.get(year=2025, indicator="high_skill")}  # fmt: skip
