@@ -13,7 +13,8 @@ both parts, one in fifty with an objection open (held back).
     the counter locked once for the block of numbers, the rows and their level entries inserted in bulk,
     one audit event;
 (b) the floor: the same certificate rows inserted with the bulk writer alone (``insert_rows``), numbers and
-    ids prepared beforehand — what any issuance must write.
+    ids prepared beforehand — what any issuance must write — with their foreign keys checked (PostgreSQL
+    checks them at commit: the floor sets them immediate, then rolls back).
 
 Printed: certificates/s of both and the ratio (a)/(b) (target ≥ 0.3). Checks: every candidate not held back
 has one certificate, numbers consecutive from 000001, one level entry each; a mismatch exits 1.
@@ -122,6 +123,10 @@ def bare_insert(env, persons) -> float:
     started = time.perf_counter()
     try:
         with transaction.atomic():
+            if connection.vendor == "postgresql":
+                # Foreign keys are checked at commit on PostgreSQL: check them here, as the real path's commit does.
+                with connection.cursor() as cursor:
+                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
             ids = bulk.allocate_ids(Certificate, len(persons))
             rows = [(pk, "skill_level", f"B0000310007772640{n:05d}", person, env["occupation"].pk, "", env["level"].pk,
                      today, env["institution"].pk, env["filing"].pk, None, None, "valid", None, "", None, now, now)

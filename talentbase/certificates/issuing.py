@@ -120,7 +120,9 @@ def issue_certificates(*, actor: Actor, session) -> dict:
     objected = set(Objection.objects.filter(application__session=session,
                                             state__in=[ObjectionState.OPEN, ObjectionState.UPHELD])
                    .values_list("application_id", flat=True))  # fmt: skip
-    due = sorted(session.applications.filter(pk__in=passed - issued - objected).values_list("ticket", "pk", "person_id"))
+    wanted = passed - issued - objected
+    due = sorted(row for row in session.applications.filter(state="accepted").values_list("ticket", "pk", "person_id")
+                 if row[1] in wanted)  # fmt: skip  (a filter by 10^4 ids cost PostgreSQL more than the rows)
     counts = {"issued": 0 if not platform_numbers else len(due), "awaiting": 0 if platform_numbers else len(due),
               "held": len((passed - issued) & objected)}  # fmt: skip
     if not due:
