@@ -128,3 +128,19 @@ def seed_rows() -> tuple[list[int], list[tuple[datetime.date, str, str]]]:
             rows.append((day, str(kind), HOLIDAY_NAMES.get(name, name)))
     years = sorted({day.year for day, _kind, _name in rows})
     return years, sorted(rows)
+
+
+def load_calendar(apps) -> int:
+    """Seed the years chinese-calendar knows, unless entered already (migration, and the test world again
+    after a flush)."""
+    import chinese_calendar
+
+    CalendarYear = apps.get_model("catalog", "CalendarYear")
+    CalendarDay = apps.get_model("catalog", "CalendarDay")
+    if CalendarYear.objects.exists():
+        return 0
+    years, rows = seed_rows()
+    source = f"chinese-calendar {chinese_calendar.__version__}（国务院办公厅部分节假日安排通知）"
+    CalendarYear.objects.bulk_create([CalendarYear(year=year, source=source) for year in years])
+    CalendarDay.objects.bulk_create([CalendarDay(date=day, kind=kind, name=name) for day, kind, name in rows])
+    return len(years)

@@ -70,9 +70,11 @@ class StandardVersion(models.Model):
         verbose_name = _("标准与评价规范")
         verbose_name_plural = pgettext_lazy("plural", "标准与评价规范")
         constraints = [
+            # One number per version of a standard (no institution) and per version of a norm (its institution's).
+            models.UniqueConstraint(fields=["occupation", "kind", "version"], condition=Q(institution__isnull=True),
+                                    name="evaluation_national_version_unique"),  # fmt: skip
             models.UniqueConstraint(fields=["occupation", "kind", "institution", "version"],
-                                    name="evaluation_version_unique",
-                                    nulls_distinct=False),  # fmt: skip
+                                    condition=Q(institution__isnull=False), name="evaluation_norm_version_unique"),  # fmt: skip
             models.CheckConstraint(
                 condition=Q(kind="national", institution__isnull=True) | Q(kind="norm", institution__isnull=False),
                 name="evaluation_norm_has_institution",

@@ -77,12 +77,14 @@ def template_paths(generation: str) -> list[PathSeed]:
 
 def seed_national_versions(apps) -> int:
     """A filed national version for every occupation with a national standard, its levels and its paths
-    copied from the template of its generation (migration and tests)."""
+    copied from the template of its generation (migration, and the test world again after a flush)."""
     Occupation = apps.get_model("catalog", "Occupation")
     Level = apps.get_model("catalog", "Level")
     StandardVersion = apps.get_model("evaluation", "StandardVersion")
     VersionLevel = apps.get_model("evaluation", "VersionLevel")
     EligibilityPath = apps.get_model("evaluation", "EligibilityPath")
+    if StandardVersion.objects.filter(kind="national").exists():
+        return 0
     levels = {level.code: level for level in Level.objects.all()}
     created = 0
     for occupation in Occupation.objects.filter(national_standard="yes").prefetch_related("levels"):
@@ -108,3 +110,28 @@ def seed_national_versions(apps) -> int:
             )  # fmt: skip
         created += 1
     return created
+
+
+def seed_rules(apps) -> None:
+    """The documented defaults as data (DOMAIN.md §7, notice 二), unless present: avoidance per institution
+    type (a social organisation avoids its examiners' own employers; an employer's institution their own
+    department, and takes a third of its examiners from outside [check]), the staffing rule, publicity for 5
+    working days [check], and the targets of 2021–2025 [sure]."""
+    AvoidanceRule = apps.get_model("evaluation", "AvoidanceRule")
+    StaffingRule = apps.get_model("evaluation", "StaffingRule")
+    PublicityRule = apps.get_model("evaluation", "PublicityRule")
+    Target = apps.get_model("evaluation", "Target")
+    if not AvoidanceRule.objects.exists():
+        AvoidanceRule.objects.create(institution_type="S", same_employer=True, same_department=False, outside_share=0,
+                                     needs_review=False)  # fmt: skip
+        AvoidanceRule.objects.create(institution_type="Y", same_employer=False, same_department=True,
+                                     outside_share=34, needs_review=True)  # fmt: skip
+    if not StaffingRule.objects.exists():
+        StaffingRule.objects.create(name="默认（DOMAIN.md §7）")
+    if not PublicityRule.objects.exists():
+        PublicityRule.objects.create(name="默认（DOMAIN.md §7）", working_days=5)
+    if not Target.objects.exists():
+        source = "沪绿容〔2023〕396号 二、目标任务"
+        for year in range(2021, 2026):
+            Target.objects.create(year=year, indicator="certificates", value=2000, source=source)
+            Target.objects.create(year=year, indicator="high_skill", value=400, source=source)

@@ -6,16 +6,9 @@ from django.db import migrations, models
 
 def seed(apps, schema_editor):
     """The years chinese-calendar knows (2004 to its release year), as the State Council announced them."""
-    import chinese_calendar
+    from talentbase.catalog.calendar import load_calendar
 
-    from talentbase.catalog.calendar import seed_rows
-
-    CalendarYear = apps.get_model("catalog", "CalendarYear")
-    CalendarDay = apps.get_model("catalog", "CalendarDay")
-    years, rows = seed_rows()
-    source = f"chinese-calendar {chinese_calendar.__version__}（国务院办公厅部分节假日安排通知）"
-    CalendarYear.objects.bulk_create([CalendarYear(year=year, source=source) for year in years])
-    CalendarDay.objects.bulk_create([CalendarDay(date=day, kind=kind, name=name) for day, kind, name in rows])
+    load_calendar(apps)
 
 
 class Migration(migrations.Migration):

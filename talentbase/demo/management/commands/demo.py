@@ -22,6 +22,9 @@ class Command(BaseCommand):
         logins = world.build_world(seed=seed, employers=employers)
         made = world.build_persons(count=persons, seed=seed)
         certificates = world.build_worker_certificates()
+        from talentbase.demo.evaluation import build_evaluation
+
+        build_evaluation()
         self.stdout.write(
             self.style.SUCCESS(f"demo world ready: {len(logins)} logins, {made} persons, {certificates} certificates")
         )
