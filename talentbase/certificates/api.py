@@ -3,7 +3,7 @@ from rest_framework import serializers
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from talentbase.core.api import ScopedModelSerializer, ScopedReadOnlyViewSet, WorkflowActionsMixin
+from talentbase.core.api import ScopedModelSerializer, ScopedReadViewSet, WorkflowActionsMixin
 
 from . import issuing
 from .models import Certificate
@@ -20,7 +20,7 @@ class NumberInputSerializer(serializers.Serializer):
     number = serializers.CharField(max_length=40)
 
 
-class CertificateViewSet(WorkflowActionsMixin, ScopedReadOnlyViewSet):
+class CertificateViewSet(WorkflowActionsMixin, ScopedReadViewSet):
     """Certificates are issued from their session (POST …/issued-certificates/sessions/{id}/issue/ on the
     pages); here they are read, revoked (``transition``) and, awaiting one, given the HR system's number."""
 
@@ -28,6 +28,8 @@ class CertificateViewSet(WorkflowActionsMixin, ScopedReadOnlyViewSet):
     serializer_class = CertificateSerializer
     ordering = ["pk"]
     filterset_fields = ["status", "person", "session", "issuer"]
+    # POST for the two actions only (``transition``, ``number``): the list has no create.
+    http_method_names = ["get", "post", "head", "options"]
 
     def scope_action(self) -> str:
         return "change" if self.action == "number" else super().scope_action()
