@@ -136,9 +136,15 @@ class PlanViewSet(WorkflowActionsMixin, ScopedViewSet):
 
 
 class PlanLineSerializer(ScopedModelSerializer):
+    actual = serializers.SerializerMethodField(help_text="已安排批次、已受理考生、已发证")
+
     class Meta:
         model = PlanLine
-        fields = ["id", "plan", "occupation", "level", "month", "planned_candidates", "note"]
+        fields = ["id", "plan", "occupation", "level", "month", "planned_candidates", "note", "actual"]
+
+    def get_actual(self, line) -> dict[str, int]:
+        row = plans.actual_by_line(line.plan).get(line.pk, {})
+        return {key: row.get(key, 0) for key in ("sessions", "candidates", "certificates")}
 
 
 class PlanLineViewSet(ScopedViewSet):

@@ -156,3 +156,18 @@ def return_plan(*, actor: Actor, plan: EvaluationPlan, comment: str) -> Evaluati
     # unscoped: the acknowledgements of the plan just returned in the actor's scope
     PlanAcknowledgement.objects.filter(plan=plan).delete()
     return plan
+
+
+def actual_by_line(plan: EvaluationPlan) -> dict[int, dict[str, int]]:
+    """Plan against actual: per line, the sessions held under it (cancelled ones left out), the candidates
+    accepted and the certificates issued (awaiting numbers included)."""
+    from django.db.models import Count, Q
+
+    from .models import EvaluationSession
+
+    # unscoped: the plan's own sessions, counted for the plan's page (seen by whoever sees the plan)
+    rows = (EvaluationSession.objects.filter(plan_line__plan=plan).exclude(state="cancelled").values("plan_line_id")
+            .annotate(sessions=Count("pk", distinct=True),
+                      candidates=Count("applications", filter=Q(applications__state="accepted"), distinct=True),
+                      certificates=Count("certificates", distinct=True)))  # fmt: skip
+    return {row["plan_line_id"]: row for row in rows}

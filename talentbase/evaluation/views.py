@@ -224,7 +224,11 @@ class PlanDetailView(ObjectDetailView):
         context["can_delete"] = context["can_delete"] and editable and plan.state == "draft"
         context["editable"] = editable
         lines = list(plan.lines.select_related("occupation", "level"))
+        actual = plans.actual_by_line(plan)
+        empty = {"sessions": 0, "candidates": 0, "certificates": 0}
         context["lines"] = lines
+        context["line_rows"] = [(line, actual.get(line.pk, empty)) for line in lines]
+        context["actual_total"] = {key: sum(a[key] for a in actual.values()) for key in empty}
         context["total"] = sum(line.planned_candidates for line in lines)
         context["by_month"] = [(month, sum(line.planned_candidates for line in lines if line.month == month))
                                for month in range(1, 13)]  # fmt: skip

@@ -126,3 +126,22 @@ def test_the_plan_pages(personas, filing):
     hr_page = personas.client("hr").get(plan.get_absolute_url()).content.decode()
     assert 'data-transition="acknowledge"' in hr_page and "待市职业技能鉴定中心确认" in hr_page
     assert client.get(reverse("evaluation:plan-edit", args=[plan.pk])).status_code == 404
+
+
+def test_the_plan_page_and_api_set_each_line_against_what_was_done(personas):
+    from talentbase.evaluation.models import Application
+    from talentbase.evaluation.tests.helpers import session_for
+    from talentbase.registry.models import Person
+
+    session = session_for(personas.organisation("evaluation"), state="examining")
+    session_for(personas.organisation("evaluation"), state="cancelled")  # not counted
+    for n, person in enumerate(Person.objects.filter(user__isnull=True).order_by("pk")[:3], start=1):
+        Application.objects.create(session=session, person=person, channel="employer", applied_on=datetime.date(2026, 12, 1),
+                                   ticket=f"2027777777{n:04d}", state="accepted" if n < 3 else "refused")  # fmt: skip
+    line = session.plan_line
+    assert plans.actual_by_line(line.plan)[line.pk] == {"plan_line_id": line.pk, "sessions": 1, "candidates": 2,
+                                                        "certificates": 0}  # fmt: skip
+    page = personas.client("evaluation").get(line.plan.get_absolute_url())
+    assert page.status_code == 200 and ("已发证 0 人" in page.content.decode())
+    body = personas.client("evaluation").get(reverse("planline-list"), {"plan": line.plan_id}).json()
+    assert body["results"][0]["actual"] == {"sessions": 1, "candidates": 2, "certificates": 0}
