@@ -39,11 +39,12 @@ def build_test_world(persons: int = 60) -> None:
     load_occupation_aliases(apps)
     load_named_organisations(apps)
     from talentbase.catalog.calendar import load_calendar
-    from talentbase.evaluation.reference import seed_national_versions, seed_rules
+    from talentbase.evaluation.reference import seed_layouts, seed_national_versions, seed_rules
 
     load_calendar(apps)
     seed_national_versions(apps)
     seed_rules(apps)
+    seed_layouts(apps)
     world.build_world(employers=20)
     world.build_persons(count=persons)
 

@@ -145,7 +145,6 @@ class CalendarYearViewSet(ScopedViewSet):
     model = CalendarYear
     serializer_class = CalendarYearSerializer
     ordering = ["-year"]
-    filterset_fields = ["year"]
 
 
 class CalendarDaySerializer(ScopedModelSerializer):

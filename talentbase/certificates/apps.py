@@ -14,7 +14,7 @@ class CertificatesConfig(AppConfig):
     def ready(self):
         from talentbase.registry.merging import register_person_reference
 
-        from . import scopes, views, workflows  # noqa: F401  (scopes, menus, workflows)
+        from . import importers, scopes, views, workflows  # noqa: F401  (scopes, menus, workflows, imports)
         from .models import Certificate
 
         register_person_reference(Certificate)

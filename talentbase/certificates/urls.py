@@ -1,10 +1,13 @@
 from django.urls import path
 
+from talentbase.core.imports.views import import_urls
+
 from . import views
 
 app_name = "certificates"
 
 urlpatterns = [
+    *import_urls("certificates.numbers", "number-import"),
     path("", views.CertificateListView.as_view(), name="certificate-list"),
     path("<int:pk>/", views.CertificateDetailView.as_view(), name="certificate-detail"),
     path("<int:pk>/number/", views.NumberView.as_view(), name="certificate-number"),

@@ -122,6 +122,11 @@ register_menu(
     section="certificates", label=_("我的证书"), url_name="certificates:certificate-list", roles=[Role.WORKER],
     order=305, icon="award", description=_("本平台为我颁发的证书"),
 )  # fmt: skip
+register_menu(
+    section="certificates", label=_("导入人社系统编号"), url_name="certificates:number-import-list",
+    roles=[Role.HR, Role.EVALUATION, Role.ASSOCIATION], order=461, icon="file-earmark-arrow-up",
+    description=_("由人社系统编号的证书：导入编号，先预览校验再提交"),
+)  # fmt: skip
 register_section(
     key="platform-certificates", title=_("平台颁发证书"), template="certificates/section.html", order=35,
     rows=lambda actor, person: scoping.visible_to(actor, Certificate).filter(person=person)

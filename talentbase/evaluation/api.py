@@ -1,3 +1,5 @@
+import django_filters
+from django import forms
 from rest_framework import serializers
 from rest_framework.response import Response
 
@@ -21,10 +23,10 @@ from .models import (
 
 class VersionSerializer(ScopedModelSerializer):
     kind = serializers.CharField(read_only=True)
-    institution = serializers.PrimaryKeyRelatedField(read_only=True)
+    institution = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     version = serializers.IntegerField(read_only=True)
     state = serializers.CharField(read_only=True)
-    effective_from = serializers.DateField(read_only=True)
+    effective_from = serializers.DateField(read_only=True, allow_null=True)
     hr_filing_number = serializers.CharField(read_only=True)
 
     class Meta:
@@ -108,10 +110,27 @@ class EligibilityPathViewSet(ScopedViewSet):
         return Response(status=204)
 
 
+class YearFilter(django_filters.NumberFilter):
+    """A year from 2020 to 2100: another number answers 400, as the schema says."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=2000, max_value=2100, **kwargs)
+
+
+class PlanFilter(django_filters.FilterSet):
+    year = YearFilter()
+
+    class Meta:
+        model = EvaluationPlan
+        fields = ["state", "institution"]
+
+
 class PlanSerializer(ScopedModelSerializer):
     institution = serializers.PrimaryKeyRelatedField(read_only=True)
     state = serializers.CharField(read_only=True)
-    submitted_at = serializers.DateTimeField(read_only=True)
+    submitted_at = serializers.DateTimeField(read_only=True, allow_null=True)
 
     class Meta:
         model = EvaluationPlan
@@ -122,7 +141,7 @@ class PlanViewSet(WorkflowActionsMixin, ScopedViewSet):
     model = EvaluationPlan
     serializer_class = PlanSerializer
     ordering = ["pk"]
-    filterset_fields = ["year", "state", "institution"]
+    filterset_class = PlanFilter
 
     def perform_create_values(self, data):
         return plans.create_plan(actor=self.actor, year=data["year"], note=data.get("note", ""))
@@ -201,7 +220,7 @@ class EvaluationApplicationSerializer(ScopedModelSerializer):
     ticket = serializers.CharField(read_only=True)
     state = serializers.CharField(read_only=True)
     applied_on = serializers.DateField(read_only=True)
-    employer = serializers.PrimaryKeyRelatedField(read_only=True)
+    employer = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
     channel = serializers.CharField(read_only=True)
     eligibility_note = serializers.CharField(read_only=True)
     refusal_reason = serializers.CharField(read_only=True)
@@ -271,7 +290,7 @@ class StaffingRuleViewSet(ScopedViewSet):
 class AssignmentSerializer(ScopedModelSerializer):
     user = serializers.PrimaryKeyRelatedField(read_only=True)
     active = serializers.BooleanField(read_only=True)
-    reported_at = serializers.DateTimeField(read_only=True)
+    reported_at = serializers.DateTimeField(read_only=True, allow_null=True)
     report = serializers.CharField(read_only=True)
 
     class Meta:

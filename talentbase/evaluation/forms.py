@@ -18,6 +18,7 @@ from .models import (
     EvaluationPlan,
     EvaluationSession,
     ExaminerQualification,
+    ExchangeLayout,
     Generation,
     PlanLine,
     PlanState,
@@ -324,3 +325,43 @@ class TargetForm(ScopedModelForm):
     class Meta:
         model = Target
         fields = ["year", "indicator", "value", "source"]
+
+
+class LayoutForm(ScopedModelForm):
+    """The columns of a table, one a line: a header, a tab or a comma, and a field the export knows."""
+
+    columns_text = forms.CharField(label=_("列（每行：表头,字段）"), widget=forms.Textarea(attrs={"rows": 14}))
+
+    class Meta:
+        model = ExchangeLayout
+        fields = ["needs_review"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from .exchange import FIELDS
+
+        self.fields["columns_text"].initial = "\n".join(f"{h},{f}" for h, f in self.instance.columns)
+        self.fields["columns_text"].help_text = _("可用字段：%(fields)s") % {"fields": "、".join(FIELDS)}
+        from talentbase.core.forms import style_widgets
+
+        style_widgets(self.fields)
+
+    def clean_columns_text(self):
+        from .exchange import FIELDS
+
+        columns = []
+        for number, line in enumerate(self.cleaned_data["columns_text"].splitlines(), start=1):
+            if not line.strip():
+                continue
+            header, _sep, field = line.replace("\t", ",").replace("，", ",").partition(",")
+            if not header.strip() or field.strip() not in FIELDS:
+                raise forms.ValidationError(_("第 %(n)s 行应为“表头,字段”，字段须是可用字段之一") % {"n": number})
+            columns.append([header.strip(), field.strip()])
+        if not columns:
+            raise forms.ValidationError(_("请至少填写一列"))
+        return columns
+
+    def model_values(self):
+        values, m2m = super().model_values()
+        values["columns"] = values.pop("columns_text")
+        return values, m2m

@@ -294,6 +294,7 @@ class EvaluationSession(models.Model):
     review_on = models.DateField(_("综合评审日期"), null=True, blank=True)
     venue = models.CharField(_("考评地点"), max_length=200)
     capacity = models.PositiveIntegerField(_("计划人数"), validators=[MinValueValidator(1)])
+    uploaded_at = models.DateTimeField(_("报送人社系统时间"), null=True, blank=True)
     publicity_from = models.DateField(_("公示开始"), null=True, blank=True)
     publicity_until = models.DateField(_("公示截止"), null=True, blank=True)
     confirm_scores = models.BooleanField(_("成绩须经另一人确认"), default=False,
@@ -729,3 +730,33 @@ class Target(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("evaluation:target-detail", args=[self.pk])
+
+
+class LayoutKind(models.TextChoices):
+    CANDIDATES = "candidates", _("报名人员表")
+    RESULTS = "results", _("成绩与证书表")
+
+
+class ExchangeLayout(models.Model):
+    """The layout of a table the HR department's system takes (issue 15, 9): its columns in order, each a
+    header and one of the fields ``exchange.FIELDS`` knows, as data the city bureau keeps."""
+
+    kind = models.CharField(_("表格"), max_length=20, choices=LayoutKind.choices, unique=True)
+    columns = models.JSONField(_("列"), default=list, help_text=_("按顺序的 [表头, 字段] 列表"))
+    needs_review = models.BooleanField(_("待核实"), default=True, help_text=_("尚未与人社系统的模板核对"))
+
+    objects = ScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["kind"]
+        verbose_name = _("人社系统交换格式")
+        verbose_name_plural = pgettext_lazy("plural", "人社系统交换格式")
+
+    def __str__(self) -> str:
+        return str(self.get_kind_display())
+
+    def get_absolute_url(self) -> str:
+        return reverse("evaluation:layout-detail", args=[self.pk])
+
+    def column_headers(self) -> str:
+        return "、".join(header for header, _field in self.columns)

@@ -135,3 +135,12 @@ def seed_rules(apps) -> None:
         for year in range(2021, 2026):
             Target.objects.create(year=year, indicator="certificates", value=2000, source=source)
             Target.objects.create(year=year, indicator="high_skill", value=400, source=source)
+
+
+def seed_layouts(apps) -> None:
+    """The default layouts of the HR exchange tables, flagged for review, unless present."""
+    from .exchange import DEFAULT_LAYOUTS
+
+    ExchangeLayout = apps.get_model("evaluation", "ExchangeLayout")
+    for kind, columns in DEFAULT_LAYOUTS.items():
+        ExchangeLayout.objects.get_or_create(kind=str(kind), defaults={"columns": columns, "needs_review": True})

@@ -20,6 +20,7 @@ from .models import (
     EvaluationPlan,
     EvaluationSession,
     ExaminerQualification,
+    ExchangeLayout,
     Objection,
     PlanAcknowledgement,
     PlanLine,
@@ -368,3 +369,4 @@ scoping.register(Objection, rows=objection_rows, view=[Role.CITY, Role.HR, Role.
 
 scoping.register(Target, rows=lambda actor: scoping.EVERYTHING, view=[Role.CITY, Role.HR, Role.SECTOR, Role.AUDIT_ADMIN],
                  add=[Role.CITY], change=[Role.CITY], delete=[Role.CITY])  # fmt: skip
+scoping.register(ExchangeLayout, rows=lambda actor: scoping.EVERYTHING, view=STAFF_ROLES, change=[Role.CITY])

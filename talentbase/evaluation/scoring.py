@@ -63,7 +63,7 @@ def parse_score(text) -> tuple[Decimal | None, bool]:
         value = Decimal(text)
     except InvalidOperation:
         raise DomainError(EvaluationError.SCORE_RANGE, _("成绩应为 0 至 100 的数字，或“缺考”"), field="value") from None
-    if not (Decimal(0) <= value <= Decimal(100)) or value != value.quantize(Decimal("0.1")):
+    if not value.is_finite() or not (Decimal(0) <= value <= Decimal(100)) or value != value.quantize(Decimal("0.1")):
         raise DomainError(EvaluationError.SCORE_RANGE, _("成绩应为 0 至 100 的数字，最多一位小数"), field="value")
     return value, False
 

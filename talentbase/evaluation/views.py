@@ -29,6 +29,7 @@ from .models import (
     EvaluationPlan,
     EvaluationSession,
     ExaminerQualification,
+    ExchangeLayout,
     Objection,
     PlanLine,
     PublicityRule,
@@ -363,6 +364,7 @@ class SessionDetailView(ObjectDetailView):
         context["has_scores"] = session.state in ("examining", "scored", "publicity", "issuing", "completed") and \
             scoping.may(self.actor, Score, "view")  # fmt: skip
         context["can_issue"] = session.state == "issuing" and scoping.in_scope(self.actor, session, "change")
+        context["can_exchange"] = self.actor.role == "hr" or session.institution_id == self.actor.organisation_id
         from . import avoidance
 
         if scoping.may(self.actor, Assignment, "view"):
@@ -1091,3 +1093,53 @@ register_menu(section="evaluation", label=_("目标与进度"), url_name="evalua
               description=_("年度取证目标、按月进度与逾期批次"))  # fmt: skip
 register_menu(section="evaluation", label=_("年度目标"), group=_("基础数据"), url_name="evaluation:target-list",
               roles=[Role.CITY], order=550, icon="bullseye")  # fmt: skip
+
+
+# --- Exchange with the HR system
+
+
+class HrExportView(ActorRequiredMixin, View):
+    """A session's candidate or results table, in the HR system's layout, as xlsx."""
+
+    def get(self, request, pk, kind):
+        from django.http import Http404
+
+        from talentbase.core.exports.workbooks import workbook_bytes, xlsx_response
+
+        from . import exchange
+        from .models import LayoutKind
+
+        if kind not in LayoutKind.values:
+            raise Http404
+        session = scoping.get_for(self.actor, EvaluationSession, pk, "view")
+        headers, rows = exchange.table(actor=self.actor, session=session, kind=kind)
+        name = str(LayoutKind(kind).label)
+        return xlsx_response(workbook_bytes(headers, rows, sheet_name=name), f"{session.name}-{name}.xlsx")
+
+
+class LayoutListView(ObjectListView):
+    model = ExchangeLayout
+    default_ordering = "kind"
+    detail_url_name = "evaluation:layout-detail"
+    columns = [Column("kind", _("表格"), link=True), Column("column_headers", _("列")),
+               Column("needs_review", _("待核实"))]  # fmt: skip
+
+
+class LayoutDetailView(ObjectDetailView):
+    model = ExchangeLayout
+    edit_url_name = "evaluation:layout-edit"
+    fields = LayoutListView.columns
+
+
+class LayoutFormView(ObjectFormView):
+    model = ExchangeLayout
+    form_class = forms.LayoutForm
+
+    def perform(self, form, obj):
+        from talentbase.core import actions as core_actions
+
+        return core_actions.update_object(actor=self.actor, obj=obj, values=form.model_values()[0])
+
+
+register_menu(section="evaluation", label=_("人社系统交换格式"), group=_("基础数据"), url_name="evaluation:layout-list",
+              roles=[Role.CITY], order=551, icon="table")  # fmt: skip

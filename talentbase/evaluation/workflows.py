@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy
 from talentbase.core.roles import Role
 from talentbase.core.workflow import Transition, Workflow
 
-from . import applications, forms, plans, publicity, scoring, sessions
+from . import applications, exchange, forms, plans, publicity, scoring, sessions
 from .actions import ready_to_submit
 from .models import ApplicationState, ObjectionState, PlanState, SessionState, StandardKind, VersionState
 from .scopes import INSTITUTIONS
@@ -73,6 +73,10 @@ SESSION_WORKFLOW = Workflow(
                    label=gettext_lazy("开始报名"), guard=sessions.ready_to_open),
         Transition("close_registration", source=[SS.REGISTRATION], target=SS.EXAMINING, roles=INSTITUTIONS,
                    label=gettext_lazy("截止报名")),
+        # The candidate table uploaded to the HR system closes registration too.
+        Transition("record_upload", source=[SS.REGISTRATION], target=SS.EXAMINING, roles=INSTITUTIONS,
+                   label=gettext_lazy("已报送人社系统"), guard=exchange.ready_to_upload,
+                   action="talentbase.evaluation.exchange.record_upload"),
         Transition("finish_scoring", source=[SS.EXAMINING], target=SS.SCORED, roles=INSTITUTIONS,
                    label=gettext_lazy("确定成绩"), guard=scoring.ready_to_finish),
         Transition("start_publicity", source=[SS.SCORED], target=SS.PUBLICITY, roles=INSTITUTIONS,

@@ -428,3 +428,17 @@ class TargetAccess(ScopedAccessTests):
 
         return {"a": Target.objects.get(year=2024, indicator="certificates"),
                 "b": Target.objects.get(year=2025, indicator="high_skill")}  # fmt: skip
+
+
+class ExchangeLayoutAccess(ScopedAccessTests):
+    from talentbase.evaluation.models import ExchangeLayout as model  # noqa: N813
+
+    list_url = "evaluation:layout-list"
+    detail_url = "evaluation:layout-detail"
+    edit_url = "evaluation:layout-edit"
+    access = {**STAFF_READ, "city": {"view": "ab", "change": "ab"}}
+
+    def make_objects(self, personas):
+        from talentbase.evaluation.models import ExchangeLayout
+
+        return {"a": ExchangeLayout.objects.get(kind="candidates"), "b": ExchangeLayout.objects.get(kind="results")}
