@@ -109,6 +109,9 @@ def persona_organisations(world) -> dict[str, tuple[Organisation, Organisation]]
     }
 
 
+SECOND_FACTOR_ROLES = BACK_OFFICE_ROLES | {Role.EVALUATION, Role.ASSOCIATION}
+
+
 def _demo_user(username: str, full_name: str, organisation: Organisation, role: str) -> User:
     user = User.objects.filter(username=username).first()
     if user is None:
@@ -116,7 +119,8 @@ def _demo_user(username: str, full_name: str, organisation: Organisation, role: 
         user.set_password(DEMO_PASSWORD)
         user.save()
     Membership.objects.get_or_create(user=user, organisation=organisation, role=role)
-    if role in BACK_OFFICE_ROLES and not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
+    # Back-office logins sign in with TOTP, and so do the institutions' staff who issue certificates.
+    if role in SECOND_FACTOR_ROLES and not TOTPDevice.objects.filter(user=user, confirmed=True).exists():
         TOTPDevice.objects.create(user=user, name="demo", confirmed=True)
     return user
 

@@ -140,13 +140,19 @@ def test_the_worker_sees_the_certificate_at_once_and_the_pages(personas):
     # The worker persona is the first candidate here.
     worker = Person.objects.get(user=personas.user("worker"))
     Application.objects.filter(pk=first.pk).update(person=worker)
-    client = personas.client("evaluation")
-    page = client.get(session.get_absolute_url()).content.decode()
-    assert 'data-testid="issue"' in page
-    # The page cannot pass the second factor in this test client: the refusal is shown.
-    response = client.post(reverse("certificates:issue", args=[session.pk]), follow=True)
-    assert "动态口令" in response.content.decode()
-    issuing.issue_certificates(actor=with_totp(personas.actor("evaluation")), session=session)
+    # A colleague of the institution signed in without the second factor is refused, with the reason.
+    from talentbase.accounts.models import Membership, User
+    from tests.personas import login_client
+
+    colleague = User.objects.create_user(username="no-totp")
+    Membership.objects.create(user=colleague, organisation=session.institution, role="evaluation")
+    without = login_client(personas.client(None), colleague)
+    assert 'data-testid="issue"' in without.get(session.get_absolute_url()).content.decode()
+    response = without.post(reverse("certificates:issue", args=[session.pk]), follow=True)
+    assert "动态口令" in response.content.decode() and not Certificate.objects.exists()
+    # The demo institution's login has its TOTP: it issues from the page.
+    issued = personas.client("evaluation").post(reverse("certificates:issue", args=[session.pk]), follow=True)
+    assert "已颁发 2 张证书" in issued.content.decode()
     certificate = Certificate.objects.get(application=first)
     mine = personas.client("worker").get(reverse("certificates:certificate-list"))
     assert mine.status_code == 200 and certificate.number in mine.content.decode()
