@@ -4,6 +4,7 @@ from rest_framework import serializers
 from rest_framework.response import Response
 
 from talentbase.core.api import ScopedModelSerializer, ScopedViewSet, WorkflowActionsMixin
+from talentbase.core.api_filters import ID_MAX, ID_MIN
 
 from . import actions, applications, plans, sessions
 from .models import (
@@ -111,12 +112,13 @@ class EligibilityPathViewSet(ScopedViewSet):
 
 
 class YearFilter(django_filters.NumberFilter):
-    """A year from 2020 to 2100: another number answers 400, as the schema says."""
+    """A whole number of 64 bits, as the schema says of integer filters (core/api_schema.py): a year no plan
+    has answers an empty list, a number past 64 bits 400 (it never reaches the database)."""
 
     field_class = forms.IntegerField
 
     def __init__(self, *args, **kwargs):
-        super().__init__(*args, min_value=2000, max_value=2100, **kwargs)
+        super().__init__(*args, min_value=ID_MIN, max_value=ID_MAX, **kwargs)
 
 
 class PlanFilter(django_filters.FilterSet):

@@ -145,3 +145,10 @@ def test_the_plan_page_and_api_set_each_line_against_what_was_done(personas):
     assert page.status_code == 200 and ("已发证 0 人" in page.content.decode())
     body = personas.client("evaluation").get(reverse("planline-list"), {"plan": line.plan_id}).json()
     assert body["results"][0]["actual"] == {"sessions": 1, "candidates": 2, "certificates": 0}
+
+
+def test_the_api_filters_plans_by_a_year_and_refuses_what_is_no_number_of_64_bits(personas):
+    client = personas.client("city")
+    assert client.get(reverse("evaluationplan-list"), {"year": 2026}).status_code == 200
+    assert client.get(reverse("evaluationplan-list"), {"year": -(2**63)}).json()["results"] == []
+    assert client.get(reverse("evaluationplan-list"), {"year": 2**63}).status_code == 400
