@@ -59,7 +59,7 @@ class VersionLevelSerializer(ScopedModelSerializer):
     class Meta:
         model = VersionLevel
         fields = ["id", "version", "level", "knowledge", "skills", "theory_weight", "skill_weight", "has_review",
-                  "theory_before_practical"]  # fmt: skip
+                  "theory_before_practical", "pass_mark", "kept_years"]  # fmt: skip
 
 
 class VersionLevelViewSet(ScopedViewSet):

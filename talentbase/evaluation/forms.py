@@ -58,7 +58,7 @@ class VersionLevelForm(ScopedModelForm):
     class Meta:
         model = VersionLevel
         fields = ["level", "knowledge", "skills", "theory_weight", "skill_weight", "has_review",
-                  "theory_before_practical"]  # fmt: skip
+                  "theory_before_practical", "pass_mark", "kept_years"]  # fmt: skip
         widgets = {"knowledge": forms.Textarea(attrs={"rows": 4}), "skills": forms.Textarea(attrs={"rows": 4})}
 
     def __init__(self, *args, version=None, **kwargs):

@@ -109,6 +109,10 @@ class VersionLevel(models.Model):
     has_review = models.BooleanField(_("综合评审"), default=False, help_text=_("二级、一级设综合评审"))
     theory_before_practical = models.BooleanField(_("先通过理论再考操作"), default=False)
     pass_mark = models.PositiveSmallIntegerField(_("各部分合格分数线"), default=60, validators=[MaxValueValidator(100)])
+    kept_years = models.PositiveSmallIntegerField(
+        _("单科合格成绩保留年限"), default=2, validators=[MaxValueValidator(10)],
+        help_text=_("在此年限内通过的科目，再次申报同职业同等级时不必重考（待核实：默认 2 年）"),
+    )  # fmt: skip
 
     objects = ScopedQuerySet.as_manager()
 

@@ -166,8 +166,28 @@ class Mark(NamedTuple):
     confirmed_at: object
 
 
-def results(session: EvaluationSession) -> dict[int, str]:
-    """{application: pass/fail/pending} for the session's accepted candidates: two queries of tuples."""
+def kept_parts(session: EvaluationSession, rules: VersionLevel, person_ids) -> dict[tuple[int, str], Mark]:
+    """{(person, part): the passed score kept} — a part passed in an earlier session of the same occupation
+    and level within the version's ``kept_years`` before this session's theory exam (DOMAIN.md §7 [check]):
+    the candidate does not sit it again. Confirmed or not, as that session's scoring ended."""
+    if not rules.kept_years:
+        return {}
+    since = session.theory_on.replace(year=session.theory_on.year - rules.kept_years)
+    # unscoped: the candidates' own earlier scores, for this session's results
+    earlier = Score.objects.filter(
+        application__person_id__in=list(person_ids), application__state=ApplicationState.ACCEPTED,
+        application__session__occupation_id=session.occupation_id, application__session__level_id=session.level_id,
+        application__session__theory_on__gte=since, application__session__theory_on__lt=session.theory_on,
+        application__session__state__in=[SessionState.SCORED, "publicity", "issuing", "completed"],
+        absent=False, value__gte=rules.pass_mark,
+    ).values_list("application__person_id", "part", "value")  # fmt: skip
+    return {(person, part): Mark(value, False, True) for person, part, value in earlier}
+
+
+def results(session: EvaluationSession, *, with_kept: bool = False):
+    """{application: pass/fail/pending} for the session's accepted candidates: a few queries of tuples. A
+    part missing here but passed in an earlier session within the kept period counts as passed.
+    ``with_kept``: also {(application, part)} of the parts kept, for the score sheet."""
     rules = version_level(session)
     parts = parts_of(session, rules)
     by_application: dict[int, dict[str, Mark]] = {}
@@ -176,8 +196,18 @@ def results(session: EvaluationSession) -> dict[int, str]:
             .values_list("application_id", "part", "value", "absent", "confirmed_at"):  # fmt: skip
         by_application.setdefault(application_id, {})[part] = Mark(value, absent, confirmed_at)
     # unscoped: as above
-    accepted = Application.objects.filter(session=session, state=ApplicationState.ACCEPTED).values_list("pk", flat=True)
-    return {pk: result_of(pk, by_application.get(pk, {}), parts, rules, session.confirm_scores) for pk in accepted}
+    accepted = dict(Application.objects.filter(session=session, state=ApplicationState.ACCEPTED)
+                    .values_list("pk", "person_id"))  # fmt: skip
+    kept = kept_parts(session, rules, accepted.values())
+    used: set[tuple[int, str]] = set()
+    for pk, person in accepted.items():
+        scores = by_application.setdefault(pk, {})
+        for part in parts:
+            if part not in scores and (person, part) in kept:
+                scores[part] = kept[(person, part)]
+                used.add((pk, part))
+    answer = {pk: result_of(pk, by_application[pk], parts, rules, session.confirm_scores) for pk in accepted}
+    return (answer, used) if with_kept else answer
 
 
 def ready_to_finish(session: EvaluationSession, actor: Actor) -> None:

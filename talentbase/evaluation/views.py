@@ -781,13 +781,13 @@ class ScoreSheetView(ActorRequiredMixin, TemplateView):
         scores: dict[int, dict[str, Score]] = {}
         for score in scoping.visible_to(self.actor, Score).filter(application__session=session):
             scores.setdefault(score.application_id, {})[score.part] = score
-        results = scoring.results(session)
+        results, kept = scoring.results(session, with_kept=True)
         labels = dict(ScorePart.choices)
         context.update({
             "session": session, "title": _("成绩：{session}").format(session=session), "rules": rules,
             "parts": [(part, labels[part]) for part in parts],
-            "rows": [(app, [(labels[part], scores.get(app.pk, {}).get(part)) for part in parts], results.get(app.pk))
-                     for app in applications],
+            "rows": [(app, [(labels[part], scores.get(app.pk, {}).get(part), (app.pk, part) in kept) for part in parts],
+                      results.get(app.pk)) for app in applications],
             "may_enter": session.state == "examining",
             "may_import": session.state == "examining" and self.actor.role in ("evaluation", "association"),
         })  # fmt: skip

@@ -224,3 +224,25 @@ def test_scores_imported_from_a_sheet(personas, world, import_settings, tmp_path
         assert client.post(reverse("evaluation:score-import-commit", args=[again.pk]),
                            {"policy": "valid_only"}).status_code == 302  # fmt: skip
 
+
+
+def test_a_part_passed_in_an_earlier_session_within_the_kept_years_is_not_sat_again(personas, world):
+    from django.urls import reverse as url
+
+    person = world["apps"][0].person
+    earlier = session_for(personas.organisation("evaluation"), state="scored")
+    EvaluationSession.objects.filter(pk=earlier.pk).update(registration_closes=D(2026, 4, 20), theory_on=D(2026, 5, 10),
+                                                           practical_on=D(2026, 5, 11))  # fmt: skip
+    before = Application.objects.create(session=earlier, person=person, channel="worker", applied_on=D(2026, 4, 1),
+                                        ticket="20260000000001", state="accepted")  # fmt: skip
+    Score.objects.create(application=before, part="theory", value=75)
+    Score.objects.create(application=before, part="practical", value=50)
+    app = world["apps"][0]
+    enter(world, app, "practical", "72")
+    assert scoring.results(world["session"])[app.pk] == "pass"  # theory kept from May 2026
+    sheet = personas.client("evaluation").get(url("evaluation:score-sheet", args=[world["session"].pk]))
+    assert 'data-testid="kept-part"' in sheet.content.decode()
+    # Beyond the kept years it must be sat again.
+    VersionLevel.objects.filter(version_id=world["session"].version_id, level_id=world["session"].level_id).update(
+        kept_years=0)
+    assert scoring.results(world["session"])[app.pk] == "pending"

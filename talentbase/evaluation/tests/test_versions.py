@@ -247,9 +247,11 @@ def test_hr_returns_an_approved_norm_to_its_institution_and_a_level_is_added_on_
     assert not norm.paths.filter(level__code="level5").exists()
     client = personas.client("evaluation")
     response = client.post(reverse("evaluation:level-create", args=[norm.pk]), {
-        "level": Level.objects.get(code="level5").pk, "theory_weight": 40, "skill_weight": 60})  # fmt: skip
+        "level": Level.objects.get(code="level5").pk, "theory_weight": 40, "skill_weight": 60, "pass_mark": 60,
+        "kept_years": 2})  # fmt: skip
     assert response.status_code == 302
     assert norm.levels.get(level__code="level5").theory_weight == 40
     wrong = client.post(reverse("evaluation:level-create", args=[norm.pk]), {
-        "level": Level.objects.get(code="level4").pk, "theory_weight": 40, "skill_weight": 60})  # fmt: skip
+        "level": Level.objects.get(code="level4").pk, "theory_weight": 40, "skill_weight": 60, "pass_mark": 60,
+        "kept_years": 2})  # fmt: skip
     assert wrong.status_code == 400  # the level is there already
