@@ -152,3 +152,72 @@ def test_the_api_filters_plans_by_a_year_and_refuses_what_is_no_number_of_64_bit
     assert client.get(reverse("evaluationplan-list"), {"year": 2026}).status_code == 200
     assert client.get(reverse("evaluationplan-list"), {"year": -(2**63)}).json()["results"] == []
     assert client.get(reverse("evaluationplan-list"), {"year": 2**63}).status_code == 400
+
+
+# --- The plan's workflow as a state machine: whoever presses what, the state follows the table, and the
+# plan is acknowledged exactly when HR and the sector unit have both acknowledged since its last submission.
+
+from hypothesis import HealthCheck, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule  # noqa: E402
+
+from talentbase.evaluation.workflows import PLAN_WORKFLOW  # noqa: E402
+
+PLAN_ROLES = ("evaluation", "hr", "sector", "city", "employer")
+PLAN_NAMES = [t.name for t in PLAN_WORKFLOW.transitions]
+
+
+@settings(max_examples=20, stateful_step_count=12, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])  # fmt: skip
+class PlanReview(RuleBasedStateMachine):
+    @initialize()
+    def draft(self):
+        from tests.personas import Personas
+
+        self.personas = Personas()
+        institution = self.personas.actor("evaluation")
+        organisation = self.personas.organisation("evaluation")
+        if not EvaluationFiling.objects.filter(organisation=organisation, filing_number="沪绿评备 SM").exists():
+            filing = EvaluationFiling.objects.create(
+                organisation=organisation, occupation=Occupation.objects.get(code=GREENING), state=FilingState.FILED,
+                filing_number="沪绿评备 SM", valid_from=datetime.date(2026, 1, 1), valid_to=datetime.date(2099, 12, 31),
+                institution_type="S", site_serial="000999",
+            )  # fmt: skip
+            filing.levels.set(Level.objects.filter(code="level4"))
+        year = 2030 + EvaluationPlan.objects.count()
+        self.plan = plans.create_plan(actor=institution, year=year)
+        plans.save_line(actor=institution, plan=self.plan, values={
+            "occupation": Occupation.objects.get(code=GREENING), "level": Level.objects.get(code="level4"),
+            "month": 3, "planned_candidates": 10})  # fmt: skip
+        self.state = PlanState.DRAFT
+        self.acknowledged_by: set[str] = set()
+
+    @rule(name=st.sampled_from(PLAN_NAMES), role=st.sampled_from(PLAN_ROLES))
+    def press(self, name, role):
+        from django.core.exceptions import PermissionDenied
+
+        actor = self.personas.actor(role)
+        self.plan.refresh_from_db()
+        try:
+            perform(self.plan, name, actor=actor, data={"comment": "意见"})
+        except (PermissionDenied, DomainError):
+            return
+        if name == "submit":
+            self.state = PlanState.SUBMITTED
+        elif name == "return":
+            self.state, self.acknowledged_by = PlanState.RETURNED, set()
+        elif name == "acknowledge":
+            self.acknowledged_by.add(role)
+            if {"hr", "sector"} <= self.acknowledged_by:
+                self.state = PlanState.ACKNOWLEDGED
+        else:  # "complete" is the platform's: no role may press it
+            raise AssertionError(f"{role} pressed {name}")
+
+    @invariant()
+    def stored(self):
+        if hasattr(self, "plan"):
+            assert EvaluationPlan.objects.get(pk=self.plan.pk).state == self.state
+
+
+def test_the_plan_review_follows_its_table_whatever_is_pressed():
+    PlanReview.TestCase().runTest()
