@@ -18,7 +18,7 @@ BASELINE = Path(__file__).with_name("query_counts.json")
 # Not queries of data: the savepoint and the statement timeout that bound a list's count on PostgreSQL
 # (core.pagination.bounded_count), which SQLite bounds with a progress handler instead. Left out, the
 # counts are the same on both databases.
-CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
+CONTROL = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT", "SHOW STATEMENT_TIMEOUT")
 
 
 def data_queries(queries) -> int:
