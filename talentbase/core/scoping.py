@@ -230,6 +230,19 @@ class ScopedQuerySet(models.QuerySet):
 # --- Building blocks for scope functions, so rules read as sentences.
 
 
+def through(field: str, model: type[models.Model], rows: ScopeFunction) -> ScopeFunction:
+    """The rows of a model whose ``field`` points at a ``model`` row in ``rows``: a record seen and changed
+    with what it belongs to (a person's titles, a version's levels, a plan's lines)."""
+
+    def scope(actor: Actor) -> Q:
+        condition = rows(actor)
+        if condition in (EVERYTHING, NOTHING):
+            return condition
+        return Q(**{f"{field}__in": model._default_manager.filter(condition).values("pk")})
+
+    return scope
+
+
 def by_role(actor: Actor, mapping: dict[str, ScopeFunction | Q]) -> Q:
     """Pick the rows for the actor's role; a role missing from the mapping sees nothing."""
     chosen = mapping.get(actor.role)

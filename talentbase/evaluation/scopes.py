@@ -84,21 +84,11 @@ scoping.register(
 )
 
 
-def _of_versions(rows):
-    def scope(actor) -> Q:
-        condition = rows(actor)
-        if condition in (scoping.EVERYTHING, scoping.NOTHING):
-            return condition
-        return Q(version__in=StandardVersion.objects.filter(condition).values("pk"))
-
-    return scope
-
-
 for model in (VersionLevel, EligibilityPath):
     scoping.register(
         model,
-        rows=_of_versions(version_rows),
-        change_rows=_of_versions(version_change_rows),
+        rows=scoping.through("version", StandardVersion, version_rows),
+        change_rows=scoping.through("version", StandardVersion, version_change_rows),
         view=READERS,
         add=[Role.CITY, *INSTITUTIONS],
         change=[Role.CITY, *INSTITUTIONS],
@@ -146,13 +136,7 @@ scoping.register(EvaluationPlan, rows=plan_rows, change_rows=plan_change_rows, v
 
 
 def _of_plans(rows):
-    def scope(actor) -> Q:
-        condition = rows(actor)
-        if condition in (scoping.EVERYTHING, scoping.NOTHING):
-            return condition
-        return Q(plan__in=EvaluationPlan.objects.filter(condition).values("pk"))
-
-    return scope
+    return scoping.through("plan", EvaluationPlan, rows)
 
 
 scoping.register(PlanLine, rows=_of_plans(plan_rows), change_rows=_of_plans(plan_change_rows), view=PLAN_READERS,

@@ -103,16 +103,7 @@ scoping.register(PersonNameKey, rows=lambda actor: scoping.NOTHING)
 
 def of_persons(rows) -> object:
     """A person's records are seen and changed by whoever sees and changes the person."""
-
-    def scope(actor) -> Q:
-        condition = rows(actor)
-        return (
-            condition
-            if condition in (scoping.EVERYTHING, scoping.NOTHING)
-            else Q(person__in=Person.objects.filter(condition).values("pk"))
-        )
-
-    return scope
+    return scoping.through("person", Person, rows)
 
 
 scoping.register(
