@@ -2,11 +2,11 @@
 
 from django.utils.translation import gettext_lazy as _
 
-from talentbase.core import actions, scoping
+from talentbase.core import scoping
 from talentbase.core.navigation import register_menu
 from talentbase.core.roles import STAFF_ROLES, Role
 from talentbase.core.tables import Column
-from talentbase.core.views import ObjectDeleteView, ObjectDetailView, ObjectFormView, ObjectListView
+from talentbase.core.views import DeleteThroughActions, ObjectDetailView, ObjectListView, SaveThroughActions
 
 from . import forms
 from .models import (
@@ -21,20 +21,6 @@ from .models import (
     Sector,
     WorkType,
 )
-
-
-class SaveThroughActions(ObjectFormView):
-    def perform(self, form, obj):
-        values, m2m = form.model_values()
-        if obj is None:
-            return actions.create_object(actor=self.actor, model=self.model, values=values, m2m=m2m)
-        return actions.update_object(actor=self.actor, obj=obj, values=values, m2m=m2m)
-
-
-class DeleteThroughActions(ObjectDeleteView):
-    def perform(self, obj):
-        actions.delete_object(actor=self.actor, obj=obj)
-
 
 # --- Occupations
 

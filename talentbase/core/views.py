@@ -434,6 +434,22 @@ class ObjectDeleteView(ActorRequiredMixin, TemplateView):
         return redirect(self.success_url_name)
 
 
+class SaveThroughActions(ObjectFormView):
+    """The form page of a plain record (reference data, rules kept as data): created or changed with
+    ``core.actions``, audited and scoped, no rule of its own beyond the model's."""
+
+    def perform(self, form, obj):
+        values, m2m = form.model_values()
+        if obj is None:
+            return actions.create_object(actor=self.actor, model=self.model, values=values, m2m=m2m)
+        return actions.update_object(actor=self.actor, obj=obj, values=values, m2m=m2m)
+
+
+class DeleteThroughActions(ObjectDeleteView):
+    def perform(self, obj):
+        actions.delete_object(actor=self.actor, obj=obj)
+
+
 class TransitionView(ActorRequiredMixin, TemplateView):
     """One button of an object's workflow: POST presses it (from the object's page or from this view's own
     form page), GET shows its form on a page of its own. Both go through ``workflow.perform``, the one

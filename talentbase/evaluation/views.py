@@ -11,10 +11,12 @@ from talentbase.core.roles import Role
 from talentbase.core.tables import Column
 from talentbase.core.views import (
     ActorRequiredMixin,
+    DeleteThroughActions,
     ObjectDeleteView,
     ObjectDetailView,
     ObjectFormView,
     ObjectListView,
+    SaveThroughActions,
     TransitionView,
 )
 
@@ -538,7 +540,9 @@ class ExaminerDetailView(ObjectDetailView):
     fields = ExaminerListView.columns
 
 
-class ExaminerFormView(ObjectFormView):
+class ExaminerFormView(SaveThroughActions):
+    """HR names the person of a new entry by ID number; an entry keeps its person."""
+
     model = ExaminerQualification
     form_class = forms.ExaminerForm
 
@@ -546,24 +550,17 @@ class ExaminerFormView(ObjectFormView):
         from talentbase.core import actions as core_actions
         from talentbase.registry.queries import person_with_id_number
 
+        if obj is not None:
+            return super().perform(form, obj)
         values, _m2m = form.model_values()
-        values.pop("id_type", None)
-        values.pop("id_number", None)
-        if obj is None:
-            person = person_with_id_number(form.cleaned_data["id_type"], form.cleaned_data["id_number"])
-            return core_actions.create_object(actor=self.actor, model=ExaminerQualification,
-                                              values={**values, "person": person})  # fmt: skip
-        return core_actions.update_object(actor=self.actor, obj=obj, values=values)
+        person = person_with_id_number(values.pop("id_type"), values.pop("id_number"))
+        return core_actions.create_object(actor=self.actor, model=ExaminerQualification,
+                                          values={**values, "person": person})  # fmt: skip
 
 
-class ExaminerDeleteView(ObjectDeleteView):
+class ExaminerDeleteView(DeleteThroughActions):
     model = ExaminerQualification
     success_url_name = "evaluation:examiner-list"
-
-    def perform(self, obj):
-        from talentbase.core import actions as core_actions
-
-        core_actions.delete_object(actor=self.actor, obj=obj)
 
 
 class AvoidanceRuleListView(ObjectListView):
@@ -585,14 +582,9 @@ class AvoidanceRuleDetailView(ObjectDetailView):
     fields = AvoidanceRuleListView.columns
 
 
-class AvoidanceRuleFormView(ObjectFormView):
+class AvoidanceRuleFormView(SaveThroughActions):
     model = AvoidanceRule
     form_class = forms.AvoidanceRuleForm
-
-    def perform(self, form, obj):
-        from talentbase.core import actions as core_actions
-
-        return core_actions.update_object(actor=self.actor, obj=obj, values=form.model_values()[0])
 
 
 class StaffingRuleListView(ObjectListView):
@@ -616,14 +608,9 @@ class StaffingRuleDetailView(ObjectDetailView):
     fields = StaffingRuleListView.columns
 
 
-class StaffingRuleFormView(ObjectFormView):
+class StaffingRuleFormView(SaveThroughActions):
     model = StaffingRule
     form_class = forms.StaffingRuleForm
-
-    def perform(self, form, obj):
-        from talentbase.core import actions as core_actions
-
-        return core_actions.update_object(actor=self.actor, obj=obj, values=form.model_values()[0])
 
 
 # --- Assignments
@@ -982,14 +969,9 @@ class PublicityRuleDetailView(ObjectDetailView):
     fields = PublicityRuleListView.columns
 
 
-class PublicityRuleFormView(ObjectFormView):
+class PublicityRuleFormView(SaveThroughActions):
     model = PublicityRule
     form_class = forms.PublicityRuleForm
-
-    def perform(self, form, obj):
-        from talentbase.core import actions as core_actions
-
-        return core_actions.update_object(actor=self.actor, obj=obj, values=form.model_values()[0])
 
 
 register_menu(
@@ -1061,27 +1043,14 @@ class TargetDetailView(ObjectDetailView):
     fields = TargetListView.columns
 
 
-class TargetFormView(ObjectFormView):
+class TargetFormView(SaveThroughActions):
     model = Target
     form_class = forms.TargetForm
 
-    def perform(self, form, obj):
-        from talentbase.core import actions as core_actions
 
-        values = form.model_values()[0]
-        if obj is None:
-            return core_actions.create_object(actor=self.actor, model=Target, values=values)
-        return core_actions.update_object(actor=self.actor, obj=obj, values=values)
-
-
-class TargetDeleteView(ObjectDeleteView):
+class TargetDeleteView(DeleteThroughActions):
     model = Target
     success_url_name = "evaluation:target-list"
-
-    def perform(self, obj):
-        from talentbase.core import actions as core_actions
-
-        core_actions.delete_object(actor=self.actor, obj=obj)
 
 
 register_home_panel(key="evaluation.progress", template="evaluation/panels/progress.html", roles=[Role.CITY],
@@ -1131,14 +1100,9 @@ class LayoutDetailView(ObjectDetailView):
     fields = LayoutListView.columns
 
 
-class LayoutFormView(ObjectFormView):
+class LayoutFormView(SaveThroughActions):
     model = ExchangeLayout
     form_class = forms.LayoutForm
-
-    def perform(self, form, obj):
-        from talentbase.core import actions as core_actions
-
-        return core_actions.update_object(actor=self.actor, obj=obj, values=form.model_values()[0])
 
 
 register_menu(section="evaluation", label=_("人社系统交换格式"), group=_("基础数据"), url_name="evaluation:layout-list",
