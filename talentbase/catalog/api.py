@@ -16,6 +16,25 @@ from .models import (
 )
 
 
+class ModelCleanMixin:
+    """A serializer that checks the model's own ``clean`` on the record as it would be saved (a copy: the
+    instance is not touched before the save), its errors answered on their fields."""
+
+    def validate(self, attrs):
+        from django.core.exceptions import ValidationError as DjangoValidationError
+        from rest_framework.exceptions import ValidationError
+
+        attrs = super().validate(attrs)
+        candidate = copy.copy(self.instance) if self.instance is not None else self.Meta.model()
+        for name, value in attrs.items():
+            setattr(candidate, name, value)
+        try:
+            candidate.clean()
+        except DjangoValidationError as error:
+            raise ValidationError(error.message_dict) from None
+        return attrs
+
+
 class DistrictSerializer(ScopedModelSerializer):
     class Meta:
         model = District
@@ -94,26 +113,13 @@ class OccupationAliasViewSet(ScopedViewSet):
     ordering = ["name", "pk"]
 
 
-class CertificateNumberFormatSerializer(ScopedModelSerializer):
+class CertificateNumberFormatSerializer(ModelCleanMixin, ScopedModelSerializer):
+    """Checked by the model's own rules: the pattern compiles, names only known groups, matches its example."""
+
     class Meta:
         model = CertificateNumberFormat
         fields = ["id", "code", "name", "kind", "pattern", "length", "description", "example", "fixed_level", "order",
                   "is_active"]  # fmt: skip
-
-    def validate(self, attrs):
-        from django.core.exceptions import ValidationError as DjangoValidationError
-        from rest_framework.exceptions import ValidationError
-
-        # The model's own rules (the pattern compiles, names only known groups, matches its example), on the
-        # format as it would be saved, without touching the instance before the save.
-        candidate = copy.copy(self.instance) if self.instance is not None else CertificateNumberFormat()
-        for name, value in attrs.items():
-            setattr(candidate, name, value)
-        try:
-            candidate.clean()
-        except DjangoValidationError as error:
-            raise ValidationError(error.message_dict) from None
-        return attrs
 
 
 class CertificateNumberFormatViewSet(ScopedViewSet):
@@ -147,23 +153,12 @@ class CalendarYearViewSet(ScopedViewSet):
     ordering = ["-year"]
 
 
-class CalendarDaySerializer(ScopedModelSerializer):
+class CalendarDaySerializer(ModelCleanMixin, ScopedModelSerializer):
+    """Checked by the model's own rule: a make-up workday is a weekend day."""
+
     class Meta:
         model = CalendarDay
         fields = ["id", "date", "kind", "name"]
-
-    def validate(self, attrs):
-        from django.core.exceptions import ValidationError as DjangoValidationError
-        from rest_framework.exceptions import ValidationError
-
-        candidate = copy.copy(self.instance) if self.instance is not None else CalendarDay()
-        for name, value in attrs.items():
-            setattr(candidate, name, value)
-        try:
-            candidate.clean()
-        except DjangoValidationError as error:
-            raise ValidationError(error.message_dict) from None
-        return attrs
 
 
 class CalendarDayViewSet(ScopedViewSet):
