@@ -123,23 +123,46 @@ class VersionTransitionView(TransitionView):
     model = StandardVersion
 
 
-class VersionPartFormView(ObjectFormView):
-    """A level or a path of a version: created under the version's URL, changed under its own."""
+class PartFormView(ObjectFormView):
+    """A part of a record (a version's level or path, a plan's line): created under the record's URL (its
+    ``parent_field`` names the URL's argument, the form's and the part's foreign key), changed under its
+    own; the page returns to the record."""
+
+    parent_model = None
+    parent_field = ""
 
     def get_object(self):
-        if "version" in self.kwargs:
+        if self.parent_field in self.kwargs:
             scoping.ensure_may(self.actor, self.model, "add")
-            self.version = scoping.get_for(self.actor, StandardVersion, self.kwargs["version"], "change")
+            self.parent = scoping.get_for(self.actor, self.parent_model, self.kwargs[self.parent_field], "change")
             return None
         obj = scoping.get_for(self.actor, self.model, self.kwargs["pk"], "change")
-        self.version = obj.version
+        self.parent = getattr(obj, self.parent_field)
         return obj
 
     def form_kwargs(self, obj) -> dict:
-        return {**super().form_kwargs(obj), "version": self.version}
+        return {**super().form_kwargs(obj), self.parent_field: self.parent}
 
     def success_url(self, saved) -> str:
-        return self.version.get_absolute_url()
+        return self.parent.get_absolute_url()
+
+
+class PartDeleteView(ObjectDeleteView):
+    """Deleting a part returns to the record it belonged to."""
+
+    parent_field = ""
+
+    def remove(self, obj) -> None:
+        raise NotImplementedError
+
+    def perform(self, obj):
+        self.remove(obj)
+        self.success_url_name = getattr(obj, self.parent_field).get_absolute_url()
+
+
+class VersionPartFormView(PartFormView):
+    parent_model = StandardVersion
+    parent_field = "version"
 
 
 class VersionLevelFormView(VersionPartFormView):
@@ -148,15 +171,15 @@ class VersionLevelFormView(VersionPartFormView):
 
     def perform(self, form, obj):
         values, _m2m = form.model_values()
-        return actions.save_version_level(actor=self.actor, version=self.version, values=values, level_row=obj)
+        return actions.save_version_level(actor=self.actor, version=self.parent, values=values, level_row=obj)
 
 
-class VersionLevelDeleteView(ObjectDeleteView):
+class VersionLevelDeleteView(PartDeleteView):
     model = VersionLevel
+    parent_field = "version"
 
-    def perform(self, obj):
+    def remove(self, obj):
         actions.delete_version_level(actor=self.actor, level_row=obj)
-        self.success_url_name = obj.version.get_absolute_url()
 
 
 class PathFormView(VersionPartFormView):
@@ -165,15 +188,15 @@ class PathFormView(VersionPartFormView):
 
     def perform(self, form, obj):
         values, _m2m = form.model_values()
-        return actions.save_path(actor=self.actor, version=self.version, values=values, path=obj)
+        return actions.save_path(actor=self.actor, version=self.parent, values=values, path=obj)
 
 
-class PathDeleteView(ObjectDeleteView):
+class PathDeleteView(PartDeleteView):
     model = EligibilityPath
+    parent_field = "version"
 
-    def perform(self, obj):
+    def remove(self, obj):
         actions.delete_path(actor=self.actor, path=obj)
-        self.success_url_name = obj.version.get_absolute_url()
 
 
 register_menu(
@@ -271,36 +294,23 @@ class PlanTransitionView(TransitionView):
     model = EvaluationPlan
 
 
-class PlanLineFormView(ObjectFormView):
+class PlanLineFormView(PartFormView):
     model = PlanLine
     form_class = forms.PlanLineForm
-
-    def get_object(self):
-        if "plan" in self.kwargs:
-            scoping.ensure_may(self.actor, PlanLine, "add")
-            self.plan = scoping.get_for(self.actor, EvaluationPlan, self.kwargs["plan"], "change")
-            return None
-        line = scoping.get_for(self.actor, PlanLine, self.kwargs["pk"], "change")
-        self.plan = line.plan
-        return line
-
-    def form_kwargs(self, obj) -> dict:
-        return {**super().form_kwargs(obj), "plan": self.plan}
-
-    def success_url(self, saved) -> str:
-        return self.plan.get_absolute_url()
+    parent_model = EvaluationPlan
+    parent_field = "plan"
 
     def perform(self, form, obj):
         values, _m2m = form.model_values()
-        return plans.save_line(actor=self.actor, plan=self.plan, values=values, line=obj)
+        return plans.save_line(actor=self.actor, plan=self.parent, values=values, line=obj)
 
 
-class PlanLineDeleteView(ObjectDeleteView):
+class PlanLineDeleteView(PartDeleteView):
     model = PlanLine
+    parent_field = "plan"
 
-    def perform(self, obj):
+    def remove(self, obj):
         plans.delete_line(actor=self.actor, line=obj)
-        self.success_url_name = obj.plan.get_absolute_url()
 
 
 register_menu(

@@ -221,3 +221,12 @@ class PlanReview(RuleBasedStateMachine):
 
 def test_the_plan_review_follows_its_table_whatever_is_pressed():
     PlanReview.TestCase().runTest()
+
+
+def test_a_line_deleted_on_its_page_returns_to_its_plan(personas, filing):
+    institution = personas.actor("evaluation")
+    plan = plans.create_plan(actor=institution, year=2027)
+    made = line(plan, institution)
+    response = personas.client("evaluation").post(reverse("evaluation:plan-line-delete", args=[made.pk]))
+    assert response.status_code == 302 and response.url == plan.get_absolute_url()
+    assert not plan.lines.exists()
