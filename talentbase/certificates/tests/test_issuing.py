@@ -13,7 +13,7 @@ from django.urls import reverse
 from talentbase.certificates import issuing
 from talentbase.certificates.errors import CertificateError
 from talentbase.certificates.models import Certificate, CertificateStatus, NumberCounter
-from talentbase.core.errors import DomainError
+from talentbase.core.tests.refusals import refused
 from talentbase.core.workflow import perform
 from talentbase.evaluation.models import Application, EvaluationSession, Objection, Score, SessionState
 from talentbase.evaluation.tests.helpers import session_for
@@ -24,13 +24,6 @@ from talentbase.registry.levels import level_on
 from talentbase.registry.models import Person
 
 D = datetime.date
-
-
-def refused(code, call, *args, **kwargs) -> DomainError:
-    with pytest.raises(DomainError) as caught:
-        call(*args, **kwargs)
-    assert caught.value.code == code, caught.value.message
-    return caught.value
 
 
 def issuing_session(personas, *, numbering="platform"):

@@ -19,6 +19,7 @@ from talentbase.core import audit
 from talentbase.core.errors import CoreError, DomainError
 from talentbase.core.models import AuditEvent, Decision
 from talentbase.core.roles import Role
+from talentbase.core.tests.refusals import refused
 from talentbase.core.workflow import available_transitions, take_transition
 from talentbase.orgs import actions
 from talentbase.orgs.errors import OrgError
@@ -92,13 +93,6 @@ def make_filing(organisation, state=FilingState.DRAFT) -> EvaluationFiling:
 
 def state_of(filing) -> str:
     return EvaluationFiling.objects.values_list("state", flat=True).get(pk=filing.pk)
-
-
-def refused(code, call, *args, **kwargs) -> DomainError:
-    with pytest.raises(DomainError) as caught:
-        call(*args, **kwargs)
-    assert caught.value.code == code, caught.value.message
-    return caught.value
 
 
 # --- The named rules, one journey.

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from talentbase.catalog.models import Level, Occupation
-from talentbase.core.errors import DomainError
+from talentbase.core.tests.refusals import refused
 from talentbase.core.workflow import TransitionFormError, perform
 from talentbase.evaluation import applications
 from talentbase.evaluation.errors import EvaluationError
@@ -20,13 +20,6 @@ pytestmark = pytest.mark.django_db
 
 D = datetime.date
 GREENING = "4-09-10-01"
-
-
-def refused(code, call, *args, **kwargs) -> DomainError:
-    with pytest.raises(DomainError) as caught:
-        call(*args, **kwargs)
-    assert caught.value.code == code, caught.value.message
-    return caught.value
 
 
 WORKING_SINCE, LEVEL_SINCE = D(2015, 3, 1), D(2018, 6, 1)

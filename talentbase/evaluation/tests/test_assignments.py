@@ -11,8 +11,8 @@ from talentbase.accounts.models import User
 from talentbase.catalog.models import Level, Occupation
 from talentbase.core import scoping
 from talentbase.core.actor import Actor
-from talentbase.core.errors import DomainError
 from talentbase.core.roles import Role
+from talentbase.core.tests.refusals import refused
 from talentbase.evaluation import assignments, avoidance
 from talentbase.evaluation.errors import EvaluationError
 from talentbase.evaluation.models import (
@@ -30,13 +30,6 @@ pytestmark = pytest.mark.django_db
 
 D = datetime.date
 GREENING = "4-09-10-01"
-
-
-def refused(code, call, *args, **kwargs) -> DomainError:
-    with pytest.raises(DomainError) as caught:
-        call(*args, **kwargs)
-    assert caught.value.code == code, caught.value.message
-    return caught.value
 
 
 CARD_UNTIL = D(2028, 12, 31)

@@ -6,14 +6,19 @@ import datetime
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
 from talentbase.catalog.models import Level, Occupation
 from talentbase.core.errors import DomainError
 from talentbase.core.models import Decision
+from talentbase.core.tests.refusals import refused
 from talentbase.core.workflow import TransitionFormError, perform
 from talentbase.evaluation import plans
 from talentbase.evaluation.errors import EvaluationError
 from talentbase.evaluation.models import EvaluationPlan, PlanAcknowledgement, PlanState
+from talentbase.evaluation.workflows import PLAN_WORKFLOW
 from talentbase.orgs.models import EvaluationFiling, FilingState
 
 pytestmark = pytest.mark.django_db
@@ -30,13 +35,6 @@ def filing(personas):
     )  # fmt: skip
     filing.levels.set(Level.objects.filter(code__in=["level5", "level4", "level3"]))
     return filing
-
-
-def refused(code, call, *args, **kwargs) -> DomainError:
-    with pytest.raises(DomainError) as caught:
-        call(*args, **kwargs)
-    assert caught.value.code == code, caught.value.message
-    return caught.value
 
 
 def line(plan, actor, *, level="level4", month=3, count=40):
@@ -157,11 +155,6 @@ def test_the_api_filters_plans_by_a_year_and_refuses_what_is_no_number_of_64_bit
 # --- The plan's workflow as a state machine: whoever presses what, the state follows the table, and the
 # plan is acknowledged exactly when HR and the sector unit have both acknowledged since its last submission.
 
-from hypothesis import HealthCheck, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule  # noqa: E402
-
-from talentbase.evaluation.workflows import PLAN_WORKFLOW  # noqa: E402
 
 PLAN_ROLES = ("evaluation", "hr", "sector", "city", "employer")
 PLAN_NAMES = [t.name for t in PLAN_WORKFLOW.transitions]

@@ -7,7 +7,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from talentbase.core.errors import DomainError
+from talentbase.core.tests.refusals import refused
 from talentbase.core.workflow import perform
 from talentbase.evaluation import publicity
 from talentbase.evaluation.errors import EvaluationError
@@ -26,13 +26,6 @@ from talentbase.registry.models import Person
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
-
-
-def refused(code, call, *args, **kwargs) -> DomainError:
-    with pytest.raises(DomainError) as caught:
-        call(*args, **kwargs)
-    assert caught.value.code == code, caught.value.message
-    return caught.value
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from talentbase.core.errors import DomainError
 from talentbase.core.models import AuditEvent
 from talentbase.core.roles import Role
 from talentbase.core.tests.imports_support import commit, import_settings, upload  # noqa: F401
+from talentbase.core.tests.refusals import refused
 from talentbase.core.workflow import perform
 from talentbase.evaluation import scoring
 from talentbase.evaluation.errors import EvaluationError
@@ -37,13 +38,6 @@ from talentbase.registry.models import Employment, Person
 pytestmark = pytest.mark.django_db
 
 D = datetime.date
-
-
-def refused(code, call, *args, **kwargs) -> DomainError:
-    with pytest.raises(DomainError) as caught:
-        call(*args, **kwargs)
-    assert caught.value.code == code, caught.value.message
-    return caught.value
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from talentbase.catalog.models import Occupation
 from talentbase.core import scoping
-from talentbase.core.errors import DomainError
+from talentbase.core.tests.refusals import refused
 from talentbase.core.workflow import TransitionFormError, perform
 from talentbase.evaluation import sessions
 from talentbase.evaluation.errors import EvaluationError
@@ -21,13 +21,6 @@ pytestmark = pytest.mark.django_db
 
 D = datetime.date
 GREENING = "4-09-10-01"
-
-
-def refused(code, call, *args, **kwargs) -> DomainError:
-    with pytest.raises(DomainError) as caught:
-        call(*args, **kwargs)
-    assert caught.value.code == code, caught.value.message
-    return caught.value
 
 
 @pytest.fixture

@@ -12,6 +12,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from talentbase.catalog.models import Level, Occupation
 from talentbase.core.errors import DomainError
 from talentbase.core.models import AuditEvent, Decision
+from talentbase.core.tests.refusals import refused
 from talentbase.evaluation import actions
 from talentbase.evaluation.errors import EvaluationError
 from talentbase.evaluation.models import EligibilityPath, StandardVersion, VersionState
@@ -24,13 +25,6 @@ EFFECTIVE = datetime.date(2027, 1, 1)
 
 def norm_occupation() -> Occupation:
     return Occupation.objects.filter(national_standard="unknown", levels__code="level2").order_by("code").first()
-
-
-def refused(code, call, *args, **kwargs) -> DomainError:
-    with pytest.raises(DomainError) as caught:
-        call(*args, **kwargs)
-    assert caught.value.code == code, caught.value.message
-    return caught.value
 
 
 def test_each_national_standard_is_a_filed_version_with_the_rules_of_its_template():
