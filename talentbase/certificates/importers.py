@@ -37,9 +37,6 @@ ID_NUMBER = Column("id_number", _("证件号码"), text=True, width=22, aliases=
 NUMBER = Column("number", _("证书编号"), required=True, text=True, width=26, aliases=("证书号", "number"))
 
 
-def _error(column: Column, message) -> tuple[str, str]:
-    return str(column.label), str(message)
-
 
 def sessions_awaiting(actor: Actor):
     from talentbase.evaluation.models import EvaluationSession
@@ -88,30 +85,30 @@ class NumberImporter(Importer):
             ticket_text, id_text, number_text = cells
             candidate = candidates.get((ticket_text or "").strip())
             if candidate is None:
-                return [_error(TICKET, _("本批次没有该准考证号的考生"))], None
+                return [TICKET.error(_("本批次没有该准考证号的考生"))], None
             application_id, key = candidate
             errors = []
             if (id_text or "").strip():
                 try:
                     number = check_id_number(IdType.RIC, id_text).number
                     if id_number_hash(IdType.RIC, number) != key:
-                        errors.append(_error(ID_NUMBER, _("证件号码与该准考证号的考生不符")))
+                        errors.append(ID_NUMBER.error(_("证件号码与该准考证号的考生不符")))
                 except IdNumberError as error:
-                    errors.append(_error(ID_NUMBER, error.message))
+                    errors.append(ID_NUMBER.error(error.message))
             certificate = certificates.get(application_id)
             if certificate is None:
-                return [*errors, _error(TICKET, _("该考生没有取得证书（不合格或尚未发证），不能登记编号"))], None
+                return [*errors, TICKET.error(_("该考生没有取得证书（不合格或尚未发证），不能登记编号"))], None
             if certificate.status != CertificateStatus.AWAITING_NUMBER:
-                return [*errors, _error(NUMBER, _("该证书已有编号"))], None
+                return [*errors, NUMBER.error(_("该证书已有编号"))], None
             try:
                 number = issuing.check_assigned_number(number_text, certificate)
             except DomainError as error:
-                return [*errors, _error(NUMBER, error.message)], None
+                return [*errors, NUMBER.error(error.message)], None
             return errors, {ACTION_KEY: CREATE, "certificate_id": certificate.pk, "number": number}
 
         chunks = checked_in_chunks(
             rows, chunk_size=self.chunk_size, key=lambda payload: payload["number"], check=check,
-            duplicate=lambda row: _error(NUMBER, format_lazy(_("与第 {row} 行的证书编号重复"), row=row)),
+            duplicate=lambda row: NUMBER.error(format_lazy(_("与第 {row} 行的证书编号重复"), row=row)),
         )  # fmt: skip
         for checked, late in chunks:
             yield from outcomes(checked)

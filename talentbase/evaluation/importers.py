@@ -60,9 +60,6 @@ WAIVER_NAMES = {normalise_choice(text): code for code, texts in
 SEPARATORS = "、,，;；/ "
 
 
-def _error(column: Column, message) -> tuple[str, str]:
-    return str(column.label), str(message)
-
 
 def open_sessions(actor: Actor):
     return scoping.visible_to(actor, EvaluationSession.objects.filter(state=SessionState.REGISTRATION)
@@ -108,7 +105,7 @@ class ApplicationImporter(Importer):
         chunks = checked_in_chunks(
             rows, chunk_size=self.chunk_size, key=lambda payload: payload["id_number_hash"],
             check=lambda cells: self.check_row(cells, context),
-            duplicate=lambda row: _error(ID_NUMBER, format_lazy(_("与第 {row} 行的证件号码重复"), row=row)),
+            duplicate=lambda row: ID_NUMBER.error(format_lazy(_("与第 {row} 行的证件号码重复"), row=row)),
         )  # fmt: skip
         for checked, late in chunks:
             self.compare_with_registry(checked, actor=actor, session=session, today=context["today"])
@@ -120,38 +117,38 @@ class ApplicationImporter(Importer):
         errors: list[tuple[str, str]] = []
         name = normalise_name(name_text)
         if not name:
-            errors.append(_error(NAME, _("请填写姓名")))
+            errors.append(NAME.error(_("请填写姓名")))
         id_type = IdType.RIC
         if type_text:
             id_type = context["id_types"].get(normalise_choice(type_text))
             if id_type is None:
-                errors.append(_error(ID_TYPE, format_lazy(_("“{value}”无法识别"), value=type_text)))
+                errors.append(ID_TYPE.error(format_lazy(_("“{value}”无法识别"), value=type_text)))
         number = None
         if id_type is not None:
             try:
                 number = check_id_number(id_type, id_text, today=context["today"]).number
             except IdNumberError as error:
-                errors.append(_error(ID_NUMBER, error.message))
+                errors.append(ID_NUMBER.error(error.message))
         kind = ApplicationKind.REGULAR
         if (kind_text or "").strip():
             kind = context["kinds"].get(normalise_choice(kind_text))
             if kind is None:
-                errors.append(_error(KIND, format_lazy(_("“{value}”无法识别"), value=kind_text)))
+                errors.append(KIND.error(format_lazy(_("“{value}”无法识别"), value=kind_text)))
         waived: list[str] = []
         for part in _split(waived_text):
             code = WAIVER_NAMES.get(normalise_choice(part))
             if code is None:
-                errors.append(_error(WAIVED, format_lazy(_("“{value}”不是可突破的限制（学历、工作年限、年龄）"), value=part)))
+                errors.append(WAIVED.error(format_lazy(_("“{value}”不是可突破的限制（学历、工作年限、年龄）"), value=part)))
             elif code not in waived:
                 waived.append(code)
         evidence = (evidence_text or "").strip()
         if kind == ApplicationKind.DIRECT:
             if not waived:
-                errors.append(_error(WAIVED, _("直接认定须填写突破的限制")))
+                errors.append(WAIVED.error(_("直接认定须填写突破的限制")))
             if len(evidence) < MIN_EVIDENCE:
-                errors.append(_error(EVIDENCE, format_lazy(_("直接认定须填写业绩材料（至少 {n} 个字）"), n=MIN_EVIDENCE)))
+                errors.append(EVIDENCE.error(format_lazy(_("直接认定须填写业绩材料（至少 {n} 个字）"), n=MIN_EVIDENCE)))
         elif waived:
-            errors.append(_error(WAIVED, _("正常申报不能突破限制；直接认定请在“申报方式”中填写")))
+            errors.append(WAIVED.error(_("正常申报不能突破限制；直接认定请在“申报方式”中填写")))
         if errors or number is None:
             return errors, None
         return errors, {
@@ -180,23 +177,23 @@ class ApplicationImporter(Importer):
         for errors, payload in valid:
             person_id = persons.get(payload["id_number_hash"])
             if person_id is None:
-                errors.append(_error(ID_NUMBER, _("该人员尚未登记：请先在花名册中登记")))
+                errors.append(ID_NUMBER.error(_("该人员尚未登记：请先在花名册中登记")))
                 continue
             if normalise_name(names.get(person_id, "")) != payload["full_name"]:
-                errors.append(_error(NAME, _("姓名与登记库中该证件号码的姓名不符")))
+                errors.append(NAME.error(_("姓名与登记库中该证件号码的姓名不符")))
                 continue
             if person_id not in staff:
-                errors.append(_error(ID_NUMBER, _("不是本单位在职人员")))
+                errors.append(ID_NUMBER.error(_("不是本单位在职人员")))
                 continue
             if person_id not in at_institution:
-                errors.append(_error(ID_NUMBER, _("用人单位评价机构只评价本单位职工")))
+                errors.append(ID_NUMBER.error(_("用人单位评价机构只评价本单位职工")))
                 continue
             if person_id in applied:
-                errors.append(_error(ID_NUMBER, _("已申报本批次")))
+                errors.append(ID_NUMBER.error(_("已申报本批次")))
                 continue
             result = checker.check(person_id, today, waived=payload["waived"])
             if not result.eligible:
-                errors.append(_error(ID_NUMBER, format_lazy(_("不符合申报条件：{why}"), why=result.refusal())))
+                errors.append(ID_NUMBER.error(format_lazy(_("不符合申报条件：{why}"), why=result.refusal())))
                 continue
             payload.update({"person_id": person_id, "eligible_by_id": result.met.pk,
                             "eligibility_note": result.met.description[:500], LOOKUP_KEY: str(person_id)})  # fmt: skip
@@ -209,7 +206,7 @@ class ApplicationImporter(Importer):
         applied = set(standing.filter(session_id=session_id, created_at__gte=since).values_list("person_id", flat=True))
         for row_number, lookup in staged.values_list("row_number", "lookup"):
             if lookup and int(lookup) in applied:
-                yield Outcome(row_number, errors=((str(ID_NUMBER.label), str(_("已申报本批次"))),))
+                yield Outcome(row_number, errors=(ID_NUMBER.error(_("已申报本批次")),))
 
     # --- publication, inside the machinery's one transaction
 
@@ -309,21 +306,21 @@ class ScoreImporter(Importer):
             ticket = (ticket_text or "").strip()
             found = candidates.get(ticket)
             if found is None:
-                return [_error(TICKET, _("本批次没有该准考证号的已受理考生"))], None
+                return [TICKET.error(_("本批次没有该准考证号的已受理考生"))], None
             application_id, name = found
             if name_text and normalise_name(name_text) != normalise_name(name):
-                errors.append(_error(CANDIDATE, _("姓名与该准考证号的考生不符")))
+                errors.append(CANDIDATE.error(_("姓名与该准考证号的考生不符")))
             values = {}
             for part, text in (("theory", theory_text), ("practical", practical_text), ("review", review_text)):
                 if not (text or "").strip():
                     continue
                 if part not in parts:
-                    errors.append(_error(columns[part], _("该等级没有此考核科目")))
+                    errors.append(columns[part].error(_("该等级没有此考核科目")))
                     continue
                 try:
                     number, absent = parse_score(text)
                 except DomainError as error:
-                    errors.append(_error(columns[part], error.message))
+                    errors.append(columns[part].error(error.message))
                     continue
                 values[part] = (number, absent)
             before = existing.get(application_id, {})
@@ -332,19 +329,19 @@ class ScoreImporter(Importer):
             if rules.theory_before_practical and not theory_ok:
                 for part in ("practical", "review"):
                     if part in values:
-                        errors.append(_error(columns[part], _("须先通过理论知识考试")))
+                        errors.append(columns[part].error(_("须先通过理论知识考试")))
             changed = [part for part, value in values.items() if part in before and before[part] != value]
             if changed and len((reason_text or "").strip()) < 2:
-                errors.append(_error(REASON, _("修改已录入的成绩须填写原因")))
+                errors.append(REASON.error(_("修改已录入的成绩须填写原因")))
             if not values and not errors:
-                errors.append(_error(THEORY, _("请至少填写一项成绩")))
+                errors.append(THEORY.error(_("请至少填写一项成绩")))
             return errors, {ACTION_KEY: CREATE, "application_id": application_id, "ticket": ticket,
                             "values": {p: ("缺考" if a else str(n)) for p, (n, a) in values.items()},
                             "reason": (reason_text or "").strip()[:200]}  # fmt: skip
 
         chunks = checked_in_chunks(
             rows, chunk_size=self.chunk_size, key=lambda payload: payload["ticket"], check=check,
-            duplicate=lambda row: _error(TICKET, format_lazy(_("与第 {row} 行的准考证号重复"), row=row)),
+            duplicate=lambda row: TICKET.error(format_lazy(_("与第 {row} 行的准考证号重复"), row=row)),
         )  # fmt: skip
         for checked, late in chunks:
             yield from outcomes(checked)

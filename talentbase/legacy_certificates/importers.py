@@ -119,9 +119,6 @@ def _norm(text: str) -> str:
     return normalise_choice(text)
 
 
-def _error(column: Column, message) -> tuple[str, str]:
-    return str(column.label), str(message)
-
 
 def existing_numbers(values: list[str]) -> dict[str, tuple[int, int, str]]:
     """{number: (record id, person id, confirmation)} of the numbers already recorded: one query."""
@@ -186,7 +183,7 @@ class CertificateImporter(Importer):
         chunks = checked_in_chunks(
             rows, chunk_size=self.chunk_size, key=lambda payload: payload["number"],
             check=lambda cells: self.check_row(cells, actor, context),
-            duplicate=lambda row: _error(NUMBER, format_lazy(_("与第 {row} 行的证书编号重复"), row=row)),
+            duplicate=lambda row: NUMBER.error(format_lazy(_("与第 {row} 行的证书编号重复"), row=row)),
         )  # fmt: skip
         for checked, late in chunks:
             self.compare_with_registry(checked, actor=actor, mode=mode, options=options)
@@ -199,47 +196,47 @@ class CertificateImporter(Importer):
         errors: list[tuple[str, str]] = []
         name = normalise_name(name_text)
         if not name:
-            errors.append(_error(NAME, _("请填写姓名")))
+            errors.append(NAME.error(_("请填写姓名")))
         id_type = IdType.RIC
         if type_text:
             id_type = context["id_types"].get(_norm(type_text))
             if id_type is None:
-                errors.append(_error(ID_TYPE, format_lazy(_("“{value}”无法识别"), value=type_text)))
+                errors.append(ID_TYPE.error(format_lazy(_("“{value}”无法识别"), value=type_text)))
         id_check = None
         if id_type is not None:
             try:
                 id_check = check_id_number(id_type, id_text, today=context["today"])
             except IdNumberError as error:
-                errors.append(_error(ID_NUMBER, error.message))
+                errors.append(ID_NUMBER.error(error.message))
         occupation_id = context["occupations"].get(lookups.name_key(occupation_text)) or context["occupations"].get(
             (occupation_text or "").strip()
         )
         if occupation_id is None and work_type:
             occupation_id = context["occupations"].get(lookups.name_key(work_type))
         if occupation_id is None:
-            errors.append(_error(OCCUPATION, format_lazy(
+            errors.append(OCCUPATION.error(format_lazy(
                 _("职业名称“{value}”无法识别：请填写 2022 版职业分类大典中的名称，或请市局补充职业对照"),
                 value=occupation_text or "")))  # fmt: skip
         level = context["levels"].get(_norm(level_text))
         if level is None:
             errors.append(
-                _error(LEVEL, format_lazy(_("等级“{value}”无法识别，请填写如 四级/中级工"), value=level_text))
+                LEVEL.error(format_lazy(_("等级“{value}”无法识别，请填写如 四级/中级工"), value=level_text))
             )
         kind = None
         if kind_text:
             kind = context["kinds"].get(_norm(kind_text))
             if kind is None:
-                errors.append(_error(KIND, format_lazy(_("“{value}”无法识别"), value=kind_text)))
+                errors.append(KIND.error(format_lazy(_("“{value}”无法识别"), value=kind_text)))
         issued_on = None
         try:
             issued_on = parse_date(issued_text)
             if issued_on is None:
-                errors.append(_error(ISSUED_ON, _("请填写发证日期")))
+                errors.append(ISSUED_ON.error(_("请填写发证日期")))
             elif issued_on > context["today"]:
-                errors.append(_error(ISSUED_ON, _("发证日期晚于今天")))
+                errors.append(ISSUED_ON.error(_("发证日期晚于今天")))
                 issued_on = None
         except CellValueError as problem:
-            errors.append(_error(ISSUED_ON, problem.message))
+            errors.append(ISSUED_ON.error(problem.message))
         organisations = context["organisations"]
         issuer_id = organisation_named(issuer_text, organisations)
         evaluator_id = organisation_named(evaluator_text, organisations)
@@ -247,7 +244,7 @@ class CertificateImporter(Importer):
             if not issuer_text and not evaluator_text:
                 issuer_id = actor.organisation_id
             if actor.organisation_id not in (issuer_id, evaluator_id):
-                errors.append(_error(ISSUER, _("只能导入本机构颁发或评价的证书")))
+                errors.append(ISSUER.error(_("只能导入本机构颁发或评价的证书")))
         employer_id = organisation_named(employer_text, organisations)
         check = None
         try:
@@ -257,18 +254,18 @@ class CertificateImporter(Importer):
                 issuer_province=numbers.home_province() if issuer_id else None,
             )  # fmt: skip
         except numbers.CertificateNumberError as problem:
-            errors.append(_error(NUMBER, problem.message))
+            errors.append(NUMBER.error(problem.message))
         if check is not None and level is not None and occupation_id is not None:
             if (
                 check.kind == CertificateKind.SKILL_LEVEL
                 and level.national_number
                 and ((occupation_id, level.pk) not in context["offered"])
             ):
-                errors.append(_error(LEVEL, format_lazy(_("职业“{occupation}”不设“{level}”"),
+                errors.append(LEVEL.error(format_lazy(_("职业“{occupation}”不设“{level}”"),
                                                         occupation=context["occupation_names"][occupation_id],
                                                         level=level.name)))  # fmt: skip
             if check.kind == CertificateKind.QUALIFICATION and level.code in APPOINTED_LEVELS:
-                errors.append(_error(LEVEL, _("职业资格证书没有该等级")))
+                errors.append(LEVEL.error(_("职业资格证书没有该等级")))
         if errors or check is None or id_check is None or level is None:
             return errors, None
         confirmed = context["confirms"] or (
@@ -316,11 +313,11 @@ class CertificateImporter(Importer):
             person_id = persons.get(payload["id_number_hash"])
             if person_id is None and not create_unknown:
                 errors.append(
-                    _error(ID_NUMBER, _("该人员尚未登记：请先登记，或上传时选择“按表中的姓名和证件号码登记”"))
+                    ID_NUMBER.error(_("该人员尚未登记：请先登记，或上传时选择“按表中的姓名和证件号码登记”"))
                 )
                 continue
             if person_id is not None and actor.role == Role.EMPLOYER and person_id not in visible:
-                errors.append(_error(ID_NUMBER, _("该人员不是本单位的职工，不能申报其证书")))
+                errors.append(ID_NUMBER.error(_("该人员不是本单位的职工，不能申报其证书")))
                 continue
             payload["person_id"] = person_id
             existing = recorded.get(payload["number"])
@@ -328,17 +325,17 @@ class CertificateImporter(Importer):
                 continue
             record_id, holder_id, confirmation = existing
             if holder_id != person_id:
-                errors.append(_error(NUMBER, _("该证书编号已登记在另一人名下")))
+                errors.append(NUMBER.error(_("该证书编号已登记在另一人名下")))
             elif mode == SKIP:
                 payload[ACTION_KEY] = SKIP
             elif mode == UPDATE:
                 if confirmation == Confirmation.CONFIRMED and not payload["confirmed"]:
-                    errors.append(_error(NUMBER, _("该证书已核实，申报不能修改它")))
+                    errors.append(NUMBER.error(_("该证书已核实，申报不能修改它")))
                     continue
                 payload[ACTION_KEY] = UPDATE
                 payload["record_id"] = record_id
             else:
-                errors.append(_error(NUMBER, _("该证书编号已登记；如需更新，请选择“新增，并更新已有记录”")))
+                errors.append(NUMBER.error(_("该证书编号已登记；如需更新，请选择“新增，并更新已有记录”")))
 
     # --- staging: the ID numbers of persons to register are encrypted here
 

@@ -40,6 +40,10 @@ class Column:
     text: bool = False
     width: int = 16
 
+    def error(self, message) -> tuple[str, str]:
+        """A row's error on this column, as an ``Outcome`` takes it: (the column's label, the message)."""
+        return str(self.label), str(message)
+
     def header_keys(self) -> set[str]:
         """Every normalised header text that names this column."""
         return {normalise_header(str(self.label)), normalise_header(self.key)} | {
