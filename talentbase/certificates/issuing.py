@@ -98,8 +98,8 @@ def issue_certificates(*, actor: Actor, session) -> dict:
     from django.utils import timezone
 
     from talentbase.core.imports import bulk
-    from talentbase.evaluation import scoring
-    from talentbase.evaluation.models import EvaluationSession, Objection, ObjectionState, SessionState
+    from talentbase.evaluation import publicity, scoring
+    from talentbase.evaluation.models import EvaluationSession, SessionState
 
     ensure_second_factor(actor)
     session = scoping.get_for(actor, EvaluationSession.objects.select_for_update(), session.pk, "change")
@@ -117,9 +117,7 @@ def issue_certificates(*, actor: Actor, session) -> dict:
     passed = {pk for pk, result in scoring.results(session).items() if result == "pass"}
     # unscoped: the session's own candidates and objections, under its lock
     issued = set(Certificate.objects.filter(session=session).values_list("application_id", flat=True))
-    objected = set(Objection.objects.filter(application__session=session,
-                                            state__in=[ObjectionState.OPEN, ObjectionState.UPHELD])
-                   .values_list("application_id", flat=True))  # fmt: skip
+    objected = publicity.held_back(session)
     wanted = passed - issued - objected
     due = sorted(row for row in session.applications.filter(state="accepted").values_list("ticket", "pk", "person_id")
                  if row[1] in wanted)  # fmt: skip  (a filter by 10^4 ids cost PostgreSQL more than the rows)

@@ -104,10 +104,21 @@ def may_resolve(objection: Objection, actor: Actor) -> bool:
     return actor.role == "hr" or objection.application.session.institution_id == actor.organisation_id
 
 
+# An objection still open, or upheld, keeps a candidate's certificate back.
+HOLDING = (ObjectionState.OPEN, ObjectionState.UPHELD)
+
+
+def held_back(session: EvaluationSession) -> set[int]:
+    """The applications of the session whose certificate an objection keeps back."""
+    # unscoped: the rule every issuance checks
+    return set(Objection.objects.filter(application__session=session, state__in=HOLDING)
+               .values_list("application_id", flat=True))  # fmt: skip
+
+
 def issuable(application: Application) -> bool:
     """No objection open or upheld against this candidate."""
     # unscoped: the rule every issuance checks
-    return not Objection.objects.filter(application=application, state__in=[ObjectionState.OPEN, ObjectionState.UPHELD]).exists()
+    return not Objection.objects.filter(application=application, state__in=HOLDING).exists()
 
 
 def end_due_publicity(now: datetime.datetime) -> int:
