@@ -360,7 +360,15 @@ class ObjectFormView(ActorRequiredMixin, TemplateView):
         if "pk" not in self.kwargs:
             scoping.ensure_may(self.actor, self.model, "add")
             return None
-        return scoping.get_for(self.actor, self.model, self.kwargs["pk"], "change")
+        obj = scoping.get_for(self.actor, self.model, self.kwargs["pk"], "change")
+        # A record in a state that allows no edit has no edit page (as a record out of the change scope).
+        if not self.editable(obj):
+            raise Http404
+        return obj
+
+    def editable(self, obj) -> bool:
+        """Whether the record's state still allows this page's change (a submitted filing, a filed norm: no)."""
+        return True
 
     def initial(self, obj) -> dict:
         return {}

@@ -96,13 +96,8 @@ class VersionFormView(ObjectFormView):
     model = StandardVersion
     form_class = forms.VersionForm
 
-    def get_object(self):
-        version = super().get_object()
-        if version is not None and version.state not in EDITABLE:
-            from django.http import Http404
-
-            raise Http404
-        return version
+    def editable(self, obj) -> bool:
+        return obj.state in EDITABLE
 
     def perform(self, form, obj):
         values, _m2m = form.model_values()
@@ -267,13 +262,8 @@ class PlanFormView(ObjectFormView):
     model = EvaluationPlan
     form_class = forms.PlanForm
 
-    def get_object(self):
-        plan = super().get_object()
-        if plan is not None and plan.state not in plans.EDITABLE:
-            from django.http import Http404
-
-            raise Http404
-        return plan
+    def editable(self, obj) -> bool:
+        return obj.state in plans.EDITABLE
 
     def perform(self, form, obj):
         values, _m2m = form.model_values()
@@ -395,13 +385,8 @@ class SessionFormView(ObjectFormView):
     model = EvaluationSession
     form_class = forms.SessionForm
 
-    def get_object(self):
-        session = super().get_object()
-        if session is not None and session.state != "draft":
-            from django.http import Http404
-
-            raise Http404
-        return session
+    def editable(self, obj) -> bool:
+        return obj.state == "draft"
 
     def perform(self, form, obj):
         values, _m2m = form.model_values()

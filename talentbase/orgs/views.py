@@ -119,12 +119,8 @@ class FilingFormView(ObjectFormView):
     model = EvaluationFiling
     form_class = forms.FilingForm
 
-    def get_object(self):
-        filing = super().get_object()
-        # A filing in a state that allows no edit has no edit page (as a record out of the change scope).
-        if filing is not None and not may_edit_filing(self.actor, filing):
-            raise Http404
-        return filing
+    def editable(self, obj) -> bool:
+        return may_edit_filing(self.actor, obj)
 
     def perform(self, form, obj):
         values, m2m = form.model_values()
