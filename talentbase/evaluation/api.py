@@ -164,7 +164,11 @@ class PlanLineSerializer(ScopedModelSerializer):
         fields = ["id", "plan", "occupation", "level", "month", "planned_candidates", "note", "actual"]
 
     def get_actual(self, line) -> dict[str, int]:
-        row = plans.actual_by_line(line.plan).get(line.pk, {})
+        # One count per plan for the page of lines, not one per line.
+        by_plan = self.context.setdefault("actual_by_plan", {})
+        if line.plan_id not in by_plan:
+            by_plan[line.plan_id] = plans.actual_by_line(line.plan_id)
+        row = by_plan[line.plan_id].get(line.pk, {})
         return {key: row.get(key, 0) for key in ("sessions", "candidates", "certificates")}
 
 

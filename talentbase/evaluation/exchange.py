@@ -18,29 +18,30 @@ from talentbase.registry.protection import reveal_id_number
 from .errors import EvaluationError
 from .models import Application, EvaluationSession, ExchangeLayout, LayoutKind
 
-# Every field a layout may name, and how to read it from an application (with its certificate, if any).
+# Every field a layout may name, and how to read it from an application, its certificate (if any), its
+# session and its result (pass, fail or pending).
 FIELDS = {
-    "name": lambda a, c, s: a.person.full_name,
-    "id_type": lambda a, c, s: a.person.get_id_type_display(),
-    "id_number": lambda a, c, s: reveal_id_number(a.person),
-    "gender": lambda a, c, s: a.person.get_gender_display(),
-    "birth_date": lambda a, c, s: a.person.birth_date,
-    "education": lambda a, c, s: a.person.get_education_display(),
-    "employer": lambda a, c, s: a.employer.name if a.employer else "",
-    "occupation_code": lambda a, c, s: s.occupation.code,
-    "occupation_name": lambda a, c, s: s.occupation.name,
-    "level_number": lambda a, c, s: s.level.national_number,
-    "level_name": lambda a, c, s: s.level.name,
-    "ticket": lambda a, c, s: a.ticket,
-    "kind": lambda a, c, s: a.get_kind_display(),
-    "theory": lambda a, c, s: _score(a, "theory"),
-    "practical": lambda a, c, s: _score(a, "practical"),
-    "review": lambda a, c, s: _score(a, "review"),
-    "result": lambda a, c, s: {"pass": _("合格"), "fail": _("不合格")}.get(s._results.get(a.pk), _("待定")),
-    "certificate_number": lambda a, c, s: (c.number or "") if c else "",
-    "issued_on": lambda a, c, s: c.issued_on if c else "",
-    "institution": lambda a, c, s: s.institution.name,
-    "site_serial": lambda a, c, s: s.filing.site_serial,
+    "name": lambda a, c, s, r: a.person.full_name,
+    "id_type": lambda a, c, s, r: a.person.get_id_type_display(),
+    "id_number": lambda a, c, s, r: reveal_id_number(a.person),
+    "gender": lambda a, c, s, r: a.person.get_gender_display(),
+    "birth_date": lambda a, c, s, r: a.person.birth_date,
+    "education": lambda a, c, s, r: a.person.get_education_display(),
+    "employer": lambda a, c, s, r: a.employer.name if a.employer else "",
+    "occupation_code": lambda a, c, s, r: s.occupation.code,
+    "occupation_name": lambda a, c, s, r: s.occupation.name,
+    "level_number": lambda a, c, s, r: s.level.national_number,
+    "level_name": lambda a, c, s, r: s.level.name,
+    "ticket": lambda a, c, s, r: a.ticket,
+    "kind": lambda a, c, s, r: a.get_kind_display(),
+    "theory": lambda a, c, s, r: _score(a, "theory"),
+    "practical": lambda a, c, s, r: _score(a, "practical"),
+    "review": lambda a, c, s, r: _score(a, "review"),
+    "result": lambda a, c, s, r: {"pass": _("合格"), "fail": _("不合格")}.get(r, _("待定")),
+    "certificate_number": lambda a, c, s, r: (c.number or "") if c else "",
+    "issued_on": lambda a, c, s, r: c.issued_on if c else "",
+    "institution": lambda a, c, s, r: s.institution.name,
+    "site_serial": lambda a, c, s, r: s.filing.site_serial,
 }
 
 DEFAULT_LAYOUTS = {
@@ -84,7 +85,7 @@ def table(*, actor: Actor, session: EvaluationSession, kind: str) -> tuple[list[
         raise PermissionDenied
     from . import scoring
 
-    session._results = scoring.results(session)
+    results = scoring.results(session)
     columns = layout(kind)
     states = ["submitted", "accepted"] if kind == LayoutKind.CANDIDATES else ["accepted"]
     # unscoped: the session's own candidates, for its institution or HR (checked above)
@@ -95,7 +96,8 @@ def table(*, actor: Actor, session: EvaluationSession, kind: str) -> tuple[list[
         from talentbase.certificates.models import Certificate
 
         certificates = {c.application_id: c for c in Certificate.objects.filter(session=session)}  # unscoped: as above
-    rows = [[FIELDS[field](a, certificates.get(a.pk), session) for _header, field in columns] for a in applications]
+    rows = [[FIELDS[field](a, certificates.get(a.pk), session, results.get(a.pk)) for _header, field in columns]
+            for a in applications]  # fmt: skip
     audit.record_audit(actor=actor, verb="hr_export", obj=session, changes={"table": kind, "rows": len(rows)})
     return [header for header, _field in columns], rows
 

@@ -158,7 +158,7 @@ def return_plan(*, actor: Actor, plan: EvaluationPlan, comment: str) -> Evaluati
     return plan
 
 
-def actual_by_line(plan: EvaluationPlan) -> dict[int, dict[str, int]]:
+def actual_by_line(plan: EvaluationPlan | int) -> dict[int, dict[str, int]]:
     """Plan against actual: per line, the sessions held under it (cancelled ones left out), the candidates
     accepted and the certificates issued (awaiting numbers included)."""
     from django.db.models import Count, Q
